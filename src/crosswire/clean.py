@@ -33,7 +33,6 @@ from .ingest.outlets import OutletDirectory, guess_outlet
 from .model import (
     BODY_KINDS,
     Article,
-    OutletGuess,
     RawArticle,
     Segment,
     SegmentKind,
@@ -302,7 +301,8 @@ def clean(raw: RawArticle, directory: OutletDirectory, cfg: Config) -> Article:
         line=raw.line,
         format=raw.format,
         encoding=raw.encoding,
-        outlet=outlet,
+        outlet=stored_outlet,
+        outlet_guess=outlet,
         url=raw.url,
         title=title,
         author=raw.author,
@@ -312,18 +312,6 @@ def clean(raw: RawArticle, directory: OutletDirectory, cfg: Config) -> Article:
         segments=tuple(segs),
         body=body,
     )
-
-
-def outlet_name(article: Article, cfg: Config) -> str | None:
-    """The outlet stored for an article: the guess when it is sure enough, else None.
-
-    Args:
-        article (Article): the article.
-        cfg (Config): holds ``outlet_min_confidence``.
-    RETURNS (str | None): the outlet name or None.
-    """
-    o: OutletGuess = article.outlet
-    return o.name if o.confidence >= cfg.outlet_min_confidence else None
 
 
 def clean_many(raws: Iterable[RawArticle], directory: OutletDirectory, cfg: Config) -> list[Article]:

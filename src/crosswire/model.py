@@ -163,7 +163,8 @@ class Article:
     line: int | None
     format: str
     encoding: str | None
-    outlet: OutletGuess
+    outlet: str | None  # the outlet credited: the guess when it is sure enough, else None
+    outlet_guess: OutletGuess
     url: str | None
     title: str | None
     author: str | None

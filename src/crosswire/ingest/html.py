@@ -53,6 +53,7 @@ def extract_html(html: str | bytes, *, source: str, url: str | None = None, line
     except Exception as exc:  # trafilatura raises many kinds on malformed markup
         raise NoArticleText(f"the HTML could not be parsed: {exc}", source=source, line=line) from exc
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    text = "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
     if not text:
         raise NoArticleText(
             "no article text found in this HTML page (it may be an index page, a login wall or need JavaScript)",

@@ -1,0 +1,36 @@
+"""Resources: what is expensive to load, loaded once per process and passed to every stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .config import Config
+from .ingest.outlets import OutletDirectory
+from .nlp import load_pipeline
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """The spaCy pipeline and the data files crosswire's stages read.
+
+    Build it with ``Resources.load(cfg)``; ``nlp`` is None when loaded with ``with_nlp=False``
+    (cleaning and extraction evaluation do not need spaCy).
+    """
+
+    outlets: OutletDirectory
+    nlp: Any | None = None
+
+    @classmethod
+    def load(cls, cfg: Config | None = None, *, with_nlp: bool = True) -> "Resources":
+        """Load everything the stages need. Never downloads.
+
+        Args:
+            cfg (Config | None): settings (the spaCy model name); defaults when None.
+            with_nlp (bool): load the spaCy pipeline too.
+        RETURNS (Resources): the loaded resources.
+        Raises:
+            ModelError: when the spaCy pipeline is not installed.
+        """
+        cfg = cfg or Config()
+        return cls(outlets=OutletDirectory.load(), nlp=load_pipeline(cfg.spacy_model) if with_nlp else None)

@@ -1,0 +1,505 @@
+"""The DuckDB store: schema, named migrations, batched transactional writes, and queries.
+
+Rules (STYLE.md §13): one writer, one transaction per batch, named migrations recorded in
+``schema_migrations``, upserts idempotent by ``Article.id``. A crash or Ctrl-C inside a batch rolls
+that batch back; every earlier batch stays committed, so a re-run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from .errors import StoreError
+from .model import (
+    Analysis,
+    Article,
+    Mention,
+    OutletGuess,
+    Provenance,
+    PublishedDate,
+    Rejection,
+    Segment,
+    SegmentKind,
+    Sentence,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DB = "crosswire.duckdb"
+
+#: Named migrations, applied in order, each in its own transaction. Never edit one that shipped:
+#: add a new one.
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "0001_articles",
+        """
+        CREATE TABLE articles (
+            id VARCHAR PRIMARY KEY,
+            outlet VARCHAR,
+            outlet_guess VARCHAR,
+            outlet_confidence DOUBLE,
+            outlet_method VARCHAR,
+            outlet_evidence VARCHAR,
+            url VARCHAR,
+            title VARCHAR,
+            author VARCHAR,
+            published_year INTEGER,
+            published_month INTEGER,
+            published_day INTEGER,
+            published_precision VARCHAR,
+            published_provenance VARCHAR,
+            published_confidence DOUBLE,
+            published_evidence VARCHAR,
+            published_not_before DATE,
+            language VARCHAR,
+            source VARCHAR,
+            source_line INTEGER,
+            format VARCHAR,
+            encoding VARCHAR,
+            body VARCHAR,
+            original VARCHAR,
+            ingested_at TIMESTAMP
+        );
+        CREATE TABLE segments (
+            article_id VARCHAR, idx INTEGER, kind VARCHAR, text VARCHAR,
+            start_char INTEGER, end_char INTEGER, removed BOOLEAN, reason VARCHAR,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE TABLE sentences (
+            article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE TABLE mentions (
+            article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
+            label VARCHAR, sentence_idx INTEGER, canonical_id VARCHAR,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE TABLE rejections (
+            source VARCHAR NOT NULL, line INTEGER NOT NULL, stage VARCHAR, code VARCHAR NOT NULL,
+            reason VARCHAR, first_seen TIMESTAMP,
+            PRIMARY KEY (source, line, code)
+        );
+        """,
+    ),
+)
+
+#: Tables a user may export, with their columns in order.
+EXPORT_TABLES = ("articles", "segments", "sentences", "mentions", "rejections")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """One row of the article list."""
+
+    id: str
+    outlet: str | None
+    title: str | None
+    published: str | None
+    precision: str
+    removed: int
+    mentions: int
+    words: int
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What one batch write did."""
+
+    inserted: int
+    already_present: int
+    rejections: int
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Store:
+    """A crosswire DuckDB file. Open with ``Store.open(path)``; use as a context manager."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
+        self._con = con
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> "Store":
+        """Open (and create or migrate) a store.
+
+        Args:
+            path (str | Path): the DuckDB file (":memory:" for a throwaway store).
+            read_only (bool): open without write access (the file must exist and be migrated).
+        RETURNS (Store): the open store.
+        Raises:
+            StoreError: when the file cannot be opened (locked by another process, not a DuckDB file …).
+        """
+        path = str(path)
+        if read_only and path != ":memory:" and not Path(path).exists():
+            raise StoreError(f"No store at {path}. Create one with `crosswire ingest PATH --db {path}`.")
+        try:
+            con = duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"Cannot open the store {path}: {exc}. Is another crosswire process writing to it?"
+            ) from exc
+        store = cls(con, path)
+        if read_only:
+            if store.pending_migrations():
+                con.close()
+                raise StoreError(f"The store {path} needs migrating; open it once for writing (`crosswire ingest`).")
+        else:
+            store.migrate()
+        return store
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema ---------------------------------------------------------------------------------
+
+    def applied_migrations(self) -> list[str]:
+        """RETURNS (list[str]): names of the migrations applied to this store, in order."""
+        exists = self._con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+        ).fetchone()[0]
+        if not exists:
+            return []
+        return [r[0] for r in self._con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+
+    def pending_migrations(self) -> list[str]:
+        """RETURNS (list[str]): names of migrations not yet applied."""
+        done = set(self.applied_migrations())
+        return [name for name, _ in MIGRATIONS if name not in done]
+
+    def migrate(self) -> list[str]:
+        """Apply pending migrations, each in its own transaction.
+
+        RETURNS (list[str]): the names applied now.
+        Raises:
+            StoreError: when a migration fails (the store keeps its previous schema).
+        """
+        self._con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)"
+        )
+        applied = []
+        for name in self.pending_migrations():
+            sql = dict(MIGRATIONS)[name]
+            with self._transaction(f"migration {name}"):
+                self._con.execute(sql)
+                self._con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, _now()])
+            applied.append(name)
+        return applied
+
+    @contextmanager
+    def _transaction(self, what: str) -> Iterator[None]:
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException as exc:  # Ctrl-C included: roll back, then let it propagate
+            self._con.execute("ROLLBACK")
+            if isinstance(exc, duckdb.Error):
+                raise StoreError(f"Writing {what} to {self.path} failed and was rolled back: {exc}") from exc
+            raise
+        else:
+            self._con.execute("COMMIT")
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of these article ids are already stored.
+
+        Args:
+            ids (Iterable[str]): article ids.
+        RETURNS (set[str]): the stored ones.
+        """
+        ids = list(set(ids))
+        if not ids:
+            return set()
+        rows = self._con.execute("SELECT id FROM articles WHERE list_contains(?, id)", [ids]).fetchall()
+        return {r[0] for r in rows}
+
+    def write_batch(self, analyses: Iterable[Analysis], rejections: Iterable[Rejection] = ()) -> WriteResult:
+        """Write a batch of analyses and rejections in one transaction.
+
+        Articles already stored are left as they are (idempotent by id). A successful article clears
+        an earlier rejection of the same source and line.
+
+        Args:
+            analyses (Iterable[Analysis]): analysed articles.
+            rejections (Iterable[Rejection]): inputs that failed.
+        RETURNS (WriteResult): counts.
+        Raises:
+            StoreError: when the write fails; nothing of the batch is written then.
+        """
+        analyses = list(analyses)
+        rejections = list(rejections)
+        present = self.existing_ids(a.article.id for a in analyses)
+        new: dict[str, Analysis] = {}
+        for a in analyses:
+            if a.article.id not in present:
+                new.setdefault(a.article.id, a)
+        tables = _batch_tables(list(new.values()))
+        now = _now()
+        with self._transaction(f"a batch of {len(new)} articles"):
+            for name, table in tables.items():
+                if table.num_rows:
+                    self._con.register("_batch", table)
+                    try:
+                        self._con.execute(f"INSERT OR IGNORE INTO {name} BY NAME SELECT * FROM _batch")
+                    finally:
+                        self._con.unregister("_batch")
+            for a in analyses:
+                self._con.execute(
+                    "DELETE FROM rejections WHERE source = ? AND line = ?", [a.article.source, a.article.line or 0]
+                )
+            for r in rejections:
+                self._con.execute(
+                    "INSERT OR IGNORE INTO rejections VALUES (?, ?, ?, ?, ?, ?)",
+                    [r.source, r.line or 0, r.stage, r.code, r.reason, now],
+                )
+        return WriteResult(inserted=len(new), already_present=len(analyses) - len(new), rejections=len(rejections))
+
+    # -- queries --------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """RETURNS (dict[str, int]): row counts per table."""
+        return {t: self._con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in EXPORT_TABLES}
+
+    def articles(self, *, limit: int | None = None, offset: int = 0, outlet: str | None = None) -> list[ArticleSummary]:
+        """List stored articles, newest known publication date first.
+
+        Args:
+            limit (int | None): at most this many.
+            offset (int): skip this many.
+            outlet (str | None): only this outlet (case-insensitive).
+        RETURNS (list[ArticleSummary]): the rows.
+        """
+        sql = """
+            SELECT a.id, a.outlet, a.title, a.published_year, a.published_month, a.published_day,
+                   a.published_precision, a.source, a.source_line,
+                   (SELECT count(*) FROM segments s WHERE s.article_id = a.id AND s.removed),
+                   (SELECT count(*) FROM mentions m WHERE m.article_id = a.id),
+                   len(regexp_split_to_array(trim(a.body), '\\s+'))
+            FROM articles a
+            WHERE (? IS NULL OR lower(a.outlet) = lower(?))
+            ORDER BY a.published_year DESC NULLS LAST, a.published_month DESC NULLS LAST,
+                     a.published_day DESC NULLS LAST, a.outlet, a.id
+            LIMIT ? OFFSET ?
+        """
+        rows = self._con.execute(sql, [outlet, outlet, limit if limit is not None else 2**62, offset]).fetchall()
+        out = []
+        for r in rows:
+            pd = PublishedDate(r[3], r[4], r[5])
+            source = f"{r[7]}:{r[8]}" if r[8] else r[7]
+            out.append(ArticleSummary(r[0], r[1], r[2], pd.iso, r[6], r[9], r[10], r[11], source))
+        return out
+
+    def resolve_id(self, prefix: str) -> str:
+        """Find the full id of an article from a unique prefix.
+
+        Args:
+            prefix (str): the id or its first characters (at least 4).
+        RETURNS (str): the full id.
+        Raises:
+            StoreError: when no article, or several, match.
+        """
+        if len(prefix) < 4:
+            raise StoreError(f"Give at least 4 characters of the article id, got {prefix!r}.")
+        rows = self._con.execute(
+            "SELECT id FROM articles WHERE starts_with(id, ?) ORDER BY id LIMIT 3", [prefix]
+        ).fetchall()
+        if not rows:
+            raise StoreError(f"No article with id {prefix!r} in {self.path}. List them with `crosswire articles`.")
+        if len(rows) > 1:
+            raise StoreError(f"The id prefix {prefix!r} is ambiguous ({', '.join(r[0] for r in rows)} …): give more characters.")
+        return rows[0][0]
+
+    def analysis(self, article_id: str) -> Analysis:
+        """Load one stored article with its segments, sentences and mentions.
+
+        Args:
+            article_id (str): the full id or a unique prefix.
+        RETURNS (Analysis): the stored analysis.
+        Raises:
+            StoreError: when the id matches no article or several.
+        """
+        aid = self.resolve_id(article_id)
+        cur = self._con.execute("SELECT * FROM articles WHERE id = ?", [aid])
+        names = [d[0] for d in cur.description]
+        row = dict(zip(names, cur.fetchone(), strict=True))
+        segs = tuple(
+            Segment(SegmentKind(k), t, s, e, r)
+            for k, t, s, e, r in self._con.execute(
+                "SELECT kind, text, start_char, end_char, reason FROM segments WHERE article_id = ? ORDER BY idx", [aid]
+            ).fetchall()
+        )
+        sents = tuple(
+            Sentence(s, e)
+            for s, e in self._con.execute(
+                "SELECT start_char, end_char FROM sentences WHERE article_id = ? ORDER BY idx", [aid]
+            ).fetchall()
+        )
+        ments = tuple(
+            Mention(s, e, t, lab, si, cid)
+            for s, e, t, lab, si, cid in self._con.execute(
+                "SELECT start_char, end_char, text, label, sentence_idx, canonical_id FROM mentions "
+                "WHERE article_id = ? ORDER BY idx",
+                [aid],
+            ).fetchall()
+        )
+        article = Article(
+            id=aid,
+            source=row["source"],
+            line=row["source_line"] or None,
+            format=row["format"],
+            encoding=row["encoding"],
+            outlet=row["outlet"],
+            outlet_guess=OutletGuess(row["outlet_guess"], row["outlet_confidence"], row["outlet_method"], row["outlet_evidence"]),
+            url=row["url"],
+            title=row["title"],
+            author=row["author"],
+            published=PublishedDate(
+                row["published_year"],
+                row["published_month"],
+                row["published_day"],
+                Provenance(row["published_provenance"]),
+                row["published_confidence"],
+                row["published_evidence"],
+                row["published_not_before"],
+            ),
+            language=row["language"],
+            original=row["original"],
+            segments=segs,
+            body=row["body"],
+        )
+        return Analysis(article, sents, ments)
+
+    def stored_outlet(self, article_id: str) -> str | None:
+        """RETURNS (str | None): the outlet stored for an article (None when unknown)."""
+        row = self._con.execute("SELECT outlet FROM articles WHERE id = ?", [article_id]).fetchone()
+        return row[0] if row else None
+
+    def rejections(self) -> list[Rejection]:
+        """RETURNS (list[Rejection]): every stored rejection, by source and line."""
+        rows = self._con.execute(
+            "SELECT source, line, stage, code, reason FROM rejections ORDER BY source, line"
+        ).fetchall()
+        return [Rejection(s, ln or None, st, c, r) for s, ln, st, c, r in rows]
+
+    def export(self, table: str, fmt: str, path: str) -> int:
+        """Write a table to a file with DuckDB's COPY.
+
+        Args:
+            table (str): one of ``EXPORT_TABLES``.
+            fmt (str): parquet, csv or jsonl.
+            path (str): the output file.
+        RETURNS (int): the number of rows written.
+        Raises:
+            StoreError: for an unknown table or format, or when the file cannot be written.
+        """
+        if table not in EXPORT_TABLES:
+            raise StoreError(f"Unknown table {table!r}; choose one of {', '.join(EXPORT_TABLES)}.")
+        options = {"parquet": "(FORMAT parquet)", "csv": "(FORMAT csv, HEADER true)", "jsonl": "(FORMAT json)"}
+        if fmt not in options:
+            raise StoreError(f"Unknown export format {fmt!r}; choose one of {', '.join(options)}.")
+        escaped = path.replace("'", "''")
+        try:
+            self._con.execute(f"COPY (SELECT * FROM {table}) TO '{escaped}' {options[fmt]}")
+        except duckdb.Error as exc:
+            raise StoreError(f"Cannot export {table} to {path}: {exc}") from exc
+        return self._con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        """Run a read query (for analysts and tests).
+
+        Args:
+            sql (str): a SQL query with ``?`` placeholders.
+            params (list | None): the values.
+        RETURNS (list[tuple]): the rows.
+        """
+        return self._con.execute(sql, params or []).fetchall()
+
+
+def _batch_tables(analyses: list[Analysis]) -> dict[str, pa.Table]:
+    """Columnar tables for a batch (DuckDB ingests Arrow far faster than row-by-row inserts)."""
+    now = _now()
+    arts = [a.article for a in analyses]
+    articles = pa.table(
+        {
+            "id": [a.id for a in arts],
+            "outlet": pa.array([a.outlet for a in arts], pa.string()),
+            "outlet_guess": pa.array([a.outlet_guess.name for a in arts], pa.string()),
+            "outlet_confidence": pa.array([a.outlet_guess.confidence for a in arts], pa.float64()),
+            "outlet_method": [a.outlet_guess.method for a in arts],
+            "outlet_evidence": pa.array([a.outlet_guess.evidence for a in arts], pa.string()),
+            "url": pa.array([a.url for a in arts], pa.string()),
+            "title": pa.array([a.title for a in arts], pa.string()),
+            "author": pa.array([a.author for a in arts], pa.string()),
+            "published_year": pa.array([a.published.year for a in arts], pa.int32()),
+            "published_month": pa.array([a.published.month for a in arts], pa.int32()),
+            "published_day": pa.array([a.published.day for a in arts], pa.int32()),
+            "published_precision": [a.published.precision.value for a in arts],
+            "published_provenance": [a.published.provenance.value for a in arts],
+            "published_confidence": pa.array([a.published.confidence for a in arts], pa.float64()),
+            "published_evidence": pa.array([a.published.evidence for a in arts], pa.string()),
+            "published_not_before": pa.array([a.published.not_before for a in arts], pa.date32()),
+            "language": [a.language for a in arts],
+            "source": [a.source for a in arts],
+            "source_line": pa.array([a.line or 0 for a in arts], pa.int32()),
+            "format": [a.format for a in arts],
+            "encoding": pa.array([a.encoding for a in arts], pa.string()),
+            "body": [a.body for a in arts],
+            "original": [a.original for a in arts],
+            "ingested_at": pa.array([now] * len(arts), pa.timestamp("us")),
+        }
+    )
+    seg_rows = [(a.id, i, s) for a in arts for i, s in enumerate(a.segments)]
+    segments = pa.table(
+        {
+            "article_id": [r[0] for r in seg_rows],
+            "idx": pa.array([r[1] for r in seg_rows], pa.int32()),
+            "kind": [r[2].kind.value for r in seg_rows],
+            "text": [r[2].text for r in seg_rows],
+            "start_char": pa.array([r[2].start for r in seg_rows], pa.int32()),
+            "end_char": pa.array([r[2].end for r in seg_rows], pa.int32()),
+            "removed": pa.array([r[2].removed for r in seg_rows], pa.bool_()),
+            "reason": pa.array([r[2].reason for r in seg_rows], pa.string()),
+        }
+    )
+    sent_rows = [(a.article.id, i, s) for a in analyses for i, s in enumerate(a.sentences)]
+    sentences = pa.table(
+        {
+            "article_id": pa.array([r[0] for r in sent_rows], pa.string()),
+            "idx": pa.array([r[1] for r in sent_rows], pa.int32()),
+            "start_char": pa.array([r[2].start for r in sent_rows], pa.int32()),
+            "end_char": pa.array([r[2].end for r in sent_rows], pa.int32()),
+        }
+    )
+    ment_rows = [(a.article.id, i, m) for a in analyses for i, m in enumerate(a.mentions)]
+    mentions = pa.table(
+        {
+            "article_id": pa.array([r[0] for r in ment_rows], pa.string()),
+            "idx": pa.array([r[1] for r in ment_rows], pa.int32()),
+            "start_char": pa.array([r[2].start for r in ment_rows], pa.int32()),
+            "end_char": pa.array([r[2].end for r in ment_rows], pa.int32()),
+            "text": pa.array([r[2].text for r in ment_rows], pa.string()),
+            "label": pa.array([r[2].label for r in ment_rows], pa.string()),
+            "sentence_idx": pa.array([r[2].sentence for r in ment_rows], pa.int32()),
+            "canonical_id": pa.array([r[2].canonical_id for r in ment_rows], pa.string()),
+        }
+    )
+    return {"articles": articles, "segments": segments, "sentences": sentences, "mentions": mentions}
