@@ -104,13 +104,16 @@ def paragraphs(text: str) -> list[_Para]:
     """
     lines = [(m.group(0), m.start()) for m in re.finditer(r"[^\n]+", text)]
     lines = [(s, i) for s, i in lines if s.strip()]
-    blocks = [m for m in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", text)]
-    multi = [b for b in blocks if b.group(0).strip().count("\n") >= 1]
-    wrapped = (
-        len(multi) >= max(1, len(blocks) // 3)
-        and lines
-        and statistics.median(len(s) for s, _ in lines) < 100
-    )
+    blocks = list(re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", text))
+    # Hard-wrapped text: inside blocks, lines often stop mid-sentence and go on in lower case.
+    pairs = continuations = 0
+    for b in blocks:
+        block_lines = [ln.strip() for ln in b.group(0).splitlines() if ln.strip()]
+        for prev, nxt in zip(block_lines, block_lines[1:]):
+            pairs += 1
+            if not _TERMINAL.search(prev) and nxt[:1].islower():
+                continuations += 1
+    wrapped = continuations >= 1 and continuations >= 0.3 * pairs
     out: list[_Para] = []
     if wrapped:
         for b in blocks:
@@ -158,14 +161,18 @@ def _is_heading(p: str) -> bool:
     return 1 <= n <= 15 and not _TERMINAL.search(p) and not p.endswith(("“", '"'))
 
 
-def _names(text: str) -> set[str]:
-    """Capitalised words that are not sentence-initial function words: a cheap proxy for names."""
-    out = set()
+def _ordered_names(text: str) -> list[str]:
+    """Capitalised words that are not function words, in order: a cheap proxy for names."""
+    out: list[str] = []
     for w in _words(text):
         w = re.sub(r"[’']s$", "", w).strip("-’'")
-        if len(w) > 1 and w[0].isupper() and w not in _NAME_STOP:
-            out.add(w)
+        if len(w) > 1 and w[0].isupper() and w not in _NAME_STOP and w not in out:
+            out.append(w)
     return out
+
+
+def _names(text: str) -> set[str]:
+    return set(_ordered_names(text))
 
 
 def _classify(paras: list[_Para], raw: RawArticle, directory: OutletDirectory) -> list[tuple[SegmentKind, str | None]]:
@@ -238,12 +245,12 @@ def _unrelated_captions(
                     f"other dates (around {around.isoformat()})"
                 )
         names = _names(segs[i].text)
-        missing = sorted(n for n in names if n not in own_words)
+        missing = [n for n in _ordered_names(segs[i].text) if n not in own_words]
         if len(names) >= 3:
             overlap = 1 - len(missing) / len(names)
             if overlap < cfg.caption_min_overlap:
                 parts.append(
-                    f"shares {overlap:.0%} of its names with the article; found nowhere else: {', '.join(missing[:8])}"
+                    f"shares {overlap:.0%} of its names with the article; found nowhere else: {', '.join(missing[:12])}"
                 )
         if parts:
             reasons[i] = "caption unrelated to the article: " + "; ".join(parts)

@@ -126,7 +126,7 @@ def infer_published(body_paragraphs: list[str], caption_texts: list[str]) -> Pub
     """Infer a publication date from an article's own text.
 
     Steps, strongest first:
-    1. a dateline: a full date in the first 150 characters of the body → that day (text, 0.9);
+    1. a dateline: a full date that opens the body (after a place name at most) → that day (text, 0.9);
     2. the latest full date mentioned in the body or in the story's own captions gives a lower
        bound, and its year and month an estimate (inferred, 0.4) — news is written soon after
        what it reports, but photos and background can be older;
@@ -141,8 +141,9 @@ def infer_published(body_paragraphs: list[str], caption_texts: list[str]) -> Pub
     RETURNS (PublishedDate): the estimate; precision ``unknown`` when the text supports no year.
     """
     body = "\n".join(body_paragraphs)
-    for d in find_dates(body[:150]):
-        if d.year is not None and d.day is not None:
+    for d in find_dates(body[:80]):
+        # A dateline opens the text: "BEIRUT, Oct 17, 2017 (Reuters) -" or "October 17, 2017 -".
+        if d.year is not None and d.day is not None and not re.search(r"[a-z]{3,}", body[: d.start]):
             return PublishedDate(d.year, d.month, d.day, Provenance.TEXT, 0.9, f"dateline {d.text!r}", d.as_date)
     dated = [(d, "body") for d in find_dates(body) if d.year is not None]
     dated += [(d, "caption") for c in caption_texts for d in find_dates(c) if d.year is not None]

@@ -118,7 +118,7 @@ def decode(data: bytes, *, source: str) -> tuple[str, str]:
     try:
         text, enc = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        match = charset_normalizer.from_bytes(data).best()
+        match = _pick_encoding(charset_normalizer.from_bytes(data))
         if match is None:
             raise EncodingError(
                 "the bytes decode in no known text encoding; save the file as UTF-8", source=source
@@ -128,6 +128,26 @@ def decode(data: bytes, *, source: str) -> tuple[str, str]:
     if sample and len(_CONTROL.findall(sample)) > max(3, len(sample) // 50):
         raise BinaryInput("mostly control characters: a binary file, not text", source=source)
     return text, enc
+
+
+# Encodings news pages actually use, most common first; they break near-ties between candidates
+# (short texts fit several code pages equally well: cp1252 and cp775 read "é" alike).
+_COMMON = ("cp1252", "latin_1", "iso8859_15", "cp1251", "cp1256", "koi8_r", "cp1250", "iso8859_2", "cp1253",
+           "cp1254", "cp1255", "iso8859_6", "iso8859_7", "gb18030", "gb2312", "big5", "shift_jis", "euc_jp",
+           "euc_kr", "cp949", "tis_620", "cp1258")  # fmt: skip
+
+
+def _pick_encoding(matches):
+    """The best charset-normalizer match, preferring common web encodings among near-ties."""
+    if not matches:
+        return None
+    best = matches.best()
+    near = [m for m in matches if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.05]
+
+    def rank(m) -> int:
+        return _COMMON.index(m.encoding) if m.encoding in _COMMON else len(_COMMON)
+
+    return min(near, key=rank) if near else best
 
 
 def sniff_format(data: bytes, *, suffix: str, source: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass
 
 import trafilatura
@@ -53,6 +54,7 @@ def extract_html(html: str | bytes, *, source: str, url: str | None = None, line
     except Exception as exc:  # trafilatura raises many kinds on malformed markup
         raise NoArticleText(f"the HTML could not be parsed: {exc}", source=source, line=line) from exc
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    text = unicodedata.normalize("NFC", text)
     text = "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
     if not text:
         raise NoArticleText(
@@ -74,5 +76,5 @@ def extract_html(html: str | bytes, *, source: str, url: str | None = None, line
 def _clean_meta(value: object) -> str | None:
     if value is None:
         return None
-    text = str(value).strip()
+    text = unicodedata.normalize("NFC", str(value)).strip()
     return text or None
