@@ -316,3 +316,6 @@ def _register_optional_groups() -> None:
 
 
 _register_optional_groups()
+
+if __name__ == "__main__":
+    main()
