@@ -262,10 +262,21 @@ class Store:
                         self._con.execute(f"INSERT OR IGNORE INTO {name} BY NAME SELECT * FROM _batch")
                     finally:
                         self._con.unregister("_batch")
-            for a in analyses:
-                self._con.execute(
-                    "DELETE FROM rejections WHERE source = ? AND line = ?", [a.article.source, a.article.line or 0]
+            if analyses:
+                keys = pa.table(
+                    {
+                        "source": [a.article.source for a in analyses],
+                        "line": pa.array([a.article.line or 0 for a in analyses], pa.int32()),
+                    }
                 )
+                self._con.register("_ok", keys)
+                try:
+                    self._con.execute(
+                        "DELETE FROM rejections WHERE EXISTS "
+                        "(SELECT 1 FROM _ok WHERE _ok.source = rejections.source AND _ok.line = rejections.line)"
+                    )
+                finally:
+                    self._con.unregister("_ok")
             for r in rejections:
                 self._con.execute(
                     "INSERT OR IGNORE INTO rejections VALUES (?, ?, ?, ?, ?, ?)",
