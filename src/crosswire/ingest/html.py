@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass
 
 import trafilatura
+from trafilatura.utils import load_html
 
 from ..errors import NoArticleText
 
 logger = logging.getLogger(__name__)
+
+_SPACE = re.compile(r"\s+")
+_LIST_MARK = re.compile(r"^\s*[-*•]\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +34,10 @@ class HtmlExtraction:
 def extract_html(html: str | bytes, *, source: str, url: str | None = None, line: int | None = None) -> HtmlExtraction:
     """Extract the main text and metadata of an HTML page.
 
-    Paragraphs are separated by newlines, so that ``clean`` can classify them one by one.
+    Paragraphs are separated by blank lines, so that ``clean`` can classify them one by one: with
+    single newlines a page of short paragraphs would look like one hard-wrapped block of text.
+    Text and metadata are NFC-normalised (``trafilatura.bare_extraction`` does not do this itself,
+    unlike ``trafilatura.extract``), so that "ü" is one code point whatever the page's markup used.
 
     Args:
         html (str | bytes): the page.
@@ -41,24 +49,31 @@ def extract_html(html: str | bytes, *, source: str, url: str | None = None, line
         NoArticleText: when the page has no main text.
     """
     try:
-        doc = trafilatura.bare_extraction(
-            html,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            include_formatting=False,
-            include_images=False,
-            date_extraction_params={"extensive_search": True, "original_date": True},
-        )
+        tree = load_html(html)
+        doc = None
+        if tree is not None:
+            doc = trafilatura.bare_extraction(
+                tree,
+                url=url,
+                with_metadata=True,
+                include_comments=False,
+                include_tables=True,
+                include_formatting=False,
+                include_images=False,
+                date_extraction_params={"extensive_search": True, "original_date": True},
+            )
     except Exception as exc:  # trafilatura raises many kinds on malformed markup
         raise NoArticleText(f"the HTML could not be parsed: {exc}", source=source, line=line) from exc
-    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
-    text = unicodedata.normalize("NFC", text)
-    text = "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
+    text = _paragraphs((getattr(doc, "text", None) or "") if doc is not None else "")
     if not text:
         raise NoArticleText(
             "no article text found in this HTML page (it may be an index page, a login wall or need JavaScript)",
+            source=source,
+            line=line,
+        )
+    if _only_links(text, tree):
+        raise NoArticleText(
+            "this HTML page holds only links (a navigation or index page), no article text",
             source=source,
             line=line,
         )
@@ -71,6 +86,26 @@ def extract_html(html: str | bytes, *, source: str, url: str | None = None, line
         sitename=_clean_meta(getattr(doc, "sitename", None)),
         language=_clean_meta(getattr(doc, "language", None)),
     )
+
+
+def _paragraphs(text: str) -> str:
+    """NFC-normalise, strip each line and join the non-empty lines with blank lines."""
+    lines = (ln.strip() for ln in unicodedata.normalize("NFC", text).splitlines())
+    return "\n\n".join(ln for ln in lines if ln)
+
+
+def _only_links(text: str, tree: object) -> bool:
+    """True when every paragraph of the extracted text is the whole text of a link in the page.
+
+    trafilatura falls back to whatever text a page has; on a page that is only a menu, that is the
+    menu. Such a page has no article, whatever its language.
+    """
+    anchors = {_SPACE.sub(" ", a.text_content()).strip() for a in tree.iter("a")}  # type: ignore[attr-defined]
+    anchors.discard("")
+    if not anchors:
+        return False
+    paras = (_SPACE.sub(" ", _LIST_MARK.sub("", p)).strip() for p in text.split("\n\n"))
+    return all(p in anchors for p in paras if p)
 
 
 def _clean_meta(value: object) -> str | None:
