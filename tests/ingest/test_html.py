@@ -100,6 +100,11 @@ def test_html_nav_only_page_has_no_article_text():
     assert "no article text" in str(info.value)
 
 
+def test_html_menu_without_links_has_no_article_text():
+    with pytest.raises(NoArticleText):
+        extract_html("<html><body><nav>menu</nav></body></html>", source="menu.html")
+
+
 @pytest.mark.parametrize("html", [b"", b"   ", b"<html><body><div></div></body></html>"])
 def test_html_empty_or_garbage_raises_no_article_text(html):
     with pytest.raises(NoArticleText):

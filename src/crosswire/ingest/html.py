@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 
 _SPACE = re.compile(r"\s+")
 _LIST_MARK = re.compile(r"^\s*[-*•]\s+")
+_FURNITURE_TAGS = ("a", "nav", "menu")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +72,9 @@ def extract_html(html: str | bytes, *, source: str, url: str | None = None, line
             source=source,
             line=line,
         )
-    if _only_links(text, tree):
+    if _only_furniture(text, tree):
         raise NoArticleText(
-            "this HTML page holds only links (a navigation or index page), no article text",
+            "this HTML page holds only links and menus (a navigation or index page), no article text",
             source=source,
             line=line,
         )
@@ -94,18 +95,23 @@ def _paragraphs(text: str) -> str:
     return "\n\n".join(ln for ln in lines if ln)
 
 
-def _only_links(text: str, tree: object) -> bool:
-    """True when every paragraph of the extracted text is the whole text of a link in the page.
+def _only_furniture(text: str, tree: object) -> bool:
+    """True when every paragraph of the extracted text is the whole text of a link or of a menu.
 
     trafilatura falls back to whatever text a page has; on a page that is only a menu, that is the
-    menu. Such a page has no article, whatever its language.
+    menu. Such a page has no article, whatever its language. Paragraphs must equal an element's
+    whole text: a paragraph merely found *inside* a menu proves nothing (mega-menus hold article
+    teasers).
     """
-    anchors = {_SPACE.sub(" ", a.text_content()).strip() for a in tree.iter("a")}  # type: ignore[attr-defined]
-    anchors.discard("")
-    if not anchors:
+    furniture = {
+        _SPACE.sub(" ", el.text_content()).strip()
+        for el in tree.iter(*_FURNITURE_TAGS)  # type: ignore[attr-defined]
+    }
+    furniture.discard("")
+    if not furniture:
         return False
     paras = (_SPACE.sub(" ", _LIST_MARK.sub("", p)).strip() for p in text.split("\n\n"))
-    return all(p in anchors for p in paras if p)
+    return all(p in furniture for p in paras if p)
 
 
 def _clean_meta(value: object) -> str | None:
