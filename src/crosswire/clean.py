@@ -5,7 +5,8 @@ The cascade, per paragraph (a line, or a block of wrapped lines):
 1. **breadcrumb**: a short leading line of path parts ("News / Syria", "Home › World › Middle East");
 2. **promo**: the outlet advertising itself ("X's website can also be accessed at …", "Follow us on …",
    an outlet name next to an app platform);
-3. **boilerplate**: page furniture ("Advertisement", "Share this article", "© 2017 …", "Tags: …");
+3. **boilerplate**: short page furniture ("Advertisement", "Share this article", "© 2017 …", "Tags: …");
+   a long paragraph that merely ends in a copyright line is text, not furniture;
 4. **title**: the metadata title where it appears, else a short unpunctuated first line;
 5. **caption**: a photo caption (a photo credit in brackets, "This photo released …");
 6. **heading**: a short unpunctuated line inside the body (kept in the body);
@@ -186,7 +187,7 @@ def _classify(paras: list[_Para], raw: RawArticle, directory: OutletDirectory) -
             kinds.append((SegmentKind.BREADCRUMB, "navigation path before the article (breadcrumb)"))
         elif _is_promo(t, directory):
             kinds.append((SegmentKind.PROMO, "the outlet advertising itself or its channels, not article text"))
-        elif _BOILERPLATE.match(t):
+        elif len(_words(t)) <= 30 and _BOILERPLATE.match(t):
             kinds.append((SegmentKind.BOILERPLATE, "page furniture (sharing, advertising, copyright, tags)"))
         elif not title_found and not seen_body and meta_title and t.casefold() == meta_title.casefold():
             kinds.append((SegmentKind.TITLE, None))

@@ -306,12 +306,9 @@ def rejections(db, as_json) -> None:
 def _register_optional_groups() -> None:
     """Add the eval and bench groups (kept in their own modules)."""
     from .benchmark import bench_group
+    from .eval import eval_group
 
     main.add_command(bench_group)
-    try:
-        from .eval import eval_group
-    except ImportError:  # the eval package is being built; the rest of the CLI works without it
-        return
     main.add_command(eval_group)
 
 

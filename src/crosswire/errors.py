@@ -83,3 +83,7 @@ class StoreError(CrosswireError):
 
 class ConfigError(CrosswireError):
     """A setting has a wrong value."""
+
+
+class BenchmarkDataError(CrosswireError):
+    """A benchmark's gold file or page archive cannot be read or has the wrong shape."""

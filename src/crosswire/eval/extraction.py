@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Literal
 
-from ..errors import CrosswireError, NoArticleText
+from ..errors import BenchmarkDataError, CrosswireError, NoArticleText
 from .metrics import Confusion, ShingleMatch, shingle_match, shingle_scores, snippet_confusion
 
 logger = logging.getLogger(__name__)
@@ -34,10 +34,6 @@ logger = logging.getLogger(__name__)
 System = Callable[[bytes], str]
 Format = Literal["trafilatura", "scrapinghub"]
 FORMATS: tuple[str, ...] = ("trafilatura", "scrapinghub")
-
-
-class BenchmarkDataError(CrosswireError):
-    """A gold file or page archive cannot be read or has the wrong shape."""
 
 
 @dataclass(frozen=True, slots=True)
