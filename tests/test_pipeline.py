@@ -107,3 +107,37 @@ def test_pipeline_killed_mid_run_leaves_a_consistent_store_and_resumes(tmp_path,
     assert done.returncode == 0, done.stderr
     with Store.open(db) as store:
         assert store.counts()["articles"] == n
+
+
+def _failing_pipeline():
+    """A real spaCy pipeline whose last component fails on texts containing BOOM."""
+    import spacy
+    from spacy.language import Language
+
+    @Language.component("crosswire_test_boom")
+    def boom(doc):
+        if "BOOM" in doc.text:
+            raise ValueError("component crosswire_test_boom cannot handle this text")
+        return doc
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("crosswire_test_boom")
+    return nlp
+
+
+def test_pipeline_nlp_failure_rejects_one_article_and_keeps_the_rest(tmp_path, outlets, cfg):
+    from crosswire.model import RawArticle
+    from crosswire.resources import Resources
+
+    res = Resources(outlets=outlets, nlp=_failing_pipeline())
+    raws = [
+        RawArticle(f"Report {i}: the army shelled the village on Monday{' BOOM' if i == 3 else ''}.", f"a{i}.txt")
+        for i in range(7)
+    ]
+    small = cfg.override(batch_size=2)
+    with Store.open(tmp_path / "t.duckdb") as store:
+        result = run(raws, res, small, store=store)
+        stored = sorted(r.source for r in store.articles())
+    assert [(r.source, r.stage, r.code) for r in result.rejections] == [("a3.txt", "nlp", "ValueError")]
+    assert stored == [f"a{i}.txt" for i in range(7) if i != 3]

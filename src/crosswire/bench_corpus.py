@@ -150,9 +150,7 @@ def _read_geo_xml(path: Path, *, max_bytes: int) -> Iterator[RawArticle | InputE
         root = ET.parse(path).getroot()
     except ET.ParseError as exc:
         raise UnknownXML(f"not well-formed XML ({exc})", source=str(path)) from exc
-    found = False
     for n, art in enumerate(root.iter("article")):
-        found = True
         ident = art.get("docid") or art.get("file") or str(n)
         source = f"{path}#{ident}"
         try:

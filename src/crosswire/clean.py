@@ -24,7 +24,6 @@ for the date or the body.
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -110,7 +109,7 @@ def paragraphs(text: str) -> list[_Para]:
     pairs = continuations = 0
     for b in blocks:
         block_lines = [ln.strip() for ln in b.group(0).splitlines() if ln.strip()]
-        for prev, nxt in zip(block_lines, block_lines[1:]):
+        for prev, nxt in zip(block_lines, block_lines[1:], strict=False):
             pairs += 1
             if not _TERMINAL.search(prev) and nxt[:1].islower():
                 continuations += 1
@@ -216,9 +215,11 @@ def _unrelated_captions(
     segs: list[Segment], cfg: Config
 ) -> dict[int, str]:
     """Find captions that belong to another story; returns {segment index: reason}."""
+    captions = [i for i, s in enumerate(segs) if s.kind is SegmentKind.CAPTION]
+    if not captions:
+        return {}
     own = " ".join(s.text for s in segs if s.kind in BODY_KINDS or s.kind is SegmentKind.TITLE)
     own_words = {re.sub(r"[’']s$", "", w) for w in _words(own)}
-    captions = [i for i, s in enumerate(segs) if s.kind is SegmentKind.CAPTION]
     # Dated evidence: body dates weigh double, each caption's dates count once.
     dated: list[tuple[int | None, object]] = [
         (None, d.as_date) for s in segs if s.kind in BODY_KINDS for d in find_dates(s.text) if d.year

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
-from .errors import ModelError
+from .errors import CrosswireError, ModelError
 from .model import Article, Mention, Sentence
 
 logger = logging.getLogger(__name__)
 
-#: Entity labels kept as mentions (numbers, dates and the like are handled by the event stages).
-MENTION_LABELS = frozenset({"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT"})
+#: Entity labels kept as mentions (numbers, dates and the like are used by the event stages).
+MENTION_LABELS = frozenset(
+    {"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT"}
+)
 
 
 def load_pipeline(name: str):
@@ -35,29 +39,73 @@ def load_pipeline(name: str):
         ) from exc
 
 
-def annotate(
-    articles: list[Article], nlp, *, batch_size: int, n_process: int = 1
-) -> Iterator[tuple[Article, tuple[Sentence, ...], tuple[Mention, ...]]]:
-    """Run spaCy over article bodies in batches and return sentences and entity mentions.
+@dataclass(frozen=True, slots=True)
+class Annotated:
+    """One article after spaCy: its sentences and mentions, or the error spaCy raised on it."""
+
+    article: Article
+    sentences: tuple[Sentence, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    error: Exception | None = None
+
+
+def doc_records(doc) -> tuple[tuple[Sentence, ...], tuple[Mention, ...]]:
+    """Sentences and entity mentions of a spaCy Doc as records.
 
     Args:
-        articles (list[Article]): clean articles.
+        doc (Doc): a parsed document.
+    RETURNS (tuple[tuple[Sentence, ...], tuple[Mention, ...]]): sentence spans and mentions.
+    """
+    sents = list(doc.sents)
+    sentences = tuple(Sentence(s.start_char, s.end_char) for s in sents)
+    sent_of = {s.start: i for i, s in enumerate(sents)}
+    mentions = tuple(
+        Mention(ent.start_char, ent.end_char, ent.text, ent.label_, sent_of.get(ent.sent.start, 0))
+        for ent in doc.ents
+        if ent.label_ in MENTION_LABELS
+    )
+    return sentences, mentions
+
+
+def annotate(articles: Iterable[Article], nlp, *, batch_size: int, n_process: int = 1) -> Iterator[Annotated]:
+    """Run spaCy over a stream of articles with one ``nlp.pipe`` call, in input order.
+
+    One call for the whole stream keeps worker processes alive and busy (a call per small batch
+    would start them again each time). When spaCy fails, the articles it had taken but not returned
+    are retried one by one, so one bad article becomes one ``Annotated`` with an error and the stream
+    goes on. Errors crosswire raises on purpose (a store failure while the stream is produced)
+    propagate.
+
+    Args:
+        articles (Iterable[Article]): clean articles (consumed lazily).
         nlp (Language): the spaCy pipeline.
         batch_size (int): texts per ``nlp.pipe`` batch.
         n_process (int): worker processes for ``nlp.pipe``.
-    YIELDS (tuple[Article, tuple[Sentence, ...], tuple[Mention, ...]]): each article with its annotations.
+    YIELDS (Annotated): each article with its annotations, or with the error it caused.
     """
-    # Only the text and an index cross to worker processes, not the article records.
-    pairs = ((a.body, i) for i, a in enumerate(articles))
-    for doc, index in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        article = articles[index]
-        sents = list(doc.sents)
-        sentences = tuple(Sentence(s.start_char, s.end_char) for s in sents)
-        sent_of = {s.start: i for i, s in enumerate(sents)}
-        mentions = []
-        for ent in doc.ents:
-            if ent.label_ not in MENTION_LABELS:
-                continue
-            sent_index = sent_of.get(ent.sent.start, 0)
-            mentions.append(Mention(ent.start_char, ent.end_char, ent.text, ent.label_, sent_index))
-        yield article, sentences, tuple(mentions)
+    source = iter(articles)
+    inflight: dict[int, Article] = {}
+    counter = itertools.count()
+
+    def feed() -> Iterator[tuple[str, int]]:
+        # Only the text and an index cross to worker processes, not the article records.
+        for article in source:
+            i = next(counter)
+            inflight[i] = article
+            yield article.body, i
+
+    while True:
+        try:
+            for doc, i in nlp.pipe(feed(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+                yield Annotated(inflight.pop(i), *doc_records(doc))
+            return
+        except CrosswireError:
+            raise
+        except Exception:
+            logger.debug("nlp.pipe failed; retrying its pending articles one by one", exc_info=True)
+        for i in sorted(inflight):
+            article = inflight.pop(i)
+            try:
+                yield Annotated(article, *doc_records(nlp(article.body)))
+            except Exception as exc:  # one article spaCy cannot process: report it, go on
+                yield Annotated(article, error=exc)

@@ -16,10 +16,11 @@ from dataclasses import dataclass, replace
 from itertools import islice
 
 from .clean import clean
+from .ingest.readers import read_bytes
 from .config import Config
 from .errors import CrosswireError, InputError, NoArticleText
 from .model import Analysis, Article, BatchResult, RawArticle, Rejection
-from .nlp import annotate
+from .nlp import Annotated, annotate
 from .resources import Resources
 from .store import Store
 
@@ -108,34 +109,6 @@ def clean_batch(
     return articles, rejections
 
 
-def analyse_batch(articles: list[Article], res: Resources, cfg: Config) -> tuple[list[Analysis], list[Rejection]]:
-    """Run the NLP stage over clean articles; an article that breaks it becomes a rejection.
-
-    Args:
-        articles (list[Article]): clean articles.
-        res (Resources): with the spaCy pipeline loaded.
-        cfg (Config): batch size and worker count.
-    RETURNS (tuple[list[Analysis], list[Rejection]]): analyses and rejections.
-    """
-    if res.nlp is None:
-        raise CrosswireError("The NLP stage needs Resources.load(cfg, with_nlp=True).")
-    try:
-        done = [
-            Analysis(a, sents, ments)
-            for a, sents, ments in annotate(articles, res.nlp, batch_size=cfg.batch_size, n_process=cfg.n_process)
-        ]
-        return done, []
-    except Exception:  # isolate the article that broke the batch, keep the others
-        logger.debug("nlp batch failed; retrying one by one", exc_info=True)
-    analyses, rejections = [], []
-    for a in articles:
-        try:
-            analyses.extend(Analysis(x, s, m) for x, s, m in annotate([a], res.nlp, batch_size=1, n_process=1))
-        except Exception as exc:
-            rejections.append(_rejection(exc, source=a.source, line=a.line, stage="nlp"))
-    return analyses, rejections
-
-
 def run(
     items: Iterable[RawArticle | InputError],
     res: Resources,
@@ -146,61 +119,69 @@ def run(
 ) -> BatchResult:
     """Run the whole job over an input stream, one store transaction per batch.
 
-    Articles already in the store are skipped before the NLP stage, so an interrupted run resumes
-    cheaply.
+    Inputs are cleaned in chunks of ``batch_size``; articles already in the store (or seen earlier in
+    this run) are skipped before the NLP stage, so an interrupted run resumes cheaply. One
+    ``nlp.pipe`` call serves the whole stream; its output is written in batches of ``batch_size``,
+    each in one transaction together with the rejections found so far.
 
     Args:
         items (Iterable[RawArticle | InputError]): what the readers yield.
-        res (Resources): loaded resources.
-        cfg (Config): settings (``batch_size`` articles per batch).
+        res (Resources): loaded resources (with the spaCy pipeline).
+        cfg (Config): settings.
         store (Store | None): where to write; None analyses without storing.
         on_batch (Callable | None): called after each batch is committed (progress reporting).
-    RETURNS (BatchResult): everything analysed, rejected and skipped (analyses are omitted when
-        a store is given, to keep memory flat on large runs).
+    RETURNS (BatchResult): everything rejected and skipped, and the analyses when no store is given
+        (with a store they are not kept, so memory stays flat on large runs).
+    Raises:
+        CrosswireError: when the NLP stage has no pipeline, or the store cannot be written.
     """
-    all_analyses: list[Analysis] = []
+    if res.nlp is None:
+        raise CrosswireError("The NLP stage needs Resources.load(cfg, with_nlp=True).")
+    pending_rejections: list[Rejection] = []
+    pending_skipped: list[str] = []
+    seen: set[str] = set()
+
+    def cleaned() -> Iterator[Article]:
+        for chunk in batches(items, cfg.batch_size):
+            articles, rejections = clean_batch(chunk, res, cfg)
+            pending_rejections.extend(rejections)
+            present = store.existing_ids(a.id for a in articles) if store is not None else set()
+            for a in articles:
+                if a.id in present or a.id in seen:
+                    pending_skipped.append(a.id)
+                    continue
+                seen.add(a.id)
+                yield a
+
+    kept: list[Analysis] = []
     all_rejections: list[Rejection] = []
     all_skipped: list[str] = []
-    for batch in batches(items, cfg.batch_size):
-        result = run_batch(batch, res, cfg, store=store)
-        if store is None:
-            all_analyses.extend(result.analyses)
-        all_rejections.extend(result.rejections)
-        all_skipped.extend(result.skipped)
-        if on_batch is not None:
-            on_batch(result)
-    return BatchResult(tuple(all_analyses), tuple(all_rejections), tuple(all_skipped))
 
-
-def run_batch(
-    batch: list[RawArticle | InputError], res: Resources, cfg: Config, *, store: Store | None = None
-) -> BatchResult:
-    """Clean, analyse and (when a store is given) write one batch in one transaction.
-
-    Args:
-        batch (list[RawArticle | InputError]): one batch of reader output.
-        res (Resources): loaded resources.
-        cfg (Config): settings.
-        store (Store | None): where to write.
-    RETURNS (BatchResult): the batch's analyses, rejections and skipped ids.
-    """
-    articles, rejections = clean_batch(batch, res, cfg)
-    skipped: list[str] = []
-    if store is not None:
-        present = store.existing_ids(a.id for a in articles)
-        skipped = [a.id for a in articles if a.id in present]
-        articles = [a for a in articles if a.id not in present]
-    unique: dict[str, Article] = {}
-    for a in articles:
-        if a.id in unique:
-            skipped.append(a.id)
+    def flush(group: list[Annotated]) -> None:
+        analyses = [Analysis(x.article, x.sentences, x.mentions) for x in group if x.error is None]
+        rejections = pending_rejections[:] + [
+            _rejection(x.error, source=x.article.source, line=x.article.line, stage="nlp")
+            for x in group
+            if x.error is not None
+        ]
+        skipped = pending_skipped[:]
+        pending_rejections.clear()
+        pending_skipped.clear()
+        if store is not None:
+            store.write_batch(analyses, rejections)
         else:
-            unique[a.id] = a
-    analyses, nlp_rejections = analyse_batch(list(unique.values()), res, cfg) if unique else ([], [])
-    rejections.extend(nlp_rejections)
-    if store is not None:
-        store.write_batch(analyses, rejections)
-    return BatchResult(tuple(analyses), tuple(rejections), tuple(skipped))
+            kept.extend(analyses)
+        all_rejections.extend(rejections)
+        all_skipped.extend(skipped)
+        if on_batch is not None:
+            on_batch(BatchResult(tuple(analyses), tuple(rejections), tuple(skipped)))
+
+    stream = annotate(cleaned(), res.nlp, batch_size=cfg.batch_size, n_process=cfg.n_process)
+    for group in batches(stream, cfg.batch_size):
+        flush(group)
+    if pending_rejections or pending_skipped:
+        flush([])
+    return BatchResult(tuple(kept), tuple(all_rejections), tuple(all_skipped))
 
 
 def batches(items: Iterable, size: int) -> Iterator[list]:
@@ -241,10 +222,8 @@ def analyze_text(
     Raises:
         InputError: when the text is empty or the HTML has no article.
     """
-    from .ingest.readers import read_bytes
-
-    items = list(read_bytes(text.encode("utf-8"), source=source, suffix=".html" if html else ".txt", max_bytes=cfg.max_bytes))
-    item = items[0]
+    suffix = ".html" if html else ".txt"
+    item = next(iter(read_bytes(text.encode("utf-8"), source=source, suffix=suffix, max_bytes=cfg.max_bytes)))
     if isinstance(item, InputError):
         raise item
     raw = replace(
@@ -254,11 +233,10 @@ def analyze_text(
         outlet=outlet or item.outlet,
         title=title or item.title,
     )
-    articles, rejections = clean_batch([raw], res, cfg)
-    if rejections:
-        r = rejections[0]
-        raise NoArticleText(r.reason, source=source)
-    analyses, rejections = analyse_batch(articles, res, cfg)
-    if rejections:
-        raise CrosswireError(f"{source}: the NLP stage failed: {rejections[0].reason}")
-    return analyses[0]
+    result = run([raw], res, cfg)
+    if result.rejections:
+        r = result.rejections[0]
+        if r.code == "NoArticleText":
+            raise NoArticleText(r.reason, source=source)
+        raise CrosswireError(f"{source}: the {r.stage} stage failed: [{r.code}] {r.reason}")
+    return result.analyses[0]

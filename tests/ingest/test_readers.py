@@ -10,7 +10,6 @@ import pytest
 
 from crosswire.errors import (
     BinaryInput,
-    BrokenJSON,
     EmptyInput,
     InputTooLarge,
     NoArticleText,

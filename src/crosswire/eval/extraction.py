@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Literal
 
-from ..errors import BenchmarkDataError, CrosswireError, NoArticleText
+from ..errors import BenchmarkDataError, NoArticleText
 from .metrics import Confusion, ShingleMatch, shingle_match, shingle_scores, snippet_confusion
 
 logger = logging.getLogger(__name__)
