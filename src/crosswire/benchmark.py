@@ -7,7 +7,7 @@ texts, in the same process, with the same batch size and number of processes:
 2. Baseline: ``nlp.pipe(texts, batch_size=…, n_process=…)`` over the raw article texts, every
    ``Doc`` consumed.
 3. Ours: ``pipeline.run`` over the same in-memory ``RawArticle`` values (clean, nlp, every stage
-   ``run_batch`` composes) writing to a fresh DuckDB file in a temporary folder; opening, migrating
+   ``pipeline.run`` composes) writing to a fresh DuckDB file in a temporary folder; opening, migrating
    and closing that file is part of the timed job.
 
 Stage times come from the same timed run: ``nlp`` is the time spent waiting on ``nlp.pipe``,
