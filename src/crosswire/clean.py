@@ -24,7 +24,6 @@ for the date or the body.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .config import Config
@@ -321,17 +320,3 @@ def clean(raw: RawArticle, directory: OutletDirectory, cfg: Config) -> Article:
         segments=tuple(segs),
         body=body,
     )
-
-
-def clean_many(raws: Iterable[RawArticle], directory: OutletDirectory, cfg: Config) -> list[Article]:
-    """Clean several articles (a convenience for tests and the API).
-
-    Args:
-        raws (Iterable[RawArticle]): articles as read.
-        directory (OutletDirectory): known outlets.
-        cfg (Config): settings.
-    RETURNS (list[Article]): the clean articles.
-    """
-    return [clean(r, directory, cfg) for r in raws]
-
-

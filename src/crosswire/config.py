@@ -85,10 +85,3 @@ class Config:
         if not isinstance(values, dict):
             raise ConfigError(f"Config file {path} must hold a JSON object of settings")
         return cls().override(**values)
-
-
-DEFAULT_CONFIG = Config()
-
-# The table and the dataclass must agree: a setting added in one place only is a bug.
-assert [s.name for s in SETTINGS] == [f.name for f in fields(Config)]
-assert all(getattr(DEFAULT_CONFIG, s.name) == s.default for s in SETTINGS)

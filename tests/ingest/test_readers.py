@@ -175,3 +175,21 @@ def test_readers_empty_jsonl_file(tmp_path):
     assert isinstance(err, EmptyInput)
 
 
+
+
+@pytest.mark.parametrize(
+    "name,suffix",
+    [("a.html.gz", ".html"), ("a.gz", ""), ("report.2017-10-14", ""), ("A.TXT", ".txt"), ("noext", ""), (".hidden", "")],
+)
+def test_readers_format_suffix(name, suffix):
+    from pathlib import Path
+
+    from crosswire.ingest.readers import format_suffix
+
+    assert format_suffix(Path(name)) == suffix
+
+
+def test_readers_bare_gz_is_sniffed(tmp_path):
+    (tmp_path / "page.gz").write_bytes(gzip.compress(HTML.encode("utf-8")))
+    (item,) = _read([tmp_path / "page.gz"])
+    assert item.format == "html"

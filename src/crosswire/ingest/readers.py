@@ -15,7 +15,7 @@ import glob
 import gzip
 import json
 import logging
-import os
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
@@ -24,13 +24,12 @@ from typing import BinaryIO
 
 from ..errors import BrokenJSON, EmptyInput, InputError, InputTooLarge, UnreadableInput
 from ..model import RawArticle
-from .detect import JSONL_SUFFIXES, KNOWN_SUFFIXES, check_size, decode, maybe_gunzip, sniff_format
+from .detect import JSONL_SUFFIXES, check_size, decode, maybe_gunzip, sniff_format
 from .html import extract_html
 
 logger = logging.getLogger(__name__)
 
 _META_KEYS = ("url", "outlet", "title", "author", "published", "language")
-SIDECAR_NAMES = ("articles.jsonl", "_meta.jsonl", "sidecar.jsonl")
 
 
 def expand_paths(paths: list[str]) -> Iterator[Path | InputError]:
@@ -129,6 +128,26 @@ def apply_metadata(raw: RawArticle, meta: dict) -> RawArticle:
     return replace(raw, **values) if values else raw
 
 
+_SUFFIX = re.compile(r"\.[a-z][a-z0-9]{0,5}$")
+
+
+def format_suffix(path: Path) -> str:
+    """The suffix that names a file's format, looking through ".gz".
+
+    "a.html.gz" → ".html"; "a.gz" → "" (sniffed after decompression); "report.2017-10-14" → ""
+    (a name with dots, not a format).
+
+    Args:
+        path (Path): the file.
+    RETURNS (str): the lower-case suffix, or "".
+    """
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    m = _SUFFIX.search(name)
+    return m.group(0) if m and m.start() > 0 else ""
+
+
 def read_file(path: Path, *, max_bytes: int) -> Iterator[RawArticle | InputError]:
     """Read one file: text, HTML or JSON Lines (optionally gzip-compressed).
 
@@ -138,23 +157,20 @@ def read_file(path: Path, *, max_bytes: int) -> Iterator[RawArticle | InputError
     YIELDS (RawArticle | InputError): its articles or errors.
     """
     source = str(path)
-    suffixes = [s.lower() for s in path.suffixes]
-    suffix = suffixes[-2] if suffixes[-1:] == [".gz"] and len(suffixes) >= 2 else (suffixes[-1] if suffixes else "")
-    if suffix and suffix not in KNOWN_SUFFIXES and suffix != ".gz" and len(suffix) > 6:
-        suffix = ""  # "report.2017-10-14" is a name with dots, not a format
+    suffix = format_suffix(path)
     try:
-        size = path.stat().st_size
         if suffix in JSONL_SUFFIXES:
             # JSON Lines files can be large: stream them, limit each record instead.
             yield from _read_jsonl_stream(path, max_bytes=max_bytes)
             return
-        if size > max_bytes and suffixes[-1:] != [".gz"]:
+        size = path.stat().st_size
+        # A compressed file larger than the limit inflates past it too.
+        if size > max_bytes:
             yield InputTooLarge(
                 f"{size} bytes is over the limit of {max_bytes} bytes; raise it with --max-bytes", source=source
             )
             return
-        with path.open("rb") as fh:
-            data = fh.read(max_bytes * 20 + 1)
+        data = path.read_bytes()
     except OSError as exc:
         yield UnreadableInput(f"cannot read the file: {exc.strerror or exc}", source=source)
         return
@@ -281,11 +297,3 @@ def _record_to_article(record: object, *, source: str, line: int) -> RawArticle:
     meta = {k: record[k] for k in _META_KEYS if isinstance(record.get(k), str | int) and str(record[k]).strip()}
     # Metadata given in the record wins over what the HTML extractor found.
     return replace(raw, **{k: str(v) for k, v in meta.items()})
-
-
-def stdin_is_piped() -> bool:
-    """RETURNS (bool): True when standard input is not a terminal."""
-    try:
-        return not os.isatty(sys.stdin.fileno())
-    except (OSError, ValueError):
-        return False
