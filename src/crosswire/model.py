@@ -200,6 +200,51 @@ class Mention:
     canonical_id: str | None = None
 
 
+class PlacePrecision(str, Enum):
+    """How precise a resolved place is."""
+
+    COUNTRY = "country"
+    ADMIN1 = "admin1"
+    ADMIN2 = "admin2"
+    CITY = "city"
+    SITE = "site"  # a camp, base, crossing, oil field, building
+    REGION = "region"  # a continent, a river valley, "eastern Syria"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A gazetteer entry: a GeoNames place or a curated supplement entry.
+
+    ``id`` is the GeoNames id as a string ("173480"), or "sup:<slug>" for a supplement entry.
+    """
+
+    id: str
+    name: str
+    feature_class: str  # GeoNames feature class: A (admin), P (populated place), S (site), L, H, T …
+    feature_code: str  # e.g. PPL, PPLA, ADM1, PCLI, CMP, MILB
+    country: str | None  # ISO 3166-1 alpha-2
+    admin1: str | None  # the admin1 name ("Deir ez-Zor")
+    lat: float
+    lon: float
+    population: int = 0
+    source: str = "geonames"  # geonames | supplement
+    citation: str | None = None  # where a supplement entry's facts come from
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    """A place named in ``Article.body``, resolved to a gazetteer entry or left open with a reason."""
+
+    start: int
+    end: int
+    text: str
+    place: Place | None
+    precision: PlacePrecision | None
+    confidence: float
+    sentence: int
+    reason: str | None = None  # why unresolved or why this candidate (the evidence an analyst can check)
+
+
 @dataclass(frozen=True, slots=True)
 class Analysis:
     """Everything crosswire knows about one article."""
@@ -207,6 +252,7 @@ class Analysis:
     article: Article
     sentences: tuple[Sentence, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    places: tuple[PlaceMention, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
