@@ -16,6 +16,9 @@ from crosswire.model import (
     Article,
     Mention,
     OutletGuess,
+    Place,
+    PlaceMention,
+    PlacePrecision,
     Provenance,
     PublishedDate,
     Rejection,
@@ -38,7 +41,12 @@ def make_analysis(body: str = "The army took the town. Fighting went on.", *, ou
         published=PublishedDate(2017, 10, None, Provenance.INFERRED, 0.4, "latest date", None),
         language="en", original="News / Syria\n" + body, segments=segs, body=body,
     )  # fmt: skip
-    return Analysis(art, (Sentence(0, len(body)),), (Mention(4, 8, body[4:8], "ORG", 0),))
+    place = Place("173480", "Al Mayādīn", "P", "PPLA2", "SY", "Deir ez-Zor", 35.02, 40.45, 44000)
+    places = (
+        PlaceMention(0, 3, body[0:3], place, PlacePrecision.CITY, 0.9, 0, "key match"),
+        PlaceMention(4, 8, body[4:8], None, None, 0.0, 0, "not in the gazetteer"),
+    )
+    return Analysis(art, (Sentence(0, len(body)),), (Mention(4, 8, body[4:8], "ORG", 0),), places)
 
 
 @pytest.fixture
@@ -74,7 +82,9 @@ def test_store_write_is_idempotent(store):
     second = store.write_batch([a])
     assert (first.inserted, first.already_present) == (1, 1)
     assert (second.inserted, second.already_present) == (0, 1)
-    assert store.counts() == {"articles": 1, "segments": 2, "sentences": 1, "mentions": 1, "rejections": 0}
+    assert store.counts() == {
+        "articles": 1, "segments": 2, "sentences": 1, "mentions": 1, "place_mentions": 2, "rejections": 0,
+    }  # fmt: skip
 
 
 def test_store_failed_batch_writes_nothing(store):

@@ -216,6 +216,19 @@ def show(article_id, db, as_json) -> None:
         click.echo("\nRemoved:")
         for s in a.removed:
             click.echo(f"  - [{s.kind.value}] {s.text!r}\n      reason: {s.reason}")
+    if analysis.places:
+        click.echo(f"\nPlaces ({len(analysis.places)}):")
+        for pm in analysis.places:
+            if pm.place is None:
+                click.echo(f"  {pm.text!r:28} unresolved ({pm.reason})")
+                continue
+            p = pm.place
+            where = ", ".join(x for x in (p.admin1, p.country) if x)
+            click.echo(
+                f"  {pm.text!r:28} {p.name} [{p.id}, {p.feature_code}, {where}] {p.lat:.4f},{p.lon:.4f} "
+                f"precision={pm.precision.value if pm.precision else '?'} confidence={pm.confidence:.2f}"
+                + (f"  ({pm.reason})" if pm.reason else "")
+            )
     click.echo(f"\nMentions ({len(analysis.mentions)}):")
     by_label: dict[str, dict[str, int]] = {}
     for m in analysis.mentions:

@@ -23,6 +23,9 @@ from .model import (
     Article,
     Mention,
     OutletGuess,
+    Place,
+    PlaceMention,
+    PlacePrecision,
     Provenance,
     PublishedDate,
     Rejection,
@@ -89,10 +92,22 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "0002_place_mentions",
+        """
+        CREATE TABLE place_mentions (
+            article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
+            sentence_idx INTEGER, place_id VARCHAR, name VARCHAR, feature_class VARCHAR, feature_code VARCHAR,
+            country VARCHAR, admin1 VARCHAR, lat DOUBLE, lon DOUBLE, population BIGINT, source VARCHAR,
+            citation VARCHAR, precision VARCHAR, confidence DOUBLE, reason VARCHAR,
+            PRIMARY KEY (article_id, idx)
+        );
+        """,
+    ),
 )
 
 #: Tables a user may export, with their columns in order.
-EXPORT_TABLES = ("articles", "segments", "sentences", "mentions", "rejections")
+EXPORT_TABLES = ("articles", "segments", "sentences", "mentions", "place_mentions", "rejections")
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,6 +387,19 @@ class Store:
                 [aid],
             ).fetchall()
         )
+        places = tuple(
+            PlaceMention(
+                r[0], r[1], r[2],
+                Place(r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14]) if r[4] else None,
+                PlacePrecision(r[15]) if r[15] else None, r[16], r[3], r[17],
+            )  # fmt: skip
+            for r in self._con.execute(
+                "SELECT start_char, end_char, text, sentence_idx, place_id, name, feature_class, feature_code, "
+                "country, admin1, lat, lon, population, source, citation, precision, confidence, reason "
+                "FROM place_mentions WHERE article_id = ? ORDER BY idx",
+                [aid],
+            ).fetchall()
+        )
         article = Article(
             id=aid,
             source=row["source"],
@@ -397,7 +425,7 @@ class Store:
             segments=segs,
             body=row["body"],
         )
-        return Analysis(article, sents, ments)
+        return Analysis(article, sents, ments, places)
 
     def stored_outlet(self, article_id: str) -> str | None:
         """RETURNS (str | None): the outlet stored for an article (None when unknown)."""
@@ -513,4 +541,39 @@ def _batch_tables(analyses: list[Analysis]) -> dict[str, pa.Table]:
             "canonical_id": pa.array([r[2].canonical_id for r in ment_rows], pa.string()),
         }
     )
-    return {"articles": articles, "segments": segments, "sentences": sentences, "mentions": mentions}
+    place_rows = [(a.article.id, i, pm) for a in analyses for i, pm in enumerate(a.places)]
+
+    def place_col(attr: str, typ: pa.DataType) -> pa.Array:
+        return pa.array([getattr(r[2].place, attr) if r[2].place else None for r in place_rows], typ)
+
+    place_mentions = pa.table(
+        {
+            "article_id": pa.array([r[0] for r in place_rows], pa.string()),
+            "idx": pa.array([r[1] for r in place_rows], pa.int32()),
+            "start_char": pa.array([r[2].start for r in place_rows], pa.int32()),
+            "end_char": pa.array([r[2].end for r in place_rows], pa.int32()),
+            "text": pa.array([r[2].text for r in place_rows], pa.string()),
+            "sentence_idx": pa.array([r[2].sentence for r in place_rows], pa.int32()),
+            "place_id": place_col("id", pa.string()),
+            "name": place_col("name", pa.string()),
+            "feature_class": place_col("feature_class", pa.string()),
+            "feature_code": place_col("feature_code", pa.string()),
+            "country": place_col("country", pa.string()),
+            "admin1": place_col("admin1", pa.string()),
+            "lat": place_col("lat", pa.float64()),
+            "lon": place_col("lon", pa.float64()),
+            "population": place_col("population", pa.int64()),
+            "source": place_col("source", pa.string()),
+            "citation": place_col("citation", pa.string()),
+            "precision": pa.array([r[2].precision.value if r[2].precision else None for r in place_rows], pa.string()),
+            "confidence": pa.array([r[2].confidence for r in place_rows], pa.float64()),
+            "reason": pa.array([r[2].reason for r in place_rows], pa.string()),
+        }
+    )
+    return {
+        "articles": articles,
+        "segments": segments,
+        "sentences": sentences,
+        "mentions": mentions,
+        "place_mentions": place_mentions,
+    }
