@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 
 from crosswire.errors import StoreError
 from crosswire.model import (
+    Actor,
+    ActorMention,
+    ActorType,
     Analysis,
     Article,
     Mention,
@@ -46,7 +49,9 @@ def make_analysis(body: str = "The army took the town. Fighting went on.", *, ou
         PlaceMention(0, 3, body[0:3], place, PlacePrecision.CITY, 0.9, 0, "key match"),
         PlaceMention(4, 8, body[4:8], None, None, 0.0, 0, "not in the gazetteer"),
     )
-    return Analysis(art, (Sentence(0, len(body)),), (Mention(4, 8, body[4:8], "ORG", 0),), places)
+    actor = Actor("RU-MOD", "Russian Ministry of Defence", ActorType.STATE_MILITARY, "RU", parent=None)
+    actors = (ActorMention(0, 3, body[0:3], actor, 0, "alias", 0.95, "spokesman"),)
+    return Analysis(art, (Sentence(0, len(body)),), (Mention(4, 8, body[4:8], "ORG", 0),), places, actors)
 
 
 @pytest.fixture
@@ -83,7 +88,8 @@ def test_store_write_is_idempotent(store):
     assert (first.inserted, first.already_present) == (1, 1)
     assert (second.inserted, second.already_present) == (0, 1)
     assert store.counts() == {
-        "articles": 1, "segments": 2, "sentences": 1, "mentions": 1, "place_mentions": 2, "rejections": 0,
+        "articles": 1, "segments": 2, "sentences": 1, "mentions": 1, "place_mentions": 2, "actor_mentions": 1,
+        "rejections": 0,
     }  # fmt: skip
 
 

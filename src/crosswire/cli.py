@@ -229,6 +229,18 @@ def show(article_id, db, as_json) -> None:
                 f"precision={pm.precision.value if pm.precision else '?'} confidence={pm.confidence:.2f}"
                 + (f"  ({pm.reason})" if pm.reason else "")
             )
+    if analysis.actors:
+        click.echo(f"\nActors ({len(analysis.actors)}):")
+        by_actor: dict[str, list] = {}
+        for am in analysis.actors:
+            by_actor.setdefault(am.actor.id, []).append(am)
+        for ams in by_actor.values():
+            actor = ams[0].actor
+            names = sorted({am.text for am in ams})
+            click.echo(
+                f"  {actor.name} [{actor.id}, {actor.type.value}{', ' + actor.country if actor.country else ''}]"
+                f" ×{len(ams)}: " + "; ".join(names)
+            )
     click.echo(f"\nMentions ({len(analysis.mentions)}):")
     by_label: dict[str, dict[str, int]] = {}
     for m in analysis.mentions:

@@ -19,6 +19,9 @@ import pyarrow as pa
 
 from .errors import StoreError
 from .model import (
+    Actor,
+    ActorMention,
+    ActorType,
     Analysis,
     Article,
     Mention,
@@ -104,10 +107,21 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "0003_actor_mentions",
+        """
+        CREATE TABLE actor_mentions (
+            article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
+            sentence_idx INTEGER, actor_id VARCHAR, name VARCHAR, type VARCHAR, country VARCHAR,
+            affiliation VARCHAR, parent VARCHAR, method VARCHAR, confidence DOUBLE, role VARCHAR,
+            PRIMARY KEY (article_id, idx)
+        );
+        """,
+    ),
 )
 
 #: Tables a user may export, with their columns in order.
-EXPORT_TABLES = ("articles", "segments", "sentences", "mentions", "place_mentions", "rejections")
+EXPORT_TABLES = ("articles", "segments", "sentences", "mentions", "place_mentions", "actor_mentions", "rejections")
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,6 +414,14 @@ class Store:
                 [aid],
             ).fetchall()
         )
+        actors = tuple(
+            ActorMention(r[0], r[1], r[2], Actor(r[4], r[5], ActorType(r[6]), r[7], (), r[8], r[9]), r[3], r[10], r[11], r[12])
+            for r in self._con.execute(
+                "SELECT start_char, end_char, text, sentence_idx, actor_id, name, type, country, affiliation, parent, "
+                "method, confidence, role FROM actor_mentions WHERE article_id = ? ORDER BY idx",
+                [aid],
+            ).fetchall()
+        )
         article = Article(
             id=aid,
             source=row["source"],
@@ -425,7 +447,7 @@ class Store:
             segments=segs,
             body=row["body"],
         )
-        return Analysis(article, sents, ments, places)
+        return Analysis(article, sents, ments, places, actors)
 
     def stored_outlet(self, article_id: str) -> str | None:
         """RETURNS (str | None): the outlet stored for an article (None when unknown)."""
@@ -570,7 +592,28 @@ def _batch_tables(analyses: list[Analysis]) -> dict[str, pa.Table]:
             "reason": pa.array([r[2].reason for r in place_rows], pa.string()),
         }
     )
+    actor_rows = [(a.article.id, i, am) for a in analyses for i, am in enumerate(a.actors)]
+    actor_mentions = pa.table(
+        {
+            "article_id": pa.array([r[0] for r in actor_rows], pa.string()),
+            "idx": pa.array([r[1] for r in actor_rows], pa.int32()),
+            "start_char": pa.array([r[2].start for r in actor_rows], pa.int32()),
+            "end_char": pa.array([r[2].end for r in actor_rows], pa.int32()),
+            "text": pa.array([r[2].text for r in actor_rows], pa.string()),
+            "sentence_idx": pa.array([r[2].sentence for r in actor_rows], pa.int32()),
+            "actor_id": pa.array([r[2].actor.id for r in actor_rows], pa.string()),
+            "name": pa.array([r[2].actor.name for r in actor_rows], pa.string()),
+            "type": pa.array([r[2].actor.type.value for r in actor_rows], pa.string()),
+            "country": pa.array([r[2].actor.country for r in actor_rows], pa.string()),
+            "affiliation": pa.array([r[2].actor.affiliation for r in actor_rows], pa.string()),
+            "parent": pa.array([r[2].actor.parent for r in actor_rows], pa.string()),
+            "method": pa.array([r[2].method for r in actor_rows], pa.string()),
+            "confidence": pa.array([r[2].confidence for r in actor_rows], pa.float64()),
+            "role": pa.array([r[2].role for r in actor_rows], pa.string()),
+        }
+    )
     return {
+        "actor_mentions": actor_mentions,
         "articles": articles,
         "segments": segments,
         "sentences": sentences,
