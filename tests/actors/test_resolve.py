@@ -243,3 +243,21 @@ def test_resolve_seed_foreign_vs_defence_ministry_flag(seeds, dictionary, articl
     if flags:
         assert (found[0].first_org.id, found[0].second_org.id) == ("RU-MFA", "RU-MOD")
         assert "Russia’s Foreign Ministry" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "“Syrian troops advanced, he said and the quote never closes",
+        "Damascus, Moscow, Kyiv, Ankara.",
+        "the the the he he said said",
+        " ".join(["Syrian troops and IS fighters clashed near the city"] * 500),  # a 5,000-word sentence
+        "Die syrische Armee hat die Stadt eingenommen, sagte das Ministerium.",
+    ],
+)
+def test_resolve_bad_input_does_not_crash(dictionary, text):
+    result = resolve_actors(text, (), (), dictionary)
+    assert all(text[m.start : m.end] == m.text and 0 <= m.confidence <= 1 for m in result)
+    assert all(m.sentence == 0 for m in result)
