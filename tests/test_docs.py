@@ -8,9 +8,9 @@ import pytest
 from crosswire.cli import main
 from crosswire.config import SETTINGS
 
-from conftest import ROOT
+from pathlib import Path
 
-README = (ROOT / "README.md").read_text("utf-8")
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
 
 
 def _paths(group: click.Group, prefix=()):

@@ -30,6 +30,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("caption_max_days", 180, "A caption dated more than this many days from the article's other dates is unrelated."),
     Setting("caption_min_overlap", 0.2, "A caption sharing less than this share of its names with the article is unrelated."),
     Setting("outlet_min_confidence", 0.5, "Below this confidence the outlet is stored as unknown (the guess is kept)."),
+    Setting("actor_files", (), "Extra actor dictionary JSON files, read after the packaged ones (they override by id)."),
 )
 
 
@@ -44,8 +45,11 @@ class Config:
     caption_max_days: int = 180
     caption_min_overlap: float = 0.2
     outlet_min_confidence: float = 0.5
+    actor_files: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if not isinstance(self.actor_files, tuple):  # a JSON file gives a list
+            object.__setattr__(self, "actor_files", tuple(self.actor_files))
         if self.max_bytes <= 0:
             raise ConfigError(f"max_bytes must be positive, got {self.max_bytes}")
         if self.batch_size <= 0:

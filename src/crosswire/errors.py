@@ -87,3 +87,20 @@ class ConfigError(CrosswireError):
 
 class BenchmarkDataError(CrosswireError):
     """A benchmark's gold file or page archive cannot be read or has the wrong shape."""
+
+
+class ActorDictionaryError(ConfigError):
+    """An actor data file is missing, is not valid JSON, or has an entry of the wrong shape.
+
+    Args:
+        message (str): what is wrong and how to fix it.
+        path (str): the file.
+        entry (str | None): which entry ("actors[3] (id 'SDF')").
+    """
+
+    def __init__(self, message: str, *, path: str, entry: str | None = None) -> None:
+        self.message = message
+        self.path = path
+        self.entry = entry
+        where = f"{path}: {entry}" if entry else path
+        super().__init__(f"{where}: {message}")

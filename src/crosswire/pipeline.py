@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice
 
+from .actors import resolve_actors
 from .clean import clean
 from .ingest.readers import read_bytes
 from .config import Config
@@ -44,7 +45,12 @@ STAGES: tuple[Stage, ...] = (
         ("article.segments", "article.body", "article.published", "article.outlet", "article.id"),
     ),
     Stage("crosswire.nlp.v1", ("article.body",), ("analysis.sentences", "analysis.mentions")),
-    Stage("crosswire.store.v1", ("article.id", "analysis.sentences", "analysis.mentions"), ()),
+    Stage(
+        "crosswire.actors.v1",
+        ("article.body", "analysis.sentences", "analysis.mentions"),
+        ("analysis.actors",),
+    ),
+    Stage("crosswire.store.v1", ("article.id", "analysis.sentences", "analysis.mentions", "analysis.actors"), ()),
 )
 
 
@@ -109,6 +115,19 @@ def clean_batch(
     return articles, rejections
 
 
+def extract(x: Annotated, res: Resources) -> Analysis:
+    """Run the extraction stages over one annotated article (those whose resources are loaded).
+
+    Args:
+        x (Annotated): the article with its sentences and entity mentions.
+        res (Resources): loaded resources.
+    RETURNS (Analysis): the analysis.
+    """
+    body = x.article.body
+    actors = resolve_actors(body, x.mentions, x.sentences, res.actors) if res.actors is not None else ()
+    return Analysis(x.article, x.sentences, x.mentions, actors=actors)
+
+
 def run(
     items: Iterable[RawArticle | InputError],
     res: Resources,
@@ -158,12 +177,19 @@ def run(
     all_skipped: list[str] = []
 
     def flush(group: list[Annotated]) -> None:
-        analyses = [Analysis(x.article, x.sentences, x.mentions) for x in group if x.error is None]
-        rejections = pending_rejections[:] + [
-            _rejection(x.error, source=x.article.source, line=x.article.line, stage="nlp")
-            for x in group
-            if x.error is not None
-        ]
+        analyses: list[Analysis] = []
+        rejections = pending_rejections[:]
+        for x in group:
+            if x.error is not None:
+                rejections.append(_rejection(x.error, source=x.article.source, line=x.article.line, stage="nlp"))
+                continue
+            try:
+                analyses.append(extract(x, res))
+            except CrosswireError:
+                raise
+            except Exception as exc:  # batch boundary: one article that breaks a stage is rejected
+                logger.debug("extraction failed for %s", x.article.source, exc_info=True)
+                rejections.append(_rejection(exc, source=x.article.source, line=x.article.line, stage="extract"))
         skipped = pending_skipped[:]
         pending_rejections.clear()
         pending_skipped.clear()

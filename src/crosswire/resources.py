@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .actors import ActorDictionary
 from .config import Config
 from .ingest.outlets import OutletDirectory
 from .nlp import load_pipeline
@@ -14,12 +15,13 @@ from .nlp import load_pipeline
 class Resources:
     """The spaCy pipeline and the data files crosswire's stages read.
 
-    Build it with ``Resources.load(cfg)``; ``nlp`` is None when loaded with ``with_nlp=False``
-    (cleaning and extraction evaluation do not need spaCy).
+    Build it with ``Resources.load(cfg)``. With ``with_nlp=False`` only what cleaning needs is loaded
+    (the extraction benchmark does not need spaCy). A stage whose resource is None is skipped.
     """
 
     outlets: OutletDirectory
     nlp: Any | None = None
+    actors: ActorDictionary | None = None
 
     @classmethod
     def load(cls, cfg: Config | None = None, *, with_nlp: bool = True) -> "Resources":
@@ -33,4 +35,8 @@ class Resources:
             ModelError: when the spaCy pipeline is not installed.
         """
         cfg = cfg or Config()
-        return cls(outlets=OutletDirectory.load(), nlp=load_pipeline(cfg.spacy_model) if with_nlp else None)
+        return cls(
+            outlets=OutletDirectory.load(),
+            nlp=load_pipeline(cfg.spacy_model) if with_nlp else None,
+            actors=ActorDictionary.load(extra=cfg.actor_files) if with_nlp else None,
+        )

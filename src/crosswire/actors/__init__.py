@@ -6,7 +6,8 @@ article's mentions to them.
     flags = inconsistencies(actors, body, sentences, dictionary)
 """
 
-from .dictionary import ActorDictionary, ActorDictionaryError
+from ..errors import ActorDictionaryError
+from .dictionary import ActorDictionary
 from .resolve import AttributionConflict, inconsistencies, resolve_actors
 
 __all__ = ["ActorDictionary", "ActorDictionaryError", "AttributionConflict", "inconsistencies", "resolve_actors"]

@@ -37,7 +37,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ActorDictionaryError
 from ..model import Actor, ActorType
 
 #: The data files every dictionary starts from (package ``crosswire.actors.data``).
@@ -51,23 +51,6 @@ END = ""
 
 FUZZY_MIN_CHARS = 10
 FUZZY_MIN_WORD = 4
-
-
-class ActorDictionaryError(ConfigError):
-    """An actor data file is missing, is not valid JSON, or has an entry of the wrong shape.
-
-    Args:
-        message (str): what is wrong and how to fix it.
-        path (str): the file.
-        entry (str | None): which entry ("actors[3] (id 'SDF')").
-    """
-
-    def __init__(self, message: str, *, path: str, entry: str | None = None) -> None:
-        self.message = message
-        self.path = path
-        self.entry = entry
-        where = f"{path}: {entry}" if entry else path
-        super().__init__(f"{where}: {message}")
 
 
 def tokenize(text: str) -> list[tuple[int, int, str]]:
