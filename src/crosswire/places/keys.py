@@ -30,12 +30,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["name_key", "name_keys", "skeleton_key", "is_latin"]
+__all__ = ["is_latin", "key_info", "name_key", "name_keys", "skeleton_key"]
 
 # Arabic article in its romanised forms (assimilated to a sun letter, or not).
 ARTICLES = frozenset(
-    """al el il ul ad ed ud ar er ur as es us at et ut az ez uz an en un ash esh ush ath eth adh edh
-    ag""".split()
+    ["al", "el", "il", "ul", "ad", "ed", "ud", "ar", "er", "ur", "as", "es", "us", "at", "et", "ut", "az", "ez", "uz", "an", "en", "un", "ash", "esh", "ush", "ath", "eth", "adh", "edh"]
 )
 # Letters NFKD does not decompose into ASCII.
 _LETTERS = str.maketrans(
@@ -93,6 +92,12 @@ _GREEK = str.maketrans(
 )
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+# Latin letters: ASCII, Latin-1, Latin Extended-A/B, IPA, Latin Extended Additional, and the
+# combining marks NFD leaves after them (which count as "letters" for \w in some names).
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f\u0250-\u02af\u1e00-\u1eff\u0300-\u036f]")
+
+
 def _strip_marks(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
@@ -104,14 +109,10 @@ def is_latin(name: str) -> bool:
         name (str): a place name.
     RETURNS (bool): True for Latin-script names and for names without letters.
     """
-    latin = other = 0
-    for ch in name:
-        if ch.isalpha():
-            if ch.isascii() or unicodedata.name(ch, "").startswith("LATIN"):
-                latin += 1
-            else:
-                other += 1
-    return latin >= other
+    if name.isascii():
+        return True
+    letters = len(_LETTER.findall(name))
+    return 2 * len(_LATIN_LETTER.findall(name)) >= letters
 
 
 def _latin_tokens(name: str) -> list[str]:
@@ -143,7 +144,12 @@ def _latin_key(tokens: list[str]) -> str:
 
 
 def _script_key(name: str) -> str:
-    text = _strip_marks(unicodedata.normalize("NFKC", name).casefold())
+    # Harakat, tonos and breve go; kana voicing marks stay (they change the sound).
+    text = "".join(
+        ch
+        for ch in unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name).casefold())
+        if not unicodedata.combining(ch) or ch in "\u3099\u309a"
+    )
     text = unicodedata.normalize("NFKC", text).translate(_ARABIC)
     return _SCRIPT_DROP.sub("", text)
 
@@ -173,8 +179,23 @@ def skeleton_key(name: str) -> str:
     if not is_latin(name):
         return ""
     key = name_key(name)
-    if not key:
-        return ""
+    return _skeleton_of(key) if key else ""
+
+
+def key_info(name: str) -> tuple[tuple[str, ...], str]:
+    """All keys of a name at once: ``(name_keys(name), skeleton_key(name))``, computed once.
+
+    Args:
+        name (str): a place name.
+    RETURNS (tuple[tuple[str, ...], str]): the keys and the skeleton ("" when none).
+    """
+    keys = name_keys(name)
+    if not keys or not is_latin(name):
+        return keys, ""
+    return keys, _skeleton_of(keys[0])
+
+
+def _skeleton_of(key: str) -> str:
     skel = _DOUBLE.sub(r"\1", key[0] + _VOWEL_CHARS.sub("", key[1:]))
     return skel if len(skel) >= 3 else ""
 
