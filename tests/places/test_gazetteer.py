@@ -208,3 +208,33 @@ def test_gazetteer_bad_dump_is_a_gazetteer_error(tmp_path):
     bad.write_text("1\tonly\tthree columns\n", encoding="utf-8")
     with pytest.raises(GazetteerError, match="columns"):
         Gazetteer.build(tmp_path / "out", geonames_dump=bad)
+
+
+def test_gazetteer_cli_build_and_lookup(tmp_path):
+    from click.testing import CliRunner
+
+    from crosswire.places.cli import gazetteer_group
+
+    dump = tmp_path / "allCountries.txt"
+    dump.write_text("\n".join(DUMP_LINES) + "\n", encoding="utf-8")
+    out = tmp_path / "gazetteer-v1"
+    built = CliRunner().invoke(gazetteer_group, ["build", "--geonames-dump", str(dump), "--out", str(out), "--json"])
+    assert built.exit_code == 0, built.output
+    assert json.loads(built.stdout)["places"] == 13
+    found = CliRunner().invoke(gazetteer_group, ["lookup", "Dayr al-Zawr", "--index", str(out), "--json"])
+    assert found.exit_code == 0, found.output
+    result = json.loads(found.stdout)
+    assert [c["id"] for c in result["candidates"]][:2] == ["170794", "170792"]
+    assert result["candidates"][0]["match"] == "exact"
+    missing = CliRunner().invoke(gazetteer_group, ["lookup", "Raqqa", "--index", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 1 and "crosswire gazetteer build" in missing.output
+
+
+@pytest.mark.parametrize("command", [["build"], ["lookup"], []])
+def test_gazetteer_cli_help_has_an_example(command):
+    from click.testing import CliRunner
+
+    from crosswire.places.cli import gazetteer_group
+
+    result = CliRunner().invoke(gazetteer_group, [*command, "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output

@@ -848,9 +848,11 @@ class Gazetteer:
 
     def _postings(self, kind: str, key: str) -> np.ndarray:
         h = self._ix[f"{kind}_h"]
-        v = np.uint64(_hash(key))
-        lo = int(np.searchsorted(h, v, side="left"))
-        hi = int(np.searchsorted(h, v, side="right"))
+        v = _hash(key)
+        if v == 0xFFFFFFFFFFFFFFFF:  # no v + 1: fall back to two searches
+            lo = int(h.searchsorted(np.uint64(v), side="left"))
+            return self._ix[f"{kind}_p"][lo:]
+        lo, hi = h.searchsorted(np.array((v, v + 1), dtype=np.uint64)).tolist()
         return self._ix[f"{kind}_p"][lo:hi]
 
     def candidates(self, name: str, *, limit: int = 30, fuzzy: bool = True) -> list[Candidate]:
@@ -876,9 +878,12 @@ class Gazetteer:
             admin_only, name = True, bare.strip()
         found: dict[int, tuple[int, int, int]] = {}  # row → (match rank, edits, name index)
 
+        name_place = self._p["name_place"]
+
         def add(nis: np.ndarray, rank: int, edits: int = 0) -> None:
-            for ni in nis.tolist():
-                row = int(self._p["name_place"][ni])
+            if not len(nis):
+                return
+            for row, ni in zip(name_place[nis].tolist(), nis.tolist()):
                 old = found.get(row)
                 if old is None or (rank, edits) < old[:2]:
                     found[row] = (rank, edits, ni)
@@ -899,16 +904,12 @@ class Gazetteer:
             found = {r: v for r, v in found.items() if self._p["fclass"][r] == a}
         if not found:
             return []
-        rows = np.fromiter(found, dtype=np.int64, count=len(found))
-        pop = self._p["population"][rows]
-        rank = np.array([found[int(r)][0] * 4 + found[int(r)][1] for r in rows])
-        order = np.lexsort((-pop, rank))[:limit]
-        out = []
-        for i in order:
-            row = int(rows[i])
-            r, edits, ni = found[row]
-            out.append(Candidate(self.place_at(row), self._name(ni), _KINDS[r], edits))
-        return out
+        population = self._p["population"]
+        best = sorted(found.items(), key=lambda item: (item[1][0], item[1][1], -int(population[item[0]]), item[0]))
+        return [
+            Candidate(self.place_at(row), self._name(ni), _KINDS[rank], edits)
+            for row, (rank, edits, ni) in best[:limit]
+        ]
 
     def _add_fuzzy(self, key: str, add) -> None:
         bound = _max_edits(key)
