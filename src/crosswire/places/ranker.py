@@ -1,0 +1,309 @@
+"""The learned candidate ranker: features of (mention, candidate, article) and a linear model.
+
+The model is two logistic regressions trained by ``scripts/train_geo_ranker.py`` and shipped as
+plain JSON (``ranker.json``: feature names, standardisation, coefficients; no pickle). Run time
+needs numpy only.
+
+* **pass 1** scores candidates from the name match, the candidate's own facts (population,
+  feature code) and the article's country/admin1 context;
+* **pass 2** adds the distance from each candidate to the pass-1 choices for the *other* names in
+  the article (places named together lie near each other).
+
+Scores of one mention's candidates are turned into a probability with a softmax, which is the
+confidence reported (calibrated on the dev sets by the training script's report).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import CrosswireError
+
+#: Feature-code groups, one indicator each (GeoNames codes; "SUP" = curated supplement).
+FCODE_GROUPS = (
+    "PCL", "CONT", "ADM1", "ADM2", "ADM3", "PPLC", "PPLA", "PPLA2", "PPLA3", "PPL", "PPLX", "H", "T", "S",
+    "L", "OTHER", "SUP",
+)
+MATCHES = ("exact", "key", "skeleton", "fuzzy", "demonym")
+CUES = ("admin1", "admin2", "city", "camp", "site", "region")
+
+#: Pass-1 features; pass 2 appends DISTANCE_FEATURES.
+BASE_FEATURES: tuple[str, ...] = (
+    ("log_pop", "pop_is_max", "pop_rank_inv", "log_pop_gap", "zero_pop", "name_is_canonical", "single_candidate",
+     "edits")
+    + tuple(f"fc_{g}" for g in FCODE_GROUPS)
+    + tuple(f"match_{m}" for m in MATCHES)
+    + ("cue_admin_x_adm1", "cue_admin_x_admin", "cue_admin_x_ppl", "cue_city_x_ppl", "cue_city_x_admin",
+       "cue_site_x_site", "cue_region_x_l", "nocue_x_ppl", "nocue_x_adm1", "multiword_x_ppl", "upper_x_pcl",
+       "admin_word_x_admin")
+    + ("ctx_country_any", "ctx_country_top", "country_named", "admin1_named", "ctx_admin1_any", "in_named_country_x_ppl",
+       "ctx_country_top_x_ppl")
+)
+DISTANCE_FEATURES: tuple[str, ...] = ("has_ctx", "log_min_km", "min_km_le_50", "min_km_le_300", "mean_log_km",
+                                      "ctx_share_le_300")
+ALL_FEATURES = BASE_FEATURES + DISTANCE_FEATURES
+_INDEX = {n: i for i, n in enumerate(ALL_FEATURES)}
+
+
+def fcode_group(place) -> str:
+    """The feature-code group of a place (see ``FCODE_GROUPS``).
+
+    Args:
+        place (Place): a gazetteer entry.
+    RETURNS (str): the group name.
+    """
+    code, cls = place.feature_code or "", place.feature_class or ""
+    if place.source == "supplement":
+        return "SUP"
+    if code.startswith("PCL") or code == "TERR":
+        return "PCL"
+    if code in ("CONT", "ADM1", "ADM2", "PPLC", "PPLA", "PPLA2", "PPL"):
+        return code
+    if code in ("ADM3", "ADM4", "ADM5", "ADMD", "ADM1H", "ADM2H"):
+        return "ADM3"
+    if code in ("PPLA3", "PPLA4", "PPLA5"):
+        return "PPLA3"
+    if cls == "P":
+        return "PPLX"
+    if cls in ("H", "T", "S", "L"):
+        return cls
+    return "OTHER"
+
+
+def haversine(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km; numpy-broadcasting.
+
+    Args:
+        lat1, lon1, lat2, lon2 (float | ndarray): degrees.
+    RETURNS (ndarray): km.
+    """
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+@dataclass(frozen=True, slots=True)
+class MentionContext:
+    """What the features of one mention's candidates need besides the candidates themselves.
+
+    ``countries_any``/``countries_top`` count, over the article's *other* distinct names, how many
+    have a candidate in a country (any candidate / the most populous one); ``n_other`` is their
+    number. ``named_countries`` are countries named in the article, ``named_admin1`` (country,
+    admin1 name) pairs of admin1 areas named in it, ``admin1_any`` counts (country, admin1) over
+    the other names' candidates.
+    """
+
+    text: str
+    cue: str | None
+    countries_any: dict[str, int]
+    countries_top: dict[str, int]
+    n_other: int
+    named_countries: frozenset[str]
+    named_admin1: frozenset[tuple[str, str]]
+    admin1_any: dict[tuple[str, str], int]
+    demonym_country: str | None = None
+
+
+def base_features(cands: Sequence, ctx: MentionContext) -> np.ndarray:
+    """Pass-1 feature rows for one mention's candidates (distance features left at 0).
+
+    Args:
+        cands (Sequence[Candidate]): the gazetteer candidates.
+        ctx (MentionContext): the mention and its article context.
+    RETURNS (ndarray): shape (len(cands), len(ALL_FEATURES)).
+    """
+    X = np.zeros((len(cands), len(ALL_FEATURES)), dtype=np.float64)
+    if not cands:
+        return X
+    pops = np.array([max(0, c.place.population or 0) for c in cands], dtype=np.float64)
+    lp = np.log1p(pops)
+    order = np.argsort(-pops, kind="stable")
+    rank = np.empty(len(cands), dtype=np.int64)
+    rank[order] = np.arange(len(cands))
+    text_cf = ctx.text.casefold()
+    n_other = max(1, ctx.n_other)
+    multiword = len(ctx.text.split()) > 1
+    upper = ctx.text.isupper() or bool(re.fullmatch(r"(?:[A-Z]\.){2,}", ctx.text))
+    admin_word = bool(re.search(r"\b(?:County|Parish|Province|State|Governorate|District|Region)$", ctx.text))
+    cue_admin = ctx.cue in ("admin1", "admin2")
+    for i, c in enumerate(cands):
+        p = c.place
+        g = fcode_group(p)
+        row = X[i]
+        row[_INDEX["log_pop"]] = lp[i] / 10.0
+        row[_INDEX["pop_is_max"]] = float(rank[i] == 0 and pops[i] > 0)
+        row[_INDEX["pop_rank_inv"]] = 1.0 / (1 + rank[i])
+        row[_INDEX["log_pop_gap"]] = (lp.max() - lp[i]) / 10.0
+        row[_INDEX["zero_pop"]] = float(pops[i] == 0)
+        row[_INDEX["name_is_canonical"]] = float((p.name or "").casefold() == text_cf)
+        row[_INDEX["single_candidate"]] = float(len(cands) == 1)
+        row[_INDEX["edits"]] = min(3, getattr(c, "edits", 0) or 0) / 3.0
+        row[_INDEX[f"fc_{g}"]] = 1.0
+        match = c.match if c.match in MATCHES else "fuzzy"
+        row[_INDEX[f"match_{match}"]] = 1.0
+        is_ppl = p.feature_class == "P"
+        is_admin = p.feature_class == "A" and g != "PCL"
+        row[_INDEX["cue_admin_x_adm1"]] = float(cue_admin and g == "ADM1")
+        row[_INDEX["cue_admin_x_admin"]] = float(cue_admin and is_admin)
+        row[_INDEX["cue_admin_x_ppl"]] = float(cue_admin and is_ppl)
+        row[_INDEX["cue_city_x_ppl"]] = float(ctx.cue == "city" and is_ppl)
+        row[_INDEX["cue_city_x_admin"]] = float(ctx.cue == "city" and p.feature_class == "A")
+        row[_INDEX["cue_site_x_site"]] = float(ctx.cue in ("camp", "site") and g in ("S", "SUP"))
+        row[_INDEX["cue_region_x_l"]] = float(ctx.cue == "region" and g in ("L", "T", "ADM1"))
+        row[_INDEX["nocue_x_ppl"]] = float(ctx.cue is None and is_ppl)
+        row[_INDEX["nocue_x_adm1"]] = float(ctx.cue is None and g == "ADM1")
+        row[_INDEX["multiword_x_ppl"]] = float(multiword and is_ppl)
+        row[_INDEX["upper_x_pcl"]] = float(upper and g == "PCL")
+        row[_INDEX["admin_word_x_admin"]] = float(admin_word and is_admin)
+        country = p.country or ""
+        row[_INDEX["ctx_country_any"]] = ctx.countries_any.get(country, 0) / n_other
+        row[_INDEX["ctx_country_top"]] = ctx.countries_top.get(country, 0) / n_other
+        named = country in ctx.named_countries and g != "PCL"
+        row[_INDEX["country_named"]] = float(named)
+        row[_INDEX["admin1_named"]] = float((country, p.admin1 or "") in ctx.named_admin1 and g != "ADM1")
+        row[_INDEX["ctx_admin1_any"]] = ctx.admin1_any.get((country, p.admin1 or ""), 0) / n_other
+        row[_INDEX["in_named_country_x_ppl"]] = float(named and is_ppl)
+        row[_INDEX["ctx_country_top_x_ppl"]] = row[_INDEX["ctx_country_top"]] * float(is_ppl)
+        if ctx.demonym_country is not None and g == "PCL" and country == ctx.demonym_country:
+            row[_INDEX["match_demonym"]] = 1.0
+    return X
+
+
+def add_distance_features(X: np.ndarray, cands: Sequence, anchors: Sequence[tuple[float, float]]) -> np.ndarray:
+    """Fill the pass-2 distance features from the points chosen for the article's other names.
+
+    Args:
+        X (ndarray): the pass-1 rows (modified in place and returned).
+        cands (Sequence[Candidate]): the candidates, in row order.
+        anchors (Sequence[tuple[float, float]]): (lat, lon) of the other names' pass-1 choices.
+    RETURNS (ndarray): X.
+    """
+    X[:, [_INDEX[f] for f in DISTANCE_FEATURES]] = 0.0
+    if not cands or not anchors:
+        return X
+    lat = np.array([c.place.lat for c in cands])[:, None]
+    lon = np.array([c.place.lon for c in cands])[:, None]
+    alat = np.array([a[0] for a in anchors])[None, :]
+    alon = np.array([a[1] for a in anchors])[None, :]
+    d = haversine(lat, lon, alat, alon)
+    dmin = d.min(axis=1)
+    X[:, _INDEX["has_ctx"]] = 1.0
+    X[:, _INDEX["log_min_km"]] = np.log1p(dmin) / 10.0
+    X[:, _INDEX["min_km_le_50"]] = (dmin <= 50).astype(float)
+    X[:, _INDEX["min_km_le_300"]] = (dmin <= 300).astype(float)
+    X[:, _INDEX["mean_log_km"]] = np.log1p(d).mean(axis=1) / 10.0
+    X[:, _INDEX["ctx_share_le_300"]] = (d <= 300).mean(axis=1)
+    return X
+
+
+@dataclass(frozen=True, slots=True)
+class LinearModel:
+    """A logistic regression over standardised features: ``w · (x - mean) / scale + b``."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def logits(self, X: np.ndarray) -> np.ndarray:
+        """Scores for feature rows laid out as ``ALL_FEATURES``.
+
+        Args:
+            X (ndarray): shape (n, len(ALL_FEATURES)).
+        RETURNS (ndarray): shape (n,).
+        """
+        cols = [_INDEX[f] for f in self.features]
+        Z = (X[:, cols] - self.mean) / self.scale
+        return Z @ self.coef + self.intercept
+
+    def to_dict(self) -> dict[str, object]:
+        """RETURNS (dict): the JSON-ready weights."""
+        return {
+            "features": list(self.features),
+            "mean": [round(float(v), 8) for v in self.mean],
+            "scale": [round(float(v), 8) for v in self.scale],
+            "coef": [round(float(v), 8) for v in self.coef],
+            "intercept": round(float(self.intercept), 8),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "LinearModel":
+        """Rebuild from ``to_dict`` output.
+
+        Args:
+            d (dict): the weights.
+        RETURNS (LinearModel): the model.
+        Raises:
+            KeyError, ValueError: when the dict is malformed.
+        """
+        feats = tuple(d["features"])
+        unknown = [f for f in feats if f not in _INDEX]
+        if unknown:
+            raise ValueError(f"unknown features {unknown}")
+        arrays = [np.asarray(d[k], dtype=np.float64) for k in ("mean", "scale", "coef")]
+        if any(a.shape != (len(feats),) for a in arrays):
+            raise ValueError("mean/scale/coef lengths do not match the feature list")
+        return cls(feats, arrays[0], arrays[1], arrays[2], float(d["intercept"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Ranker:
+    """The two-pass candidate ranker (see the module docstring).
+
+    Load it once per process with ``Ranker.load()``.
+    """
+
+    pass1: LinearModel
+    pass2: LinearModel
+    meta: dict
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Ranker":
+        """Load the weights: the packaged ``ranker.json`` when ``path`` is None.
+
+        Args:
+            path (str | Path | None): a weights file written by the training script.
+        RETURNS (Ranker): the ranker.
+        Raises:
+            CrosswireError: when the file is missing or malformed, with the command that rebuilds it.
+        """
+        try:
+            if path is None:
+                text = resources.files("crosswire.places").joinpath("ranker.json").read_text("utf-8")
+                where = "crosswire/places/ranker.json"
+            else:
+                text, where = Path(path).read_text("utf-8"), str(path)
+            d = json.loads(text)
+            return cls(LinearModel.from_dict(d["pass1"]), LinearModel.from_dict(d["pass2"]), dict(d.get("meta", {})))
+        except (OSError, KeyError, ValueError, TypeError) as exc:
+            raise CrosswireError(
+                f"Cannot load the geo ranker weights ({exc}). Rebuild them with `make train` "
+                f"(python scripts/train_geo_ranker.py)."
+            ) from exc
+
+    def to_dict(self) -> dict[str, object]:
+        """RETURNS (dict): the JSON document ``load`` reads."""
+        return {"version": 1, "pass1": self.pass1.to_dict(), "pass2": self.pass2.to_dict(), "meta": self.meta}
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """RETURNS (ndarray): the softmax of a score vector (stable)."""
+    if z.size == 0:
+        return z
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def log_km(d: float) -> float:
+    """RETURNS (float): ln(1 + d)."""
+    return math.log1p(d)
