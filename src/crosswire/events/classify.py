@@ -1,0 +1,536 @@
+"""Run-time event-type classifier: hashed n-gram TF-IDF features, a linear softmax model, numpy only.
+
+Two heads ship in ``events/models/`` (trained by ``python -m crosswire.events.train``):
+
+* ``case2021``: the 30 CASE 2021 Task 2 labels (25 ACLED sub-event types + 5 extra); a caller that
+  wants only the ACLED types passes ``labels=CASE_SUBTASK_LABELS[1]`` and the argmax is taken
+  over those labels only.
+* ``plover``: the 15 PLOVER roots of the PLV data. The input may carry the source and target
+  actors (PLV's ``marked_sentence``); the words between them are then features of their own.
+
+Features (identical at training and run time, see ``Featurizer``): lower-cased word unigrams and
+bigrams, character 3-5-grams inside words, and cue-lexicon hits (``CUES``: hand-written patterns
+taken from the ACLED and PLOVER codebook definitions, not from the data, so that the model can
+generalise from a few hundred examples). Features are hashed with CRC-32 (stable across
+processes, unlike ``hash``) into 2^20 buckets; only buckets seen in at least ``min_df`` training
+texts are kept, with their IDF. Vectors are sublinear-TF x IDF, L2-normalised.
+
+Confidence is the softmax probability of the chosen label. ``EventTypePrediction.reliable``
+is False when it is under the head's threshold or the label is one the head learns poorly
+(``weak_labels``, measured by cross-validation at training time): callers must not present
+those as confident.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ModelError
+from .types import CASE_TAXONOMY, PLOVER_QUAD, binary_of
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["EventInput", "EventTypePrediction", "EventTypeHead", "EventClassifier", "Featurizer", "CUES"]
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+HASH_BITS = 20
+#: Longest text considered, in characters: a 5,000-word sentence is cut, not choked on.
+MAX_CHARS = 4000
+
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_MARK = re.compile(r"<(/?)([st])>", re.IGNORECASE)
+
+#: Cue name -> pattern (lower-cased text). Written from codebook definitions (ACLED 2019 codebook,
+#: PLOVER 2018 codebook, CASE 2021 notes on the unseen types).
+CUES: dict[str, str] = {
+    # ACLED battles / territory
+    "clash": r"\bclash|\bfight(?:ing|s)?\b|\bexchanged? (?:of )?fire|\bgun ?battle|\bfirefight|\bambush",
+    "recapture": r"\b(?:re-?captur|re-?took|re-?tak|regain|liberat|retook|reclaim|re-?control)",
+    "capture": r"\b(?:captur|seiz|overr[au]n|took control|take control|taken control|stormed|fell to)",
+    "government_force": r"\b(?:army|troops|government forces|security forces|military|soldiers|saa|regime forces|pro-government)\b",
+    "nonstate": r"\b(?:rebels?|insurgents?|militants?|jihadists?|isis|isil|daesh|islamic state|al-shabaab|boko haram|taliban|al-qaeda|hts|militia|fighters)\b",
+    "territory": r"\b(?:village|town|city|district|territory|area|neighbou?rhood|hill|base|checkpoint|province)\b",
+    "withdraw_handover": r"\b(?:withdr[ae]w|handed over|hand over|handover|pull(?:ed)? out|evacuat|vacat|transferred control|took over .* without)",
+    # explosions / remote violence
+    "air": r"\b(?:air ?strikes?|air ?raids?|warplanes?|jets?|drones?|helicopters?|bombers?|aircraft|aerial|uav|air force|bombing raids?|airstrikes)\b",
+    "shelling": r"\b(?:shell(?:s|ed|ing)?|artillery|mortars?|rockets?|missiles?|howitzers?|barrage|projectiles?|katyusha|grad)\b",
+    "ied": r"\b(?:ied|improvised explosive|roadside bomb|landmines?|land mines?|mines?|car bomb|vbied|explosive device|bomb planted|blast|exploded|detonat)",
+    "suicide": r"\bsuicide|\bself-detonat|\bblew (?:himself|herself|themselves) up|\bexplosive (?:vest|belt)",
+    "grenade": r"\bgrenades?\b|\bhand grenade|\brpg\b",
+    "chemical": r"\b(?:chemical|chlorine|sarin|mustard gas|nerve agent|toxic gas|poison gas|tear gas)\b",
+    "tear_gas": r"\btear ?gas|\brubber bullets?|\bwater cannons?|\bbatons?|\blathi|\bpellet",
+    # violence against civilians
+    "sexual": r"\b(?:rap(?:e|ed|es|ing|ist)|sexual(?:ly)?|molest|gang-?rape)",
+    "abduct": r"\b(?:abduct|kidnap|disappear|hostage|taken captive|went missing|seized .* (?:civilian|people))",
+    "kill_civilian": r"\b(?:killed|shot dead|murdered|executed|beheaded|massacre|stabbed|hacked|lynched)\b",
+    "civilian": r"\b(?:civilians?|villagers?|residents?|women|children|farmers?|worshippers?|students?)\b",
+    # protests and riots
+    "protest": r"\b(?:protest|demonstrat|rall(?:y|ies|ied)|march(?:ed|es|ing)?|sit-in|picket|strike|vigil|dharna|agitat|chant|placards?|slogans?)",
+    "peaceful": r"\b(?:peaceful(?:ly)?|without incident|calm|silent march|candle)",
+    "dispersed": r"\b(?:dispers|detain(?:ed)? (?:several|some|protesters)|broke up|break up|cordon|stopped the march|prevented)",
+    "riot": r"\b(?:riot|torch|set (?:on )?fire|set ablaze|vandali[sz]|pelt|threw stones|stone-?pelting|hurled|clash(?:ed)? with police|burn(?:ed|t|ing) (?:tyres|tires|vehicles)|looted)",
+    "mob": r"\b(?:mob|lynch|angry crowd|vigilante|villagers attacked|beat(?:en)? to death)\b",
+    "force_protest": r"\b(?:opened fire on (?:protesters|demonstrators|the crowd)|fired (?:on|at) (?:protesters|demonstrators)|killed .* protesters|protesters (?:were )?(?:killed|shot))",
+    # strategic developments
+    "agreement": r"\b(?:agree(?:d|ment|s)?|ceasefire|cease-fire|truce|deal|accord|treaty|signed|memorandum|peace talks?|reconcil|prisoner exchange|swap)",
+    "arrest": r"\b(?:arrest|detain|apprehend|nabbed|taken into custody|held by police|custody|rounded up|booked)",
+    "weapons_seized": r"\b(?:defus|seized (?:weapons|arms|ammunition|explosives)|weapons cache|arms cache|ammunition|dismantl|bomb disposal|intercept(?:ed)?|shot down|found (?:an? )?(?:explosive|ied|bomb)|recovered)",
+    "hq": r"\b(?:headquarters|established (?:a |an )?(?:base|post|camp|office)|set up (?:a |an )?(?:base|post|camp|checkpoint|office)|new base|outpost|opened (?:an? )?(?:office|base))",
+    "group_change": r"\b(?:merg|join(?:ed)? forces|split|defect|recruit|deploy|reinforce|relocat|rebrand|renamed|dissolv|announced (?:the )?formation|formed a new|training camp)",
+    "property": r"\b(?:loot|destroy(?:ed)?|demolish|torched|burn(?:ed|t) down|set fire to|vandal|ransack|razed|bulldoz|damag)",
+    # CASE unseen types
+    "crime": r"\b(?:smuggl|traffick|drug|narcotic|cartel|gang|robb|theft|stole|fraud|counterfeit|corrupt|bribe|money launder|cyber|hack(?:ed|ers?)|ransom|extortion|mafia|contraband|heroin|cocaine|poach)",
+    "natural": r"\b(?:earthquake|tsunami|flood|storm|cyclone|hurricane|typhoon|tornado|wildfire|forest fire|volcan|landslide|avalanche|drought|heatwave|epidemic|pandemic|outbreak|covid|coronavirus|virus|cases|infect|rain|snow|quake|magnitude)",
+    "manmade": r"\b(?:accident|collapse|derail|crash|collision|collided|capsized|sank|leak|spill|explosion at|factory|fire broke out|blaze|gas cylinder|stampede|poisoning|contamina|short circuit|bridge|building)",
+    "diplo": r"\b(?:embassy|ambassador|diplomat|foreign minister|foreign ministry|condemn|sanction|summit|bilateral|envoy|expel|urged|called on|praised|welcomed|visit(?:ed|s)?|talks|minister of foreign|un security council|resolution)",
+    "attrib": r"\b(?:claimed responsibility|claims? responsibility|responsibility for|denied (?:any )?(?:involvement|responsibility)|blamed|accused|behind the attack|claimed the attack|took responsibility|deni(?:ed|es) (?:carrying|that))",
+    # PLOVER verbal
+    "say_accuse": r"\b(?:accus|condemn|criticiz|criticis|denounc|blam|slam|lambast|charg|sued|suing|lawsuit|investigat|probe|alleg|deplor|rebuk)",
+    "say_reject": r"\b(?:reject|refus|veto|den(?:y|ied|ies)|dismiss|rebuff|turned down|oppos|declin|boycott|won't|will not|not accept)",
+    "say_request": r"\b(?:urg|call(?:ed|s|ing)? (?:on|for)|demand|ask(?:ed|s)?|request|appeal|press(?:ed|ing)? (?:for|to)|plead|seek|sought|push(?:ed|ing)? for)",
+    "say_threaten": r"\b(?:threat|warn|ultimatum|vow(?:ed|s)? to|would retaliate|face consequences|menac)",
+    "say_support": r"\b(?:support|prais|endors|back(?:ed|s|ing)?|welcom|commend|hail|applaud|congratulat|approv|defend(?:ed)? the|stand with)",
+    "say_consult": r"\b(?:met\b|meet|meeting|talks|discuss|visit|host|phone|call(?:ed)? (?:his|her)|consult|summit|negotiat|conferr|spoke with)",
+    "say_agree": r"\b(?:agre|sign|accord|deal|pact|treaty|promis|pledg|commit|accept)",
+    "do_aid": r"\b(?:aid|assistance|donat|relief|humanitarian|provid|deliver|supplies|fund(?:s|ed|ing)?|grant|loan|shelter|evacuat|rescue|vaccin|food|medical)",
+    "do_cooperate": r"\b(?:cooperat|co-operat|joint|partner|collaborat|alliance|exchange|share|jointly)",
+    "do_yield": r"\b(?:releas|freed|free(?:d|s)? |withdr[ae]w|pull(?:ed)? out|resign|step(?:ped)? down|lift(?:ed)?|eas(?:e|ed|ing)|concede|concession|surrender|retreat|return(?:ed)? (?:the|to)|allow|pardon|amnesty|apologi|comply|complied|back(?:ed)? down|drop(?:ped)? (?:the|its|charges)|cancel|reopen|ceasefire)",
+    "do_coerce": r"\b(?:arrest|detain|jail|imprison|expel|deport|ban(?:ned|s)?|censor|curfew|martial law|seiz|confiscat|raid|crack ?down|restrict|block|shut down|demolish|sentenc|prosecut|fine[ds]? |evict|deny entry|closed)",
+    "do_sanction": r"\b(?:sanction|embargo|boycott|suspend|cut (?:off )?ties|sever|recall(?:ed)? (?:its )?ambassador|tariff|freez|halt(?:ed)? (?:aid|talks|cooperation)|downgrad|penalt)",
+    "do_mobilize": r"\b(?:mobiliz|mobilis|deploy|troops|reinforc|mass(?:ed|ing)|alert|military exercise|drills?|build-?up|moved (?:troops|tanks|forces)|dispatch|sent (?:troops|warships|forces))",
+    "do_assault": r"\b(?:attack|kill|bomb|shoot|shot|wound|injur|assault|strike|struck|shell|fire[ds]? (?:on|at)|stab|beat|massacre|assassinat|torture|explo|clash)",
+    "do_protest": r"\b(?:protest|demonstrat|rall(?:y|ied|ies)|march|picket|strike|hunger strike|sit-in|riot)",
+    "negation": r"\b(?:not|no|never|n't|without|deny|denied|refus)",
+    "future": r"\b(?:will|would|plan(?:s|ned)? to|intend|going to|expected to|could|may)\b",
+}
+_CUES = [(name, re.compile(pat)) for name, pat in CUES.items()]
+
+
+def _bucket(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & ((1 << HASH_BITS) - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class EventInput:
+    """One text to classify, with the source and target actor strings when known (PLOVER).
+
+    ``marked`` is the sentence with ``<s>…</s>`` around the source and ``<t>…</t>`` around the
+    target (the PLV ``marked_sentence`` column); it is used when given.
+    """
+
+    text: str
+    source: str | None = None
+    target: str | None = None
+    marked: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Featurizer:
+    """Turns a text into hashed, named sparse features (bucket -> raw count).
+
+    ``char`` turns character n-grams on; ``roles`` turns on the words between/after the marked
+    source and target (PLOVER).
+    """
+
+    char: bool = True
+    roles: bool = False
+    char_min: int = 3
+    char_max: int = 5
+    cue_weight: float = 1.0
+
+    def raw(self, item: EventInput) -> dict[int, float]:
+        """Term weights of one input: 1 + log(count) for n-grams, times ``cue_weight`` for cues.
+
+        Args:
+            item (EventInput): the text (and actors).
+        RETURNS (dict[int, float]): bucket -> weight (before IDF).
+        """
+        text = (item.text or "")[:MAX_CHARS].lower()
+        words = _WORD.findall(text)
+        feats: dict[int, float] = {}
+
+        def add(name: str, value: float = 1.0) -> None:
+            b = _bucket(name)
+            feats[b] = feats.get(b, 0.0) + value
+
+        for w in words:
+            add("w:" + w)
+        for a, b in zip(words, words[1:]):
+            add(f"b:{a} {b}")
+        if self.char:
+            for w in set(words):
+                padded = f" {w} "
+                for n in range(self.char_min, self.char_max + 1):
+                    for i in range(max(1, len(padded) - n + 1)):
+                        add("c:" + padded[i : i + n])
+        if self.roles:
+            for name, ws in _role_words(item).items():
+                for w in ws:
+                    add(f"{name}:{w}")
+        out = {b: 1.0 + math.log(v) for b, v in feats.items()}
+        # cues are few among thousands of n-grams: their weight is set apart so they are not drowned
+        cues: dict[str, float] = {}
+        for name, pat in _CUES:
+            hits = len(pat.findall(text))
+            if hits:
+                cues["k:" + name] = 1.0 + math.log(hits)
+        if self.roles:
+            for name, ws in _role_words(item).items():
+                joined = " ".join(ws)
+                for name2, pat in _CUES:
+                    if pat.search(joined):
+                        cues[f"{name}k:{name2}"] = 1.0
+        for name, v in cues.items():
+            out[_bucket(name)] = self.cue_weight * v
+        return out
+
+
+def _role_words(item: EventInput) -> dict[str, list[str]]:
+    """Words between the two marked actors ("m"), and the 4 words after the second ("a").
+
+    Falls back to finding ``source``/``target`` in the text when no marked sentence is given.
+    """
+    marked = item.marked
+    if not marked and item.source and item.target:
+        text = item.text or ""
+        i, j = text.find(item.source), text.find(item.target)
+        if i >= 0 and j >= 0:
+            spans = sorted([(i, i + len(item.source)), (j, j + len(item.target))])
+            between = text[spans[0][1] : spans[1][0]]
+            after = text[spans[1][1] :]
+            return {"m": _WORD.findall(between.lower())[:12], "a": _WORD.findall(after.lower())[:4]}
+    if not marked:
+        return {}
+    parts = _MARK.split(marked[:MAX_CHARS])
+    # split gives [text, slash, tag, text, slash, tag, ...]: find the text after the first closing tag
+    segs: list[tuple[str, str]] = []
+    state = "out"
+    for k in range(0, len(parts), 3):
+        segs.append((state, parts[k]))
+        if k + 2 < len(parts):
+            state = "out" if parts[k + 1] == "/" else parts[k + 2].lower()
+    closed = [idx for idx, (st, _) in enumerate(segs) if st in ("s", "t")]
+    if len(closed) < 2:
+        return {}
+    first, second = closed[0], closed[-1]
+    between = " ".join(t for st, t in segs[first + 1 : second] if st == "out")
+    after = " ".join(t for st, t in segs[second + 1 :] if st == "out")
+    return {"m": _WORD.findall(between.lower())[:12], "a": _WORD.findall(after.lower())[:4]}
+
+
+@dataclass(frozen=True, slots=True)
+class EventTypePrediction:
+    """The event type of one text under one scheme.
+
+    ``label`` is a CASE 2021 code (scheme "case2021") or a PLOVER root (scheme "plover").
+    ``ranked`` holds the three best labels with their probabilities. ``reliable`` is False when
+    the confidence is under the head's threshold or the label is one the head learns poorly.
+    """
+
+    scheme: str
+    label: str
+    confidence: float
+    reliable: bool
+    ranked: tuple[tuple[str, float], ...]
+
+    @property
+    def acled(self) -> tuple[str, str] | None:
+        """RETURNS (tuple[str, str] | None): (ACLED event type, sub-event type), when the label has one."""
+        c = CASE_TAXONOMY.get(self.label) if self.scheme == "case2021" else None
+        if c is None or c.acled_type is None or c.acled_sub_type is None:
+            return None
+        return c.acled_type, c.acled_sub_type
+
+    @property
+    def plover_root(self) -> str | None:
+        """RETURNS (str | None): the PLOVER root of the label (itself under scheme "plover")."""
+        if self.scheme == "plover":
+            return self.label
+        c = CASE_TAXONOMY.get(self.label)
+        return c.plover_root if c else None
+
+    @property
+    def quad(self) -> int | None:
+        """RETURNS (int | None): PLOVER quad class 1-4 of the root, when there is one."""
+        root = self.plover_root
+        q = PLOVER_QUAD.get(root) if root else None
+        return int(q) if q is not None else None
+
+    @property
+    def binary(self) -> str | None:
+        """RETURNS (str | None): "cooperation" or "conflict", when there is a root."""
+        root = self.plover_root
+        return binary_of(root) if root else None
+
+
+class EventTypeHead:
+    """One trained head: featurizer settings, kept buckets with IDF, weights per label.
+
+    Args:
+        scheme (str): "case2021" or "plover".
+        labels (Sequence[str]): the label of each weight row.
+        cols (np.ndarray): sorted kept bucket ids (int64).
+        idf (np.ndarray): IDF of each kept bucket.
+        coef (np.ndarray): weights, shape (len(cols), len(labels)).
+        intercept (np.ndarray): bias per label.
+        featurizer (Featurizer): the feature settings used at training.
+        threshold (float): confidence under which a prediction is not reliable.
+        weak_labels (frozenset[str]): labels whose cross-validated F1 was low.
+    """
+
+    def __init__(
+        self,
+        scheme: str,
+        labels: Sequence[str],
+        cols: np.ndarray,
+        idf: np.ndarray,
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        featurizer: Featurizer,
+        *,
+        threshold: float = 0.0,
+        weak_labels: frozenset[str] = frozenset(),
+    ) -> None:
+        self.scheme = scheme
+        self.labels = tuple(labels)
+        self.cols = np.asarray(cols, dtype=np.int64)
+        self.idf = np.asarray(idf, dtype=np.float32)
+        self.coef = np.asarray(coef, dtype=np.float32)
+        self.intercept = np.asarray(intercept, dtype=np.float32)
+        self.featurizer = featurizer
+        self.threshold = threshold
+        self.weak_labels = frozenset(weak_labels)
+        self._index = {lab: i for i, lab in enumerate(self.labels)}
+
+    def vector(self, item: EventInput) -> tuple[np.ndarray, np.ndarray]:
+        """Sparse TF-IDF vector of one input over the kept buckets.
+
+        Args:
+            item (EventInput): the input.
+        RETURNS (tuple[np.ndarray, np.ndarray]): positions into ``cols`` and L2-normalised values.
+        """
+        return vectorize(self.featurizer.raw(item), self.cols, self.idf)
+
+    def scores(self, items: Sequence[EventInput]) -> np.ndarray:
+        """Softmax probabilities, shape (len(items), len(labels)).
+
+        Args:
+            items (Sequence[EventInput]): the inputs.
+        RETURNS (np.ndarray): one probability row per input.
+        """
+        out = np.tile(self.intercept, (len(items), 1)).astype(np.float64)
+        for r, item in enumerate(items):
+            pos, val = self.vector(item)
+            if len(pos):
+                out[r] += val @ self.coef[pos]
+        out -= out.max(axis=1, keepdims=True)
+        np.exp(out, out=out)
+        out /= out.sum(axis=1, keepdims=True)
+        return out
+
+    def predict(
+        self, items: Sequence[EventInput], *, labels: Iterable[str] | None = None
+    ) -> list[EventTypePrediction]:
+        """Classify inputs, choosing among ``labels`` only when given.
+
+        Args:
+            items (Sequence[EventInput]): the inputs.
+            labels (Iterable[str] | None): the allowed labels (e.g. one CASE subtask's set).
+        RETURNS (list[EventTypePrediction]): one per input.
+        Raises:
+            ValueError: when ``labels`` names no label of this head.
+        """
+        probs = self.scores(items)
+        if labels is not None:
+            keep = np.zeros(len(self.labels), dtype=bool)
+            for lab in labels:
+                if lab in self._index:
+                    keep[self._index[lab]] = True
+            if not keep.any():
+                raise ValueError(f"none of the labels {sorted(labels)} belongs to the {self.scheme} head")
+            probs = np.where(keep, probs, 0.0)
+            probs /= probs.sum(axis=1, keepdims=True)
+        out = []
+        for row, item in zip(probs, items):
+            order = np.argsort(-row, kind="stable")[:3]
+            best = self.labels[order[0]]
+            conf = float(row[order[0]])
+            empty = not _WORD.search((item.text or "").lower())
+            out.append(
+                EventTypePrediction(
+                    scheme=self.scheme,
+                    label=best,
+                    confidence=conf,
+                    reliable=(not empty) and conf >= self.threshold and best not in self.weak_labels,
+                    ranked=tuple((self.labels[k], float(row[k])) for k in order),
+                )
+            )
+        return out
+
+    # --- persistence ----------------------------------------------------------------------------
+
+    def save(self, directory: Path) -> tuple[Path, Path]:
+        """Write ``<scheme>.npz`` (arrays, float16 weights) and ``<scheme>.json`` (the rest).
+
+        Args:
+            directory (Path): where to write.
+        RETURNS (tuple[Path, Path]): the two files.
+        """
+        directory.mkdir(parents=True, exist_ok=True)
+        npz, meta = directory / f"{self.scheme}.npz", directory / f"{self.scheme}.json"
+        np.savez_compressed(
+            npz,
+            cols=self.cols.astype(np.int32),
+            idf=self.idf.astype(np.float16),
+            coef=self.coef.astype(np.float16),
+            intercept=self.intercept.astype(np.float32),
+        )
+        f = self.featurizer
+        meta.write_text(
+            json.dumps(
+                {
+                    "version": 1,
+                    "scheme": self.scheme,
+                    "labels": list(self.labels),
+                    "hash_bits": HASH_BITS,
+                    "featurizer": {
+                        "char": f.char,
+                        "roles": f.roles,
+                        "char_min": f.char_min,
+                        "char_max": f.char_max,
+                        "cue_weight": f.cue_weight,
+                    },
+                    "threshold": self.threshold,
+                    "weak_labels": sorted(self.weak_labels),
+                },
+                indent=1,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        return npz, meta
+
+    @classmethod
+    def load(cls, scheme: str, directory: Path | None = None) -> "EventTypeHead":
+        """Read a head written by ``save``.
+
+        Args:
+            scheme (str): "case2021" or "plover".
+            directory (Path | None): the models folder (default: the shipped one).
+        RETURNS (EventTypeHead): the head.
+        Raises:
+            ModelError: when the files are missing or do not match this code.
+        """
+        directory = directory or MODELS_DIR
+        npz, meta_path = directory / f"{scheme}.npz", directory / f"{scheme}.json"
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            with np.load(npz) as arrays:
+                cols, idf, coef, intercept = (arrays[k] for k in ("cols", "idf", "coef", "intercept"))
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(
+                f"Can't read the {scheme} event-type model from {directory}: {exc}. "
+                "Rebuild it with `make train` (python -m crosswire.events.train)."
+            ) from exc
+        if meta.get("hash_bits") != HASH_BITS or coef.shape != (len(cols), len(meta["labels"])):
+            raise ModelError(
+                f"The {scheme} event-type model in {directory} does not match this code "
+                f"(hash bits {meta.get('hash_bits')} vs {HASH_BITS}). Rebuild it with `make train`."
+            )
+        return cls(
+            scheme,
+            meta["labels"],
+            cols,
+            idf,
+            coef,
+            intercept,
+            Featurizer(**meta["featurizer"]),
+            threshold=float(meta.get("threshold", 0.0)),
+            weak_labels=frozenset(meta.get("weak_labels", ())),
+        )
+
+
+def vectorize(raw: dict[int, float], cols: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Term weight x IDF over the kept buckets, L2-normalised.
+
+    Args:
+        raw (dict[int, float]): bucket -> term weight, from ``Featurizer.raw``.
+        cols (np.ndarray): sorted kept buckets.
+        idf (np.ndarray): their IDF.
+    RETURNS (tuple[np.ndarray, np.ndarray]): positions into ``cols`` and values.
+    """
+    if not raw:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    keys = np.fromiter(raw.keys(), dtype=np.int64, count=len(raw))
+    vals = np.fromiter(raw.values(), dtype=np.float64, count=len(raw))
+    pos = np.searchsorted(cols, keys)
+    pos = np.minimum(pos, len(cols) - 1)
+    hit = cols[pos] == keys
+    pos, vals = pos[hit], vals[hit]
+    vals = vals * idf[pos]
+    norm = float(np.sqrt((vals * vals).sum()))
+    if norm > 0:
+        vals = vals / norm
+    return pos, vals.astype(np.float32)
+
+
+class EventClassifier:
+    """Both heads, loaded once (put it in ``Resources``).
+
+    Example:
+        clf = EventClassifier.load()
+        clf.classify(["An airstrike hit the village"])[0].acled
+        # ('Explosions/Remote violence', 'Air/drone strike')
+    """
+
+    def __init__(self, heads: dict[str, EventTypeHead]) -> None:
+        self.heads = dict(heads)
+
+    @classmethod
+    def load(cls, directory: Path | None = None, *, schemes: Sequence[str] = ("case2021", "plover")) -> "EventClassifier":
+        """Load the trained heads.
+
+        Args:
+            directory (Path | None): the models folder (default: the shipped one).
+            schemes (Sequence[str]): which heads to load.
+        RETURNS (EventClassifier): the classifier.
+        Raises:
+            ModelError: when a head is missing or broken.
+        """
+        return cls({s: EventTypeHead.load(s, directory) for s in schemes})
+
+    def head(self, scheme: str) -> EventTypeHead:
+        """RETURNS (EventTypeHead): the head of ``scheme``. Raises ModelError when it is not loaded."""
+        try:
+            return self.heads[scheme]
+        except KeyError as exc:
+            raise ModelError(f"No event-type head '{scheme}'. Available: {sorted(self.heads)}") from exc
+
+    def classify(
+        self,
+        texts: Sequence[str | EventInput],
+        *,
+        scheme: str = "case2021",
+        labels: Iterable[str] | None = None,
+    ) -> list[EventTypePrediction]:
+        """Classify texts (or ``EventInput`` with actors) under one scheme.
+
+        Args:
+            texts (Sequence[str | EventInput]): sentences or snippets.
+            scheme (str): "case2021" (ACLED-style, 30 labels) or "plover" (15 roots).
+            labels (Iterable[str] | None): restrict the choice to these labels.
+        RETURNS (list[EventTypePrediction]): one per text.
+        Raises:
+            ModelError: when the scheme's head is not loaded.
+        """
+        items = [t if isinstance(t, EventInput) else EventInput(t) for t in texts]
+        return self.head(scheme).predict(items, labels=labels)
