@@ -332,9 +332,11 @@ def _register_optional_groups() -> None:
     """Add the eval and bench groups (kept in their own modules)."""
     from .benchmark import bench_group
     from .eval import eval_group
+    from .places.cli import gazetteer_group
 
     main.add_command(bench_group)
     main.add_command(eval_group)
+    main.add_command(gazetteer_group)
 
 
 _register_optional_groups()

@@ -30,6 +30,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("caption_max_days", 180, "A caption dated more than this many days from the article's other dates is unrelated."),
     Setting("caption_min_overlap", 0.2, "A caption sharing less than this share of its names with the article is unrelated."),
     Setting("outlet_min_confidence", 0.5, "Below this confidence the outlet is stored as unknown (the guess is kept)."),
+    Setting(
+        "gazetteer_path",
+        None,
+        "Gazetteer index folder; default $CROSSWIRE_DATA_DIR/gazetteer-v1 or ~/.cache/crosswire/gazetteer-v1.",
+    ),
     Setting("actor_files", (), "Extra actor dictionary JSON files, read after the packaged ones (they override by id)."),
 )
 
@@ -45,6 +50,7 @@ class Config:
     caption_max_days: int = 180
     caption_min_overlap: float = 0.2
     outlet_min_confidence: float = 0.5
+    gazetteer_path: str | None = None
     actor_files: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:

@@ -12,6 +12,7 @@
      │    └── UnreadableInput       the path cannot be opened or does not exist
      ├── ModelError                 the spaCy model is missing or broken
      ├── StoreError                 the DuckDB store cannot be opened or written
+ ├── GazetteerError             the gazetteer index is missing, empty, corrupt or outdated
      └── ConfigError                a setting has a wrong value
 
 Messages say what failed, where and what to do next.
@@ -79,6 +80,10 @@ class ModelError(CrosswireError):
 
 class StoreError(CrosswireError):
     """The DuckDB store cannot be opened, migrated or written."""
+
+
+class GazetteerError(CrosswireError):
+    """The gazetteer index is missing, empty, corrupt or of another format version."""
 
 
 class ConfigError(CrosswireError):

@@ -48,7 +48,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..errors import CrosswireError
+from ..errors import CrosswireError, GazetteerError
 from ..model import Place
 from .keys import is_latin, key_info, name_keys, skeleton_key
 
@@ -80,10 +80,6 @@ _ADMIN_SUFFIX = re.compile(r"\s+(?:" + "|".join(sorted(ADMIN_WORDS, key=len, rev
 DUMP_SITE_CODES = frozenset(
     ["MILB", "CMP", "CMPRF", "CMPQ", "AIRB", "AIRP", "AIRF", "PSTB", "PSTC", "OILF", "GASF", "OILR", "PRT", "RGN", "RGNE", "VAL", "VALS", "STM", "STMI", "LK", "RSV", "DSRT", "PLN", "MT", "MTS", "HLL", "ISL", "ISLS", "PEN", "BAY", "GULF", "SEA", "OCN", "CAPE", "DAM", "BDG", "NVB", "INSM", "CSTL", "RUIN", "ANS"]
 )
-
-
-class GazetteerError(CrosswireError):
-    """The gazetteer index is missing, empty, corrupt or of another format version."""
 
 
 @dataclass(frozen=True, slots=True)
