@@ -48,7 +48,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..errors import CrosswireError, GazetteerError
+from ..errors import GazetteerError
 from ..model import Place
 from .keys import is_latin, key_info, name_keys, skeleton_key
 
