@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 DB ?= demo.duckdb
 REPORT ?= demo-report.html
 
-.PHONY: demo test install install-dev clean bench-throughput eval-extraction
+.PHONY: demo test install install-dev install-train train gazetteer clean bench-throughput eval-extraction eval-geo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,21 +22,42 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
 
+$(VENV)/.installed-train: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e ".[train]"
+	touch $(VENV)/.installed $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+install-train: $(VENV)/.installed-train
 
-demo: install
+# Make sure the GeoNames place index is compiled (~1 min the first time; loading an index that is
+# missing or outdated builds it). `crosswire gazetteer build` forces a rebuild.
+gazetteer: install
+	$(BIN)/crosswire gazetteer lookup Damascus --limit 1 > /dev/null
+
+# Retrain the small models shipped in the package from the dev sets in ../shared/bench
+# (the geoparser's candidate ranker and the event-type classifiers). Reproducible: fixed seeds.
+BENCH ?= ../shared/bench
+train: install-train gazetteer
+	mkdir -p build
+	$(BIN)/python scripts/train_geo_ranker.py --bench $(BENCH)/geo --report build/geo_ranker_report.json
+	$(BIN)/python -m crosswire.events.train $(BENCH)/events
+
+demo: install gazetteer
 	rm -f $(DB)
 	$(BIN)/crosswire ingest examples/ --db $(DB)
 	$(BIN)/crosswire articles --db $(DB)
 	$(BIN)/crosswire report --db $(DB) -o $(REPORT)
 	@echo "HTML report: $(REPORT)"
 
-test: install-dev
+test: install-dev gazetteer
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 eval-extraction: install
 	$(BIN)/crosswire eval extraction --format trafilatura ../shared/bench/extraction/trafilatura/evaldata.json --html ../shared/bench/extraction/trafilatura/html.tar.gz --json
+
+eval-geo: install
+	for f in lgl GWN TR-News; do $(BIN)/crosswire eval geo $(BENCH)/geo/$$f.xml --json; done
 
 bench-throughput: install
 	$(BIN)/crosswire bench throughput ../shared/bench --json

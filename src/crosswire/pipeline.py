@@ -22,6 +22,7 @@ from .config import Config
 from .errors import CrosswireError, InputError, NoArticleText
 from .model import Analysis, Article, BatchResult, RawArticle, Rejection
 from .nlp import Annotated, annotate
+from .places.resolve import geoparse
 from .resources import Resources
 from .store import Store
 
@@ -46,11 +47,20 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage("crosswire.nlp.v1", ("article.body",), ("analysis.sentences", "analysis.mentions")),
     Stage(
+        "crosswire.places.v1",
+        ("article.body", "analysis.sentences", "analysis.mentions"),
+        ("analysis.places",),
+    ),
+    Stage(
         "crosswire.actors.v1",
         ("article.body", "analysis.sentences", "analysis.mentions"),
         ("analysis.actors",),
     ),
-    Stage("crosswire.store.v1", ("article.id", "analysis.sentences", "analysis.mentions", "analysis.actors"), ()),
+    Stage(
+        "crosswire.store.v1",
+        ("article.id", "analysis.sentences", "analysis.mentions", "analysis.places", "analysis.actors"),
+        (),
+    ),
 )
 
 
@@ -124,8 +134,11 @@ def extract(x: Annotated, res: Resources) -> Analysis:
     RETURNS (Analysis): the analysis.
     """
     body = x.article.body
+    places = (
+        geoparse(body, x.mentions, x.sentences, res.gazetteer, res.ranker) if res.gazetteer is not None else ()
+    )
     actors = resolve_actors(body, x.mentions, x.sentences, res.actors) if res.actors is not None else ()
-    return Analysis(x.article, x.sentences, x.mentions, actors=actors)
+    return Analysis(x.article, x.sentences, x.mentions, places=places, actors=actors)
 
 
 def run(

@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pathlib import Path
+
 from .actors import ActorDictionary
 from .config import Config
 from .ingest.outlets import OutletDirectory
 from .nlp import load_pipeline
+from .places.gazetteer import Gazetteer
+from .places.ranker import Ranker
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +26,8 @@ class Resources:
     outlets: OutletDirectory
     nlp: Any | None = None
     actors: ActorDictionary | None = None
+    gazetteer: Gazetteer | None = None
+    ranker: Ranker | None = None
 
     @classmethod
     def load(cls, cfg: Config | None = None, *, with_nlp: bool = True) -> "Resources":
@@ -33,10 +39,14 @@ class Resources:
         RETURNS (Resources): the loaded resources.
         Raises:
             ModelError: when the spaCy pipeline is not installed.
+            GazetteerError: when the gazetteer index at ``cfg.gazetteer_path`` is unusable (the default
+                index is built on first use).
         """
         cfg = cfg or Config()
         return cls(
             outlets=OutletDirectory.load(),
             nlp=load_pipeline(cfg.spacy_model) if with_nlp else None,
             actors=ActorDictionary.load(extra=cfg.actor_files) if with_nlp else None,
+            gazetteer=Gazetteer.load(Path(cfg.gazetteer_path) if cfg.gazetteer_path else None) if with_nlp else None,
+            ranker=Ranker.load() if with_nlp else None,
         )

@@ -13,6 +13,7 @@ import click
 
 from ..errors import CrosswireError
 from .extraction import FORMATS, SYSTEMS, ExtractionScores, evaluate_extraction, get_system
+from .geo import geo_cmd
 
 __all__ = ["eval_group", "evaluate_extraction", "ExtractionScores"]
 
@@ -85,3 +86,6 @@ def extraction_cmd(
     if scores.tp is not None:
         click.echo(f"TP {scores.tp}  FP {scores.fp}  FN {scores.fn}  TN {scores.tn}")
     click.echo(f"failures {scores.failures}  empty outputs {scores.empty}  missing pages {scores.missing}")
+
+
+eval_group.add_command(geo_cmd)

@@ -136,7 +136,7 @@ DEMONYMS: dict[str, str] = {
     "Guatemalan": "GT", "Honduran": "HN", "Nicaraguan": "NI", "Jamaican": "JM", "Serbian": "RS", "Croatian": "HR",
     "Bosnian": "BA", "Albanian": "AL", "Latvian": "LV", "Lithuanian": "LT", "Estonian": "EE", "Slovak": "SK",
     "Icelandic": "IS", "Cypriot": "CY", "Maltese": "MT", "Uzbek": "UZ", "Tajik": "TJ", "Kyrgyz": "KG",
-    "Turkmen": "TM", "Mongolian": "MN", "Taiwanese": "TW", "Singaporean": "SG", "Kurdish": "IQ",
+    "Turkmen": "TM", "Mongolian": "MN", "Taiwanese": "TW", "Singaporean": "SG",
 }
 
 
