@@ -295,3 +295,7 @@ def events_cmd(gold: str, scheme: str, models_dir: Path | None, as_json: bool) -
     for c, v in result["per_class"].items():
         click.echo(f"  {c:<32} P {v['precision']:.2f} R {v['recall']:.2f} F1 {v['f1']:.2f} n {v['support']}")
     sys.stdout.flush()
+
+
+if __name__ == "__main__":  # python -m crosswire.eval.events GOLD --scheme … (before the CLI registers it)
+    events_cmd()

@@ -146,6 +146,7 @@ class Featurizer:
     char_min: int = 3
     char_max: int = 5
     cue_weight: float = 1.0
+    role_weight: float = 1.0
 
     def raw(self, item: EventInput) -> dict[int, float]:
         """Term weights of one input: 1 + log(count) for n-grams, times ``cue_weight`` for cues.
@@ -172,11 +173,12 @@ class Featurizer:
                 for n in range(self.char_min, self.char_max + 1):
                     for i in range(max(1, len(padded) - n + 1)):
                         add("c:" + padded[i : i + n])
+        out = {b: 1.0 + math.log(v) for b, v in feats.items()}
         if self.roles:
+            # the words between source and target are usually the event verb: weighted up
             for name, ws in _role_words(item).items():
                 for w in ws:
-                    add(f"{name}:{w}")
-        out = {b: 1.0 + math.log(v) for b, v in feats.items()}
+                    out[_bucket(f"{name}:{w}")] = self.role_weight
         # cues are few among thousands of n-grams: their weight is set apart so they are not drowned
         cues: dict[str, float] = {}
         for name, pat in _CUES:
@@ -408,6 +410,7 @@ class EventTypeHead:
                         "char_min": f.char_min,
                         "char_max": f.char_max,
                         "cue_weight": f.cue_weight,
+                        "role_weight": f.role_weight,
                     },
                     "threshold": self.threshold,
                     "weak_labels": sorted(self.weak_labels),
