@@ -238,3 +238,21 @@ def test_gazetteer_cli_help_has_an_example(command):
 
     result = CliRunner().invoke(gazetteer_group, [*command, "--help"])
     assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_country_points_table_is_complete_and_sourced():
+    data = json.loads((Path(__file__).resolve().parents[2] / "src/crosswire/places/country_points.json").read_text(encoding="utf-8"))
+    assert "countries_codes_and_coordinates" in data["source"] and "GeoNames" in data["note"]
+    points = data["points"]
+    assert len(points) >= 240
+    for iso, (lat, lon) in points.items():
+        assert len(iso) == 2 and iso.isupper() and -90 <= lat <= 90 and -180 <= lon <= 180
+    assert points["SY"] == [35, 38] and points["IQ"] == [33, 44] and points["CA"] == [60, -95]
+
+
+def test_gazetteer_countries_use_the_table_points(gazetteer):
+    for iso, (lat, lon) in {"CA": (60.0, -95.0), "US": (38.0, -97.0), "SY": (35.0, 38.0), "IQ": (33.0, 44.0)}.items():
+        country = gazetteer.country(iso)
+        assert (country.lat, country.lon) == pytest.approx((lat, lon), abs=1e-3)
+    south_sudan = gazetteer.country("SS")  # not in the table: placed at its cities' box centre
+    assert south_sudan is not None and 3 < south_sudan.lat < 13 and 23 < south_sudan.lon < 36

@@ -10,14 +10,19 @@ Sources (all offline):
   names and their hierarchy.
 - ``places/supplement.json``: curated conflict-relevant sites (bases, camps, crossings) missing
   from those subsets, each with a citation.
+- ``places/country_points.json``: a centre point per ISO2 country code (the public
+  "countries_codes_and_coordinates" average latitude/longitude table; its ``source`` field says
+  where it was read).
 - Optionally the full GeoNames dump (allCountries.zip), which replaces the packaged subsets.
 
 The packaged subsets carry neither feature codes for cities nor coordinates for admin areas and
 countries, so the build derives them: a city is PPLC when it is its country's capital
 (countries.json ``capital``), PPLA when its name key equals a key of its ADM1's names (the
-"provincial capital of the same name"), PPL otherwise; an admin area or country is placed at the
-middle of the 5–95 percentile box of its cities (a robust centroid) and gets the sum of their
-populations. The full dump has real feature codes and coordinates and needs none of this.
+"provincial capital of the same name"), PPL otherwise; a country is placed at its point in
+``country_points.json``; an admin area (or a country missing from that table) is placed at the
+middle of the 5–95 percentile box of its cities (a robust centroid). Both get the sum of their
+cities' populations when the source gives none. The full dump has real feature codes and
+coordinates and needs none of this.
 
 On disk (``gazetteer-v1/``, never pickle): ``places.npz`` (one row per place: ids, coordinates,
 population, codes, hierarchy), ``index.npz`` (sorted uint64 hashes of exact names, keys,
@@ -108,7 +113,7 @@ def default_path() -> Path:
 
 
 def fingerprint() -> str:
-    """A hash of what decides the index's keys: the format version, keys.py and supplement.json.
+    """A hash of what decides the index: the format version, keys.py, supplement.json and country_points.json.
 
     An index whose fingerprint differs was built with other keys and would miss names.
 
@@ -116,7 +121,7 @@ def fingerprint() -> str:
     """
     here = importlib_resources.files(__package__)
     h = hashlib.blake2b(str(FORMAT_VERSION).encode(), digest_size=8)
-    for name in ("keys.py", "supplement.json"):
+    for name in ("keys.py", "supplement.json", "country_points.json"):
         h.update(here.joinpath(name).read_bytes())
     return h.hexdigest()
 
@@ -214,6 +219,12 @@ def _centre(lats: list[float], lons: list[float]) -> tuple[float, float]:
         float((np.percentile(la, 5) + np.percentile(la, 95)) / 2),
         float((np.percentile(lo, 5) + np.percentile(lo, 95)) / 2),
     )
+
+
+def _country_points() -> dict[str, tuple[float, float]]:
+    """ISO2 code → (lat, lon) from ``country_points.json``."""
+    data = json.loads(importlib_resources.files(__package__).joinpath("country_points.json").read_text(encoding="utf-8"))
+    return {iso: (float(p[0]), float(p[1])) for iso, p in data["points"].items()}
 
 
 def _dedupe(names: Iterable[str]) -> list[str]:
@@ -342,8 +353,11 @@ def _place_areas(rows: list[_Row], country_row: dict[str, int]) -> None:
     """Coordinates and population of admin areas and countries from the cities inside them.
 
     The centre is the middle of the 5–95 percentile box of the cities' coordinates (nearest
-    rank), or their median when there are fewer than 5: robust to a far-off exclave.
+    rank), or their median when there are fewer than 5: robust to a far-off exclave. A country
+    in ``country_points.json`` is placed at its point there instead (the computed centre stays
+    the fallback for codes missing from it and for admin areas without cities).
     """
+    points = _country_points()
     area, lat, lon, pop = [], [], [], []
     for r in rows:
         if r.fclass != "P":
@@ -374,7 +388,10 @@ def _place_areas(rows: list[_Row], country_row: dict[str, int]) -> None:
     for i, r in enumerate(rows):
         if r.fclass != "A":
             continue
-        if i in centre:
+        if r.fcode.startswith("PCL") and r.country in points:
+            r.lat, r.lon = points[r.country]
+            r.population = r.population or totals.get(i, 0)
+        elif i in centre:
             r.lat, r.lon = centre[i]
             r.population = r.population or totals[i]
         else:
@@ -678,7 +695,7 @@ class Gazetteer:
                 log.warning("No gazetteer index at %s: building it once (about a minute)", path)
                 cls.build(path)
             elif _read_fingerprint(path) != fingerprint():
-                log.warning("The gazetteer index at %s was built with other name keys: rebuilding it", path)
+                log.warning("The gazetteer index at %s was built with other name keys or data: rebuilding it", path)
                 cls.build(path)
         path = Path(path)
         if not path.is_dir():
@@ -694,7 +711,7 @@ class Gazetteer:
                 )
             if meta.get("fingerprint") != fingerprint():
                 raise GazetteerError(
-                    f"The gazetteer index at {path} was built with other name keys or another supplement "
+                    f"The gazetteer index at {path} was built with other name keys, another supplement or other country points "
                     f"(fingerprint {meta.get('fingerprint')}, expected {fingerprint()}). {REBUILD}"
                 )
             with np.load(path / "places.npz", allow_pickle=False) as z:
