@@ -117,3 +117,15 @@ def test_classify_head_save_load_round_trip(tmp_path: Path):
     assert back.labels == ("A", "B") and back.threshold == 0.4 and back.weak_labels == {"B"}
     assert back.featurizer == Featurizer(char=False)
     assert np.allclose(back.coef, head.coef)
+
+
+def test_classify_featurizer_cue_pairs_and_weights():
+    from crosswire.events.classify import _bucket
+
+    text = EventInput("Police opened fire and protesters were killed at the rally")
+    plain = Featurizer(char=False, cue_weight=3.0).raw(text)
+    paired = Featurizer(char=False, cue_weight=3.0, cue_pairs=True).raw(text)
+    assert plain[_bucket("k:harm_protesters")] == 3.0
+    assert _bucket("k:harm_protesters&k:protest") not in plain
+    assert paired[_bucket("k:harm_protesters&k:protest")] == 3.0
+    assert plain[_bucket("w:killed")] == 1.0

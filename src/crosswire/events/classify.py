@@ -59,6 +59,9 @@ CUES: dict[str, str] = {
     "government_force": r"\b(?:army|troops|government forces|security forces|military|soldiers|saa|regime forces|pro-government)\b",
     "nonstate": r"\b(?:rebels?|insurgents?|militants?|jihadists?|isis|isil|daesh|islamic state|al-shabaab|boko haram|taliban|al-qaeda|hts|militia|fighters)\b",
     "territory": r"\b(?:village|town|city|district|territory|area|neighbou?rhood|hill|base|checkpoint|province)\b",
+    # who takes the place: the actor right before the capture verb
+    "nonstate_takes": r"\b(?:rebels?|militants?|jihadists?|isis|isil|daesh|islamic state|al-shabaa?b|boko haram|taliban|insurgents?|fighters|opposition|militias?|terrorists?|hezbollah|houthis?|sdf|ypg)\W+(?:[\w-]+\W+){0,5}?(?:re-?captur|captur|seiz|re-?took|took|overr[au]n|gained|stormed|pushed|advanced|re-?gained|control)",
+    "government_takes": r"\b(?:army|troops|government forces|security forces|military|soldiers|saa|regime forces|pro-government forces|forces of the government|national army)\W+(?:[\w-]+\W+){0,5}?(?:re-?captur|captur|seiz|re-?took|took|overr[au]n|gained|stormed|pushed|advanced|re-?gained|liberat|control|cleared)",
     "withdraw_handover": r"\b(?:withdr[ae]w|handed over|hand over|handover|pull(?:ed)? out|evacuat|vacat|transferred control|took over .* without)",
     # explosions / remote violence
     "air": r"\b(?:air ?strikes?|air ?raids?|warplanes?|jets?|drones?|helicopters?|bombers?|aircraft|aerial|uav|air force|bombing raids?|airstrikes)\b",
@@ -76,6 +79,8 @@ CUES: dict[str, str] = {
     # protests and riots
     "protest": r"\b(?:protest|demonstrat|rall(?:y|ies|ied)|march(?:ed|es|ing)?|sit-in|picket|strike|vigil|dharna|agitat|chant|placards?|slogans?)",
     "peaceful": r"\b(?:peaceful(?:ly)?|without incident|calm|silent march|candle)",
+    "harm_protesters": r"\b(?:excessive force|violently (?:dispers|suppress|broke)|live (?:bullets|fire|ammunition|rounds)|gunfire|(?:protesters?|demonstrators?) (?:were |was )?(?:killed|shot|died|injured|wounded)|(?:killed|injured|wounded) (?:\w+ ){0,3}(?:protesters?|demonstrators?))",
+    "intervene": r"\b(?:dispers|detain|suppress|broke up|break up|chase|drag|halt|prevent|stopped|water cannons?|tear ?gas|rubber bullets?|baton|blocked)",
     "dispersed": r"\b(?:dispers|detain(?:ed)? (?:several|some|protesters)|broke up|break up|cordon|stopped the march|prevented)",
     "riot": r"\b(?:riot|torch|set (?:on )?fire|set ablaze|vandali[sz]|pelt|threw stones|stone-?pelting|hurled|clash(?:ed)? with police|burn(?:ed|t|ing) (?:tyres|tires|vehicles)|looted)",
     "mob": r"\b(?:mob|lynch|angry crowd|vigilante|villagers attacked|beat(?:en)? to death)\b",
@@ -147,6 +152,7 @@ class Featurizer:
     char_max: int = 5
     cue_weight: float = 1.0
     role_weight: float = 1.0
+    cue_pairs: bool = False
 
     def raw(self, item: EventInput) -> dict[int, float]:
         """Term weights of one input: 1 + log(count) for n-grams, times ``cue_weight`` for cues.
@@ -185,6 +191,13 @@ class Featurizer:
             hits = len(pat.findall(text))
             if hits:
                 cues["k:" + name] = 1.0 + math.log(hits)
+        if self.cue_pairs:
+            # co-occurring cues stand for interactions a linear model cannot form itself
+            # (a protest + shooting is excessive force, a protest + dispersal an intervention)
+            hit = sorted(cues)
+            for i, a in enumerate(hit):
+                for b in hit[i + 1 :]:
+                    cues[f"{a}&{b}"] = 1.0
         if self.roles:
             for name, ws in _role_words(item).items():
                 joined = " ".join(ws)
@@ -411,6 +424,7 @@ class EventTypeHead:
                         "char_max": f.char_max,
                         "cue_weight": f.cue_weight,
                         "role_weight": f.role_weight,
+                        "cue_pairs": f.cue_pairs,
                     },
                     "threshold": self.threshold,
                     "weak_labels": sorted(self.weak_labels),

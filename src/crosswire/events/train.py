@@ -36,7 +36,7 @@ SEED = 13
 #: scheme -> (featurizer, C of the logistic regression, min_df)
 SETTINGS: dict[str, tuple[Featurizer, float, int]] = {
     # chosen by 5-fold CV on the dev files (docs/BENCHMARKS_events.md lists the grid tried)
-    "case2021": (Featurizer(char=True, roles=False, cue_weight=3.0), 300.0, 3),
+    "case2021": (Featurizer(char=True, roles=False, cue_weight=3.0, cue_pairs=True), 300.0, 3),
     "plover": (Featurizer(char=False, roles=True, cue_weight=2.0, role_weight=2.0), 50.0, 2),
 }
 CASE_FILE = "case2021/test_set_final_release_with_labels.tsv"
