@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 DB ?= demo.duckdb
 REPORT ?= demo-report.html
 
-.PHONY: demo test install install-dev install-train train gazetteer clean bench-throughput eval-extraction eval-geo
+.PHONY: demo test install install-dev install-train train gazetteer clean bench-throughput eval-extraction eval-geo eval-events
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ BENCH ?= ../shared/bench
 train: install-train gazetteer
 	mkdir -p build
 	$(BIN)/python scripts/train_geo_ranker.py --bench $(BENCH)/geo --report build/geo_ranker_report.json
-	$(BIN)/python -m crosswire.events.train $(BENCH)/events
+	$(BIN)/python -m crosswire.events.train $(BENCH)/events > build/events_train_report.json
 
 demo: install gazetteer
 	rm -f $(DB)
@@ -58,6 +58,10 @@ eval-extraction: install
 
 eval-geo: install
 	for f in lgl GWN TR-News; do $(BIN)/crosswire eval geo $(BENCH)/geo/$$f.xml --json; done
+
+eval-events: install
+	$(BIN)/crosswire eval events $(BENCH)/events/case2021/test_set_final_release_with_labels.tsv --scheme case2021 --json
+	$(BIN)/crosswire eval events $(BENCH)/events/plv/PLV.tsv --scheme plover --json
 
 bench-throughput: install
 	$(BIN)/crosswire bench throughput ../shared/bench --json

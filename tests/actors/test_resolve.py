@@ -261,3 +261,14 @@ def test_resolve_bad_input_does_not_crash(dictionary, text):
     result = resolve_actors(text, (), (), dictionary)
     assert all(text[m.start : m.end] == m.text and 0 <= m.confidence <= 1 for m in result)
     assert all(m.sentence == 0 for m in result)
+
+
+@pytest.mark.issue(2)
+def test_resolve_person_without_role_then_the_general_does_not_crash(dictionary):
+    """A person known only by a speech verb (no role) followed by "the general": found on bench texts."""
+    from crosswire.actors import resolve_actors
+
+    body = 'Ahmed Hassan said the town had fallen. "We advanced," the general said later.'
+    mentions = (Mention(0, 12, "Ahmed Hassan", "PERSON", 0),)
+    sentences = (Sentence(0, 38), Sentence(39, len(body)))
+    resolve_actors(body, mentions, sentences, dictionary)

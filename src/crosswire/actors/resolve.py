@@ -586,8 +586,10 @@ def _person_coref(t, d, i, referents, sent_of_tok) -> _Cand | None:
             if pos >= i or c.actor.type is not ActorType.PERSON:
                 continue
             role = (c.role or d.roles.get(c.actor.id) or "").lower()
-            ranks = {r.split()[-1] for r in c.ranks} | {x.lower().split()[-1] for x in d.titles.get(c.actor.id, ())}
-            if noun != role and noun.split()[-1] not in ranks and noun != role.split()[-1]:
+            ranks = {r.split()[-1] for r in c.ranks if r.strip()}
+            ranks |= {x.lower().split()[-1] for x in d.titles.get(c.actor.id, ()) if x.strip()}
+            role_head = role.split()[-1] if role.strip() else None
+            if noun != role and noun.split()[-1] not in ranks and noun != role_head:
                 continue
             if country is not None and _country_of(d, c.actor) != country:
                 continue

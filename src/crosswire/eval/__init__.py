@@ -13,6 +13,7 @@ import click
 
 from ..errors import CrosswireError
 from .extraction import FORMATS, SYSTEMS, ExtractionScores, evaluate_extraction, get_system
+from .events import events_cmd
 from .geo import geo_cmd
 
 __all__ = ["eval_group", "evaluate_extraction", "ExtractionScores"]
@@ -89,3 +90,4 @@ def extraction_cmd(
 
 
 eval_group.add_command(geo_cmd)
+eval_group.add_command(events_cmd)
