@@ -290,6 +290,109 @@ class ActorMention:
     role: str | None = None  # e.g. "spokesman" for "Konashenkov, the spokesman for the Russian military"
 
 
+class Modality(str, Enum):
+    """How the text presents an event."""
+
+    ASSERTED = "asserted"  # the outlet states it as fact
+    CLAIMED = "claimed"  # someone says it happened ("X said", "according to X")
+    DENIED = "denied"  # someone denies it
+    PLANNED = "planned"  # planned, expected, threatened: not (yet) happened
+    NEGATED = "negated"  # the text says it did not happen
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of ``Article.body`` that is the evidence for a field."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventDate:
+    """When an event happened, as far as the text says, resolved against the publication date.
+
+    ``year`` is None when the publication year is unknown ("Friday" in an undated article): the
+    weekday or month is kept in ``expression`` and the date stays open.
+    """
+
+    year: int | None
+    month: int | None
+    day: int | None
+    expression: Span  # "on Friday", "earlier in October", "on June 6"
+    resolution: str  # how it was resolved: "explicit", "weekday before publication", "month of publication" …
+
+    @property
+    def precision(self) -> Precision:
+        """RETURNS (Precision): day, month or year when known with a year, else unknown."""
+        return PublishedDate(self.year, self.month, self.day).precision
+
+    @property
+    def iso(self) -> str | None:
+        """RETURNS (str | None): "2017-10-13", "2017-10" … or None without a year."""
+        return PublishedDate(self.year, self.month, self.day).iso
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number an event reports: fatalities, people, distance, share."""
+
+    kind: str  # fatalities | injured | people | distance_km | percent | count
+    value: float
+    span: Span
+    approximate: bool = False  # "some 60,000", "more than 200", "less than eight percent"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Who says an event happened, and through whom the outlet got it.
+
+    ``chain`` lists the intermediaries from the original source to the outlet: "a military source told
+    SANA" gives speaker None (an anonymous "military source"), ``speaker_label`` "a military source"
+    and chain (SANA). The outlet itself is the last link and is not repeated here.
+    """
+
+    speaker: Actor | None  # a person or an organisation that makes the statement
+    organisation: Actor | None  # the speaker's organisation (Konashenkov → Russian MoD)
+    speaker_label: str | None  # as written: "a military source", "Major General Igor Konashenkov"
+    chain: tuple[Actor, ...]  # agencies/outlets it came through: SANA, Reuters
+    kind: str  # quote | paraphrase | report | unattributed
+    span: Span  # the attribution ("Konashenkov said", "according to the spokesman")
+    quote: Span | None = None  # the quoted words, when quoted
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event an article reports, with the evidence for every field."""
+
+    id: str  # unique within the article: "e1", "e2" …
+    acled_type: str | None  # "Battles"
+    acled_subtype: str | None  # "Government regains territory"
+    plover_root: str | None  # "ASSAULT", "ACCUSE" …
+    plover_mode: str | None
+    actor: ActorMention | None
+    target: ActorMention | None
+    place: PlaceMention | None
+    date: EventDate | None
+    quantities: tuple[Quantity, ...]
+    modality: Modality
+    claim: Claim | None
+    trigger: Span  # the word(s) that express the event: "captured", "shelled"
+    evidence: tuple[Span, ...]  # the sentence(s); two sentences about one capture merge into one event
+    confidence: float
+    reliable: bool = True  # False when the type classifier is unsure or the class is one it learns poorly
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """An internal inconsistency an analyst should check, with both sides' evidence."""
+
+    kind: str  # e.g. "attribution-conflict"
+    message: str
+    evidence: tuple[Span, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Analysis:
     """Everything crosswire knows about one article."""
@@ -299,6 +402,8 @@ class Analysis:
     mentions: tuple[Mention, ...] = ()
     places: tuple[PlaceMention, ...] = ()
     actors: tuple[ActorMention, ...] = ()
+    events: tuple[Event, ...] = ()
+    flags: tuple[Flag, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
