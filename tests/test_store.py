@@ -13,6 +13,13 @@ from hypothesis import strategies as st
 from crosswire.errors import StoreError
 from crosswire.model import (
     Actor,
+    Claim,
+    Event,
+    EventDate,
+    Flag,
+    Modality,
+    Quantity,
+    Span,
     ActorMention,
     ActorType,
     Analysis,
@@ -51,7 +58,18 @@ def make_analysis(body: str = "The army took the town. Fighting went on.", *, ou
     )
     actor = Actor("RU-MOD", "Russian Ministry of Defence", ActorType.STATE_MILITARY, "RU", parent=None)
     actors = (ActorMention(0, 3, body[0:3], actor, 0, "alias", 0.95, "spokesman"),)
-    return Analysis(art, (Sentence(0, len(body)),), (Mention(4, 8, body[4:8], "ORG", 0),), places, actors)
+    span = Span(0, len(body), body)
+    event = Event(
+        "e1", "Battles", "Government regains territory", "ASSAULT", None, actors[0], None, places[0],
+        EventDate(2017, 10, None, Span(0, 3, body[0:3]), "month of publication"),
+        (Quantity("distance_km", 10.0, Span(0, 3, body[0:3])),), Modality.CLAIMED,
+        Claim(actor, actor, "Konashenkov", (), "paraphrase", Span(0, 3, body[0:3])),
+        Span(0, 3, body[0:3]), (span,), 0.8,
+    )  # fmt: skip
+    flags = (Flag("attribution-conflict", "Foreign vs Defence Ministry", (span,)),)
+    return Analysis(
+        art, (Sentence(0, len(body)),), (Mention(4, 8, body[4:8], "ORG", 0),), places, actors, (event,), flags
+    )
 
 
 @pytest.fixture
@@ -89,7 +107,7 @@ def test_store_write_is_idempotent(store):
     assert (second.inserted, second.already_present) == (0, 1)
     assert store.counts() == {
         "articles": 1, "segments": 2, "sentences": 1, "mentions": 1, "place_mentions": 2, "actor_mentions": 1,
-        "rejections": 0,
+        "events": 1, "flags": 1, "rejections": 0,
     }  # fmt: skip
 
 
@@ -158,3 +176,45 @@ def test_store_analysis_round_trip(tmp_path_factory, body, outlet):
     with Store.open(path) as s:
         s.write_batch([a])
         assert s.analysis(a.article.id) == a
+
+
+def test_store_events_filters(store):
+    a = make_analysis()
+    store.write_batch([a])
+    (row,) = store.events()
+    assert (row.acled_type, row.actor, row.place_id, row.date, row.modality) == (
+        "Battles", "Russian Ministry of Defence", "173480", "2017-10", "claimed",
+    )  # fmt: skip
+    assert row.claimant == "Russian Ministry of Defence" and row.outlet == "RT"
+    assert len(store.events(event_type="government regains territory")) == 1
+    assert len(store.events(event_type="Protests")) == 0
+    assert len(store.events(actor="RU-MOD")) == 1 and len(store.events(actor="ministry of defence")) == 1
+    assert len(store.events(place="173480")) == 1 and len(store.events(place="deir ez")) == 1
+    assert len(store.events(since="2017-10", until="2017-10")) == 1
+    assert len(store.events(since="2017-11")) == 0 and len(store.events(until="2017-09")) == 0
+    assert len(store.events(outlet="rt")) == 1 and len(store.events(outlet="Press TV")) == 0
+
+
+@pytest.mark.parametrize("fmt", ["acled", "plover", "geojson"])
+def test_store_event_exports(store, tmp_path, fmt):
+    import csv
+
+    from crosswire.export import write_events
+
+    store.write_batch([make_analysis()])
+    out = tmp_path / f"e.{fmt}"
+    assert write_events(store.events(), fmt, out) == 1
+    if fmt == "acled":
+        (row,) = list(csv.DictReader(out.open(encoding="utf-8")))
+        assert (row["event_type"], row["sub_event_type"], row["location"], row["time_precision"]) == (
+            "Battles", "Government regains territory", "Al Mayādīn", "2",
+        )  # fmt: skip
+        assert row["latitude"] == "35.02000" and "RT" in row["source"]
+    elif fmt == "plover":
+        rec = json.loads(out.read_text("utf-8"))
+        assert (rec["event"], rec["actor"], rec["location"]["geonameid"], rec["date"]) == (
+            "ASSAULT", "RU-MOD", "173480", "2017-10",
+        )  # fmt: skip
+    else:
+        data = json.loads(out.read_text("utf-8"))
+        assert data["features"][0]["geometry"] == {"type": "Point", "coordinates": [40.45, 35.02]}

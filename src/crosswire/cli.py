@@ -254,22 +254,35 @@ def show(article_id, db, as_json) -> None:
 @main.command()
 @db_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), required=True, help="The file format."
+    "--format",
+    "fmt",
+    type=click.Choice(["parquet", "csv", "jsonl", "acled", "plover", "geojson"]),
+    required=True,
+    help="parquet, csv or jsonl export a table; acled (ACLED-style CSV), plover (PLOVER JSON Lines) and "
+    "geojson (points) export the events.",
 )
 @click.option("--table", type=click.Choice(EXPORT_TABLES), default="articles", show_default=True, help="What to export.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="The file to write (default: TABLE.FORMAT).")
 @json_option
 @data_errors
 def export(db, fmt, table, output, as_json) -> None:
-    """Export a table of the store to Parquet, CSV or JSON Lines.
+    """Export a table of the store, or the events in an analysts' format.
 
     Example:
 
         crosswire export --format parquet --table mentions -o mentions.parquet
+
+        crosswire export --format acled -o events.csv
     """
+    from .export import EVENT_FORMATS, write_events
+
+    suffix = {"acled": "csv", "plover": "jsonl", "geojson": "geojson"}
+    if fmt in EVENT_FORMATS:
+        table = "events"
+        output = output or f"events.{fmt}.{suffix[fmt]}"
     output = output or f"{table}.{fmt}"
     with Store.open(db, read_only=True) as store:
-        n = store.export(table, fmt, output)
+        n = write_events(store.events(), fmt, output) if fmt in EVENT_FORMATS else store.export(table, fmt, output)
     if as_json:
         _emit_json({"table": table, "format": fmt, "output": output, "rows": n})
     else:
@@ -305,6 +318,46 @@ def report(story_id, db, output, as_json) -> None:
         _emit_json({"output": output, "articles": len(analyses)})
     else:
         click.echo(f"wrote a report of {len(analyses)} article(s) to {output}")
+
+
+@main.command()
+@db_option
+@json_option
+@click.option("--type", "event_type", help="An ACLED type or sub-type, or a PLOVER root (Battles, ACCUSE …).")
+@click.option("--actor", help="An actor id or part of its name (as actor or target).")
+@click.option("--place", help="A place id, or part of a place, province or country name.")
+@click.option("--outlet", help="Only events from this outlet.")
+@click.option("--since", help="On or after this date (2017-10 or 2017-10-01).")
+@click.option("--until", help="On or before this date.")
+@click.option("--limit", type=int, default=None, help="At most this many rows.")
+@click.option("--offset", type=int, default=0, show_default=True, help="Skip this many rows.")
+@data_errors
+def events(db, as_json, event_type, actor, place, outlet, since, until, limit, offset) -> None:
+    """List stored events with who did what to whom, where, when and who says so.
+
+    Example:
+
+        crosswire events --type Battles --place "Dayr az Zawr" --since 2017-09
+    """
+    with Store.open(db, read_only=True) as store:
+        rows = store.events(
+            event_type=event_type, actor=actor, place=place, outlet=outlet, since=since, until=until,
+            limit=limit, offset=offset,
+        )  # fmt: skip
+    if as_json:
+        _emit_json(rows)
+        return
+    for r in rows:
+        kind = " / ".join(x for x in (r.acled_type, r.acled_subtype) if x) or "?"
+        flag = "" if r.reliable else " (type uncertain)"
+        who = f"{r.actor or '?'} → {r.target or '?'}"
+        when = r.date or (f"[{r.date_text}]" if r.date_text else "?")
+        says = f"{r.claimant or 'the outlet'}" + (f" via {r.claim_chain}" if r.claim_chain else "")
+        click.echo(
+            f"{r.article_id[:8]}:{r.event_id:4} {when:10} {kind}{flag} [{r.plover_root or '?'}] {who} "
+            f"@ {r.place or '?'} — {r.modality}, says {says} ({r.outlet or 'unknown outlet'})"
+        )
+    click.echo(f"{len(rows)} event(s)", err=True)
 
 
 @main.command()

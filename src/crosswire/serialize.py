@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -35,3 +37,50 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, list | tuple | set | frozenset):
         return [to_jsonable(v) for v in obj]
     return obj
+
+
+def from_jsonable(cls: Any, data: Any) -> Any:
+    """Rebuild a record (or a value of any annotated type) from what ``to_jsonable`` produced.
+
+    Args:
+        cls (Any): the target type: a dataclass, an Enum, ``tuple[X, ...]``, ``X | None``, a primitive.
+        data (Any): JSON-ready data.
+    RETURNS (Any): the rebuilt value; computed properties that ``to_jsonable`` added are ignored.
+    Raises:
+        TypeError: when the data does not fit the type.
+    """
+    if data is None:
+        return None
+    origin = typing.get_origin(cls)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(cls) if a is not type(None)]
+        if len(args) == 1:
+            return from_jsonable(args[0], data)
+        for a in args:
+            try:
+                return from_jsonable(a, data)
+            except (TypeError, ValueError, KeyError):
+                continue
+        raise TypeError(f"{data!r} fits none of {cls}")
+    if origin is tuple:
+        args = typing.get_args(cls)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(from_jsonable(args[0], x) for x in data)
+        return tuple(from_jsonable(a, x) for a, x in zip(args, data, strict=True))
+    if origin is dict:
+        _, vtype = typing.get_args(cls)
+        return {k: from_jsonable(vtype, v) for k, v in data.items()}
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls):
+        hints = typing.get_type_hints(cls)
+        return cls(**{f.name: from_jsonable(hints[f.name], data[f.name]) for f in dataclasses.fields(cls) if f.name in data})
+    if isinstance(cls, type) and issubclass(cls, Enum):
+        return cls(data)
+    if cls is date:
+        return date.fromisoformat(data)
+    if cls is datetime:
+        return datetime.fromisoformat(data)
+    if cls is float and isinstance(data, int):
+        return float(data)
+    if cls is Any or isinstance(data, cls):
+        return data
+    raise TypeError(f"{data!r} is not a {cls}")

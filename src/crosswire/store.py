@@ -7,6 +7,7 @@ that batch back; every earlier batch stays committed, so a re-run resumes where 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,8 @@ import pyarrow as pa
 from .errors import StoreError
 from .model import (
     Actor,
+    Event,
+    Flag,
     ActorMention,
     ActorType,
     Analysis,
@@ -36,6 +39,8 @@ from .model import (
     SegmentKind,
     Sentence,
 )
+
+from .serialize import from_jsonable, to_jsonable
 
 logger = logging.getLogger(__name__)
 
@@ -118,10 +123,35 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "0004_events",
+        """
+        CREATE TABLE events (
+            article_id VARCHAR, idx INTEGER, event_id VARCHAR,
+            acled_type VARCHAR, acled_subtype VARCHAR, plover_root VARCHAR, plover_mode VARCHAR,
+            actor_id VARCHAR, actor_name VARCHAR, actor_text VARCHAR,
+            target_id VARCHAR, target_name VARCHAR, target_text VARCHAR,
+            place_id VARCHAR, place_name VARCHAR, country VARCHAR, admin1 VARCHAR, lat DOUBLE, lon DOUBLE,
+            place_precision VARCHAR,
+            date_year INTEGER, date_month INTEGER, date_day INTEGER, date_precision VARCHAR, date_text VARCHAR,
+            modality VARCHAR, claim_kind VARCHAR, claimant VARCHAR, claimant_org VARCHAR, claim_chain VARCHAR,
+            claim_text VARCHAR, trigger VARCHAR, fatalities DOUBLE, evidence VARCHAR,
+            confidence DOUBLE, reliable BOOLEAN, record JSON,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE TABLE flags (
+            article_id VARCHAR, idx INTEGER, kind VARCHAR, message VARCHAR, record JSON,
+            PRIMARY KEY (article_id, idx)
+        );
+        """,
+    ),
 )
 
 #: Tables a user may export, with their columns in order.
-EXPORT_TABLES = ("articles", "segments", "sentences", "mentions", "place_mentions", "actor_mentions", "rejections")
+EXPORT_TABLES = (
+    "articles", "segments", "sentences", "mentions", "place_mentions", "actor_mentions", "events", "flags",
+    "rejections",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +167,43 @@ class ArticleSummary:
     mentions: int
     words: int
     source: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """One stored event with its article's outlet, for tables and exports."""
+
+    article_id: str
+    event_id: str
+    outlet: str | None
+    published: str | None
+    acled_type: str | None
+    acled_subtype: str | None
+    plover_root: str | None
+    plover_mode: str | None
+    actor_id: str | None
+    actor: str | None
+    target_id: str | None
+    target: str | None
+    place_id: str | None
+    place: str | None
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    place_precision: str | None
+    date: str | None
+    date_precision: str | None
+    date_text: str | None
+    modality: str
+    claim_kind: str | None
+    claimant: str | None
+    claim_chain: str | None
+    fatalities: float | None
+    trigger: str | None
+    evidence: str
+    confidence: float
+    reliable: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +415,71 @@ class Store:
             out.append(ArticleSummary(r[0], r[1], r[2], pd.iso, r[6], r[9], r[10], r[11], source))
         return out
 
+    def events(
+        self,
+        *,
+        event_type: str | None = None,
+        actor: str | None = None,
+        place: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[EventRow]:
+        """Stored events, filtered; every filter is optional and case-insensitive.
+
+        Args:
+            event_type (str | None): an ACLED type or sub-type, or a PLOVER root ("Battles", "ACCUSE").
+            actor (str | None): an actor id or part of its name, as actor or target.
+            place (str | None): a GeoNames/supplement id, or part of the place, admin1 or country name.
+            outlet (str | None): the outlet.
+            since (str | None): events on or after this ISO date ("2017-10" or "2017-10-01").
+            until (str | None): events on or before this ISO date.
+            limit (int | None): at most this many.
+            offset (int): skip this many.
+        RETURNS (list[EventRow]): the events, newest first, then by article and event.
+        """
+        date_expr = (
+            "CASE WHEN e.date_year IS NULL THEN NULL ELSE concat_ws('-', lpad(e.date_year::VARCHAR, 4, '0'), "
+            "lpad(e.date_month::VARCHAR, 2, '0'), lpad(e.date_day::VARCHAR, 2, '0')) END"
+        )
+        pub_expr = (
+            "CASE WHEN a.published_year IS NULL THEN NULL ELSE concat_ws('-', lpad(a.published_year::VARCHAR, 4, '0'), "
+            "lpad(a.published_month::VARCHAR, 2, '0'), lpad(a.published_day::VARCHAR, 2, '0')) END"
+        )
+        like = lambda v: None if v is None else f"%{v.lower()}%"  # noqa: E731
+        sql = f"""
+            SELECT e.article_id, e.event_id, a.outlet, {pub_expr}, e.acled_type, e.acled_subtype, e.plover_root,
+                   e.plover_mode, e.actor_id, e.actor_name, e.target_id, e.target_name, e.place_id, e.place_name,
+                   e.country, e.admin1, e.lat, e.lon, e.place_precision, {date_expr} AS d, e.date_precision,
+                   e.date_text, e.modality, e.claim_kind, e.claimant, e.claim_chain, e.fatalities, e.trigger,
+                   e.evidence, e.confidence, e.reliable
+            FROM events e JOIN articles a ON a.id = e.article_id
+            WHERE (? IS NULL OR lower(e.acled_type) = lower(?) OR lower(e.acled_subtype) = lower(?)
+                   OR lower(e.plover_root) = lower(?))
+              AND (? IS NULL OR lower(e.actor_id) = lower(?) OR lower(e.target_id) = lower(?)
+                   OR lower(e.actor_name) LIKE ? OR lower(e.target_name) LIKE ?)
+              AND (? IS NULL OR e.place_id = ? OR lower(e.place_name) LIKE ? OR lower(e.admin1) LIKE ?
+                   OR lower(e.country) = lower(?))
+              AND (? IS NULL OR lower(a.outlet) = lower(?))
+              AND (? IS NULL OR ({date_expr}) >= ?)
+              AND (? IS NULL OR ({date_expr}) <= ?)
+            ORDER BY d DESC NULLS LAST, e.article_id, e.idx
+            LIMIT ? OFFSET ?
+        """
+        until_key = None if until is None else until + "-99"  # "2017-10" includes every day of October
+        params = [
+            event_type, event_type, event_type, event_type,
+            actor, actor, actor, like(actor), like(actor),
+            place, place, like(place), like(place), place,
+            outlet, outlet,
+            since, since,
+            until_key, until_key,
+            limit if limit is not None else 2**62, offset,
+        ]  # fmt: skip
+        return [EventRow(*r) for r in self._con.execute(sql, params).fetchall()]
+
     def resolve_id(self, prefix: str) -> str:
         """Find the full id of an article from a unique prefix.
 
@@ -447,7 +579,15 @@ class Store:
             segments=segs,
             body=row["body"],
         )
-        return Analysis(article, sents, ments, places, actors)
+        events = tuple(
+            from_jsonable(Event, json.loads(r[0]))
+            for r in self._con.execute("SELECT record FROM events WHERE article_id = ? ORDER BY idx", [aid]).fetchall()
+        )
+        flags = tuple(
+            from_jsonable(Flag, json.loads(r[0]))
+            for r in self._con.execute("SELECT record FROM flags WHERE article_id = ? ORDER BY idx", [aid]).fetchall()
+        )
+        return Analysis(article, sents, ments, places, actors, events, flags)
 
     def stored_outlet(self, article_id: str) -> str | None:
         """RETURNS (str | None): the outlet stored for an article (None when unknown)."""
@@ -493,6 +633,63 @@ class Store:
         RETURNS (list[tuple]): the rows.
         """
         return self._con.execute(sql, params or []).fetchall()
+
+
+def _events_table(analyses: list[Analysis]) -> pa.Table:
+    """Events flattened for queries and exports, each with its full record as JSON."""
+    rows: list[dict] = []
+    for a in analyses:
+        for i, e in enumerate(a.events):
+            place = e.place.place if e.place is not None else None
+            claim = e.claim
+            fatalities = [q.value for q in e.quantities if q.kind == "fatalities"]
+            rows.append(
+                {
+                    "article_id": a.article.id, "idx": i, "event_id": e.id,
+                    "acled_type": e.acled_type, "acled_subtype": e.acled_subtype,
+                    "plover_root": e.plover_root, "plover_mode": e.plover_mode,
+                    "actor_id": e.actor.actor.id if e.actor else None,
+                    "actor_name": e.actor.actor.name if e.actor else None,
+                    "actor_text": e.actor.text if e.actor else None,
+                    "target_id": e.target.actor.id if e.target else None,
+                    "target_name": e.target.actor.name if e.target else None,
+                    "target_text": e.target.text if e.target else None,
+                    "place_id": place.id if place else None, "place_name": place.name if place else None,
+                    "country": place.country if place else None, "admin1": place.admin1 if place else None,
+                    "lat": place.lat if place else None, "lon": place.lon if place else None,
+                    "place_precision": e.place.precision.value if e.place and e.place.precision else None,
+                    "date_year": e.date.year if e.date else None, "date_month": e.date.month if e.date else None,
+                    "date_day": e.date.day if e.date else None,
+                    "date_precision": e.date.precision.value if e.date else None,
+                    "date_text": e.date.expression.text if e.date else None,
+                    "modality": e.modality.value, "claim_kind": claim.kind if claim else None,
+                    "claimant": (claim.speaker.name if claim.speaker else claim.speaker_label) if claim else None,
+                    "claimant_org": claim.organisation.name if claim and claim.organisation else None,
+                    "claim_chain": " > ".join(x.name for x in claim.chain) if claim and claim.chain else None,
+                    "claim_text": claim.span.text if claim else None, "trigger": e.trigger.text,
+                    "fatalities": max(fatalities) if fatalities else None,
+                    "evidence": " … ".join(s.text for s in e.evidence),
+                    "confidence": e.confidence, "reliable": e.reliable,
+                    "record": json.dumps(to_jsonable(e), ensure_ascii=False),
+                }
+            )  # fmt: skip
+    schema = pa.schema(
+        [
+            ("article_id", pa.string()), ("idx", pa.int32()), ("event_id", pa.string()),
+            ("acled_type", pa.string()), ("acled_subtype", pa.string()), ("plover_root", pa.string()),
+            ("plover_mode", pa.string()), ("actor_id", pa.string()), ("actor_name", pa.string()),
+            ("actor_text", pa.string()), ("target_id", pa.string()), ("target_name", pa.string()),
+            ("target_text", pa.string()), ("place_id", pa.string()), ("place_name", pa.string()),
+            ("country", pa.string()), ("admin1", pa.string()), ("lat", pa.float64()), ("lon", pa.float64()),
+            ("place_precision", pa.string()), ("date_year", pa.int32()), ("date_month", pa.int32()),
+            ("date_day", pa.int32()), ("date_precision", pa.string()), ("date_text", pa.string()),
+            ("modality", pa.string()), ("claim_kind", pa.string()), ("claimant", pa.string()),
+            ("claimant_org", pa.string()), ("claim_chain", pa.string()), ("claim_text", pa.string()),
+            ("trigger", pa.string()), ("fatalities", pa.float64()), ("evidence", pa.string()),
+            ("confidence", pa.float64()), ("reliable", pa.bool_()), ("record", pa.string()),
+        ]
+    )  # fmt: skip
+    return pa.Table.from_pylist(rows, schema=schema)
 
 
 def _batch_tables(analyses: list[Analysis]) -> dict[str, pa.Table]:
@@ -613,6 +810,16 @@ def _batch_tables(analyses: list[Analysis]) -> dict[str, pa.Table]:
         }
     )
     return {
+        "events": _events_table(analyses),
+        "flags": pa.table(
+            {
+                "article_id": pa.array([a.article.id for a in analyses for _ in a.flags], pa.string()),
+                "idx": pa.array([i for a in analyses for i, _ in enumerate(a.flags)], pa.int32()),
+                "kind": pa.array([f.kind for a in analyses for f in a.flags], pa.string()),
+                "message": pa.array([f.message for a in analyses for f in a.flags], pa.string()),
+                "record": pa.array([json.dumps(to_jsonable(f)) for a in analyses for f in a.flags], pa.string()),
+            }
+        ),
         "actor_mentions": actor_mentions,
         "articles": articles,
         "segments": segments,

@@ -13,7 +13,6 @@ from crosswire.eval.geo import (
     GeoOutput,
     GoldToponym,
     Prediction,
-    detect_format,
     evaluate_geo,
     geo_cmd,
     gritta_auc,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from crosswire.model import Mention, PlacePrecision, Sentence
+from crosswire.model import PlacePrecision, Sentence
 from crosswire.places.ranker import ALL_FEATURES, Ranker
 
 from pathlib import Path

@@ -280,9 +280,8 @@ class Ranker:
         try:
             if path is None:
                 text = resources.files("crosswire.places").joinpath("ranker.json").read_text("utf-8")
-                where = "crosswire/places/ranker.json"
             else:
-                text, where = Path(path).read_text("utf-8"), str(path)
+                text, _where = Path(path).read_text("utf-8"), str(path)
             d = json.loads(text)
             return cls(LinearModel.from_dict(d["pass1"]), LinearModel.from_dict(d["pass2"]), dict(d.get("meta", {})))
         except (OSError, KeyError, ValueError, TypeError) as exc:
