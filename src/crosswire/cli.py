@@ -229,6 +229,18 @@ def show(article_id, db, as_json) -> None:
                 f"precision={pm.precision.value if pm.precision else '?'} confidence={pm.confidence:.2f}"
                 + (f"  ({pm.reason})" if pm.reason else "")
             )
+    if analysis.flags:
+        click.echo(f"\nFlags ({len(analysis.flags)}):")
+        for f in analysis.flags:
+            click.echo(f"  [{f.kind}] {f.message}")
+            for sp in f.evidence:
+                click.echo(f"      evidence: {sp.text!r}")
+    if analysis.events:
+        click.echo(f"\nEvents ({len(analysis.events)}):")
+        for e in analysis.events:
+            click.echo(f"  {e.id}: " + _describe_event(e))
+            for sp in e.evidence:
+                click.echo(f"      evidence: {sp.text!r}")
     if analysis.actors:
         click.echo(f"\nActors ({len(analysis.actors)}):")
         by_actor: dict[str, list] = {}
@@ -249,6 +261,29 @@ def show(article_id, db, as_json) -> None:
     for label in sorted(by_label):
         names = sorted(by_label[label].items(), key=lambda kv: (-kv[1], kv[0]))
         click.echo(f"  {label:9} " + "; ".join(f"{n}" + (f" ×{c}" if c > 1 else "") for n, c in names))
+
+
+def _describe_event(e) -> str:
+    """One line about an event: type, who, whom, where, when, numbers, modality, who says so."""
+    kind = " / ".join(x for x in (e.acled_type, e.acled_subtype) if x) or "?"
+    parts = [f"{kind} [{e.plover_root or '?'}]" + ("" if e.reliable else " (type uncertain)")]
+    parts.append(f"{e.actor.actor.name if e.actor else '?'} → {e.target.actor.name if e.target else '?'}")
+    if e.place is not None and e.place.place is not None:
+        parts.append(f"at {e.place.place.name} [{e.place.place.id}]")
+    if e.date is not None:
+        parts.append(f"on {e.date.iso or '?'} ({e.date.expression.text!r}: {e.date.resolution})")
+    if e.quantities:
+        parts.append(", ".join(f"{q.kind}={'~' if q.approximate else ''}{q.value:g}" for q in e.quantities))
+    claim = e.claim
+    if claim is not None:
+        who = claim.speaker.name if claim.speaker else (claim.speaker_label or "?")
+        org = f" ({claim.organisation.name})" if claim.organisation and claim.organisation != claim.speaker else ""
+        via = f" via {' > '.join(a.name for a in claim.chain)}" if claim.chain else ""
+        parts.append(f"{e.modality.value}: says {who}{org}{via} [{claim.kind}]")
+    else:
+        parts.append(e.modality.value)
+    parts.append(f"confidence {e.confidence:.2f}")
+    return "; ".join(parts)
 
 
 @main.command()

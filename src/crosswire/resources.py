@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .actors import ActorDictionary
 from .config import Config
+from .events import EventClassifier
 from .ingest.outlets import OutletDirectory
 from .nlp import load_pipeline
 from .places.gazetteer import Gazetteer
@@ -28,6 +29,7 @@ class Resources:
     actors: ActorDictionary | None = None
     gazetteer: Gazetteer | None = None
     ranker: Ranker | None = None
+    event_types: EventClassifier | None = None
 
     @classmethod
     def load(cls, cfg: Config | None = None, *, with_nlp: bool = True) -> "Resources":
@@ -49,4 +51,5 @@ class Resources:
             actors=ActorDictionary.load(extra=cfg.actor_files) if with_nlp else None,
             gazetteer=Gazetteer.load(Path(cfg.gazetteer_path) if cfg.gazetteer_path else None) if with_nlp else None,
             ranker=Ranker.load() if with_nlp else None,
+            event_types=EventClassifier.load() if with_nlp else None,
         )
