@@ -59,6 +59,8 @@ def render_report(analyses: list[Analysis], *, title: str = "crosswire report", 
                 "captions": [s for s in art.segments if s.kind is SegmentKind.CAPTION],
                 "n_sentences": len(a.sentences),
                 "places": a.places,
+                "events": a.events,
+                "flags": a.flags,
                 "labels": {k: sorted(v.items(), key=lambda kv: (-kv[1], kv[0])) for k, v in sorted(labels.items())},
             }
         )
