@@ -1,0 +1,663 @@
+"""Per-article event extraction: who did what to whom, where, when, according to whom.
+
+``extract_events`` works from the records the earlier stages produce (body, sentences, actor and
+place mentions, publication date); it needs no parse. The steps, per article:
+
+1. **Clauses.** Each sentence is split at line breaks (spaCy joins a headline to the paragraph
+   after it), so a headline is a clause of its own.
+2. **Triggers.** A lexicon of event words (``TRIGGERS``: captured, retook, liberated, shelled,
+   airstrike, clashed, reached the outskirts, withdrew, accused, agreement, protest …), each with
+   a class and a priority; a clause's event is its highest-priority trigger. Clauses without one
+   report no event, however the classifier would label them.
+3. **Attribution** (``attribution.py``): the claim, and the attribution's own span, whose actor
+   mentions and dates belong to the statement, not to the event.
+4. **Type.** One classifier call per scheme for all the article's trigger clauses. The trigger class
+   decides where the lexical evidence is clear ("captured" → Battles / Government regains territory
+   when the actor is a state force, "cruise missile strikes" → Shelling/artillery/missile attack,
+   "accused … of" → PLOVER ACCUSE with no ACLED type); otherwise the classifier chooses among the
+   class's labels, and ``reliable`` is False when it is unsure or disagrees.
+5. **Roles.** The actor is the subject of the trigger's clause (the first actor mention that no
+   preposition governs), the passive agent ("was carried out by X"), or X of "between X and Y";
+   the target is "from Z", the first other actor after the trigger, or an opposing group nearby.
+   An accusation's actor is the accuser, its target the accused. A statement by one state's body
+   describing violence against civilians by another state's forces ("carpet bombings of residential
+   areas by the US") is coded as an accusation, not as a confirmed strike.
+6. **Place** (most specific resolved place in the clause, nearest the trigger), **date**
+   (``when.py``; a clause without one inherits the previous clause's date within a paragraph),
+   **numbers** (``numbers.py``), **modality** (negated > denied > planned > claimed > asserted).
+7. **Merge.** Two clauses about the same event (same class, no conflicting place, actor or date)
+   become one event with both evidence spans. A clause with no trigger that only adds numbers for
+   the same source ("…10 kilometers away from al-Mayadin, added the report") extends the event
+   before it. An event's claim is the first one that the actor stage does not flag as conflicting.
+
+Pure: no I/O, no globals; linear in the article's length (a 5,000-word sentence is one clause).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from ..model import (
+    Actor,
+    ActorMention,
+    ActorType,
+    Claim,
+    Event,
+    EventDate,
+    Flag,
+    Mention,
+    Modality,
+    PlaceMention,
+    PlacePrecision,
+    PublishedDate,
+    Quantity,
+    Sentence,
+    Span,
+)
+from .attribution import Attribution, attribute, find_quotes
+from .classify import EventClassifier, EventTypePrediction
+from .numbers import find_quantities
+from .types import CASE_SUBTASK_LABELS, CASE_TAXONOMY
+from .when import find_date_expressions, resolve
+
+__all__ = ["TRIGGERS", "Clause", "extract_events", "clauses_of"]
+
+_I = re.IGNORECASE
+#: class -> (priority, pattern). The highest priority in a clause is its event; ties go to the first.
+TRIGGERS: dict[str, tuple[float, re.Pattern]] = {
+    "capture": (10, re.compile(
+        r"\b(?:re-?captur\w*|captur(?:ed|es|ing|e)|seiz(?:ed|es|ing)\s+(?:the\s+)?(?:city|town|village|area|control)|re-?took|retaken|retake|retaking|"
+        r"regain(?:ed|s|ing)?|liberat(?:ed|es|e|ing|ion)|t(?:ook|aken|ake|aking)\s+(?:full\s+)?control|"
+        r"(?:broke|break|breaking|broken)\s+(?:[\w’'-]+\s+){0,2}siege|overr[au]n|stormed|"
+        r"complet\w*\s+(?:the\s+|their\s+|its\s+)?(?:military\s+)?operation)\b", _I)),
+    "accuse": (9.5, re.compile(r"\b(?:accus(?:ed|es|e|ing)|blam(?:ed|es|e|ing)|condemn(?:ed|s|ing)?)\b", _I)),
+    "missile": (9, re.compile(
+        r"\b(?:cruise\s+missiles?|missile\s+(?:strikes?|attacks?)|missiles?|rockets?|rocket\s+attacks?|"
+        r"shell(?:ed|ing|s)|artillery|mortars?|barrages?)\b", _I)),
+    "air": (9, re.compile(
+        r"\b(?:air\s?strikes?|air\s?raids?|carpet\s+bombings?|bomb(?:ed|ing|ings|ard|ards|arded|ardment)|"
+        r"warplanes?|drone\s+strikes?)\b", _I)),
+    "deny": (9, re.compile(r"\b(?:denied|denies|deny)\b", _I)),
+    "threaten": (9, re.compile(r"\b(?:threaten(?:ed|s|ing)?|vow(?:ed|s)\s+to)\b", _I)),
+    "withdraw": (8, re.compile(
+        r"\b(?:withdr[ae]w\w*|withdrawn|pull(?:ed|ing)?\s+out|retreat(?:ed|s|ing)?|leav(?:e|es|ing)|"
+        r"evacuat(?:ed|e|es|ing|ion)|taking\s+(?:[\w-]+\s+){1,4}?with\s+them)\b", _I)),
+    "airlift": (7.5, re.compile(r"\bairlift(?:ed|s|ing)?\b", _I)),
+    "clash": (7, re.compile(
+        r"\b(?:clash(?:ed|es|ing)?|fight(?:ing|s)?|fought|engag(?:ed|ing)|battl(?:ed|ing)|gun\s?battles?|"
+        r"firefights?|overcame\s+(?:fierce\s+)?resistance|ambush(?:ed)?)\b", _I)),
+    "attack": (7, re.compile(
+        r"\b(?:attack(?:ed|s|ing)?|target(?:ed|ing|s)|struck|assault(?:ed|s)?|raid(?:ed|s)?|offensive)\b", _I)),
+    "kill": (7, re.compile(
+        r"\b(?:kill(?:ed|ing|s)?|eliminat(?:ed|e|es|ing)|massacr(?:ed|e)|executed|shot\s+dead|wounded|injured)\b", _I)),
+    "arrest": (6, re.compile(r"\b(?:arrest(?:ed|s|ing)?|detain(?:ed|s|ing)?)\b", _I)),
+    "relocate": (6, re.compile(r"\b(?:(?:had|has|have)\s+moved|relocat(?:ed|es|ing))\b", _I)),
+    "control": (6, re.compile(r"\b(?:controls|now\s+control|controlled)\b", _I)),
+    "advance": (5, re.compile(
+        r"\b(?:advanc(?:ed|es|ing|e)|reached\s+the\s+(?:outskirts|gates|edge)|clos(?:ed|ing|e)\s+in|"
+        r"push(?:ed|ing)?\s+(?:into|toward|towards)|encircl\w+|besieg\w+)\b", _I)),
+    "agreement": (4, re.compile(r"\b(?:agreements?|deal|ceasefire|cease-fire|truce|agreed)\b", _I)),
+    "protest": (4, re.compile(r"\b(?:protest(?:ed|s|ers|ing)?|demonstrat(?:ed|ions?|ors)|rall(?:y|ied|ies))\b", _I)),
+    "air_support": (2, re.compile(r"\bair\s+(?:support|cover)\b", _I)),
+    "shield": (3, re.compile(r"\bhuman\s+shields?\b", _I)),
+    "operation": (1, re.compile(r"\b(?:operations?|campaign)\b", _I)),
+}
+
+#: Classes whose type the lexicon fixes: class -> CASE code.
+_FIXED = {
+    "missile": "ART_MISS_ATTACK",
+    "air": "AIR_STRIKE",
+    "air_support": "AIR_STRIKE",
+    "withdraw": "NON_VIOL_TERRIT_TRANSFER",
+    "agreement": "AGREEMENT",
+    "arrest": "ARREST",
+    "relocate": "CHANGE_TO_GROUP_ACT",
+    "airlift": "OTHER",
+    "control": "OTHER",
+}
+_TERRITORY = ("GOV_REGAINS_TERIT", "NON_STATE_ACTOR_OVERTAKES_TER")
+_BATTLES = ("ARMED_CLASH", "GOV_REGAINS_TERIT", "NON_STATE_ACTOR_OVERTAKES_TER")
+_VIOLENT = ("ARMED_CLASH", "ATTACK", "AIR_STRIKE", "ART_MISS_ATTACK", "REM_EXPLOS", "SUIC_BOMB", "GRENADE")
+#: Classes the classifier chooses within: class -> (allowed CASE codes, default).
+_CHOOSE = {
+    "capture": (("GOV_REGAINS_TERIT", "NON_STATE_ACTOR_OVERTAKES_TER"), "GOV_REGAINS_TERIT"),
+    "clash": (_BATTLES, "ARMED_CLASH"),
+    "advance": (_BATTLES, "ARMED_CLASH"),
+    "attack": (_VIOLENT, "ARMED_CLASH"),
+    "kill": (_VIOLENT, "ATTACK"),
+    "protest": (("PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR", "MOB_VIOL"), "PEACE_PROTEST"),
+    "operation": (tuple(CASE_SUBTASK_LABELS[1]), "ARMED_CLASH"),
+}
+#: Verbal classes: no ACLED type; their PLOVER root.
+_VERBAL = {"accuse": "ACCUSE", "shield": "ACCUSE", "deny": "REJECT", "threaten": "THREATEN"}
+#: Classes that may merge with each other.
+_FAMILY = {"missile": "remote", "air": "remote", "air_support": "remote", "shield": "accuse"}
+#: Classes whose event has no target (the place is what changes hands or is held).
+_NO_TARGET = frozenset({"control", "withdraw", "relocate"})
+#: Clauses apart beyond which two events without a shared place are not merged.
+MERGE_WINDOW = 3
+
+_STATE = frozenset({ActorType.STATE_MILITARY, ActorType.GOVERNMENT, ActorType.POLICE})
+_STATEISH = _STATE | {ActorType.INTERNATIONAL_BODY}
+_NOT_AGENTS = frozenset({ActorType.CIVILIANS, ActorType.MEDIA})
+_SPECIFIC = {
+    PlacePrecision.SITE: 4, PlacePrecision.CITY: 4, PlacePrecision.ADMIN2: 3, PlacePrecision.ADMIN1: 2,
+    PlacePrecision.COUNTRY: 1, PlacePrecision.REGION: 0,
+}  # fmt: skip
+_PREP_BEFORE = re.compile(r"\b(?:of|from|against|with|by|between|on|to|for|among|at|in|into|amid)\s+(?:the\s+)?$", _I)
+_CLAUSE_BOUNDARY = re.compile(r"\bthat\b|[“;:]|\bwhere\b|\bwhich\b|\bwho\b", _I)
+_COMMA_BOUNDARY = re.compile(r",")
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+){0,2}?\w+(?:ed|en|wn|ut)\s+(?:out\s+)?by\s+(?:the\s+)?(?:so-called\s+)?", _I)
+_BY = re.compile(r"\bby\s+(?:the\s+)?(?:so-called\s+)?$", _I)
+_SCARE = re.compile(r"[‘“'\"]\s*$")
+_PASSIVE_ACCUSE = re.compile(r"\b(?:been|was|were|is|are|being)\s+(?:\w+\s+)?$", _I)
+_NEGATION = re.compile(r"\b(?:no|not|never|n[’']t|without|neither|nor|failed\s+to)\b[^,;]*$", _I)
+_DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected\s+(?:claims|reports))\b", _I)
+_FUTURE = re.compile(
+    r"\b(?:will|would|shall|going\s+to|plan(?:s|ned)?\s+to|intend(?:s|ed)?\s+to|expected\s+to|about\s+to|set\s+to)\b[^,;.]*$", _I
+)
+_BLAME = re.compile(r"\b(?:residential|civilians?|victims|human\s+shields?|carpet|indiscriminate|hostages|collud\w*|massacres?|destruction)\b", _I)
+_GENERIC_FORCE = re.compile(r"\b(?:the\s+)?(?:army\s+units|army|troops|soldiers|government\s+forces|regime\s+forces)\s+(?:\w+\s+){0,2}$", _I)
+_TRIGGER_LIMIT = 20000  # characters of one clause scanned for triggers (a 5,000-word sentence is ~30,000)
+
+
+@dataclass(slots=True)
+class Clause:
+    """One clause of the body (a sentence, or the part of one between line breaks) and what it reports."""
+
+    start: int
+    end: int
+    sentence: int
+    trigger_class: str | None = None
+    trigger: Span | None = None
+    attribution: Attribution | None = None
+    actor: ActorMention | None = None
+    target: ActorMention | None = None
+    place: PlaceMention | None = None
+    date: EventDate | None = None
+    quantities: tuple[Quantity, ...] = ()
+    modality: Modality = Modality.ASSERTED
+    accusation: bool = False
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A merged event under construction."""
+
+    clauses: list[Clause] = field(default_factory=list)
+    family: str = ""
+    case: str | None = None
+    plover: str | None = None
+    plover_mode: str | None = None
+    reliable: bool = True
+    confidence: float = 0.0
+    actor: ActorMention | None = None
+    target: ActorMention | None = None
+    place: PlaceMention | None = None
+    date: EventDate | None = None
+    quantities: list[Quantity] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    last: int = 0  # index of the last clause absorbed
+
+
+def clauses_of(body: str, sentences: Sequence[Sentence]) -> list[Clause]:
+    """Split sentences into clauses at line breaks, dropping pieces with no letter.
+
+    Args:
+        body (str): ``Article.body``.
+        sentences (Sequence[Sentence]): sentence spans (the whole body when empty).
+    RETURNS (list[Clause]): clauses in text order.
+    """
+    spans = [(s.start, s.end) for s in sentences] or [(0, len(body))]
+    out: list[Clause] = []
+    for i, (s, e) in enumerate(spans):
+        for m in re.finditer(r"[^\n]+", body[s:e]):
+            a, b = s + m.start(), s + m.end()
+            piece = body[a:b]
+            lead = len(piece) - len(piece.lstrip())
+            a, b = a + lead, b - (len(piece) - len(piece.rstrip()))
+            if b > a and re.search(r"[^\W\d_]", body[a:b]):
+                out.append(Clause(a, b, i))
+    return out
+
+
+def _find_trigger(body: str, c: Clause, region: tuple[int, int] | None) -> tuple[str, Span] | None:
+    best: tuple[float, int, str, int, int] | None = None
+    hi = min(c.end, c.start + _TRIGGER_LIMIT)
+    for cls, (prio, pat) in TRIGGERS.items():
+        for m in pat.finditer(body, c.start, hi):
+            s, e = m.start(), m.end()
+            if region is not None and region[0] <= s < region[1]:
+                continue
+            if body[s - 1 : s] in ("‘", "“", "'", '"') and body[e : e + 1] in ("’", "”", "'", '"'):
+                continue  # a scare-quoted word ("the ‘liberated’ population") reports nothing
+            key = (prio, -s)
+            if best is None or key > (best[0], best[1]):
+                best = (prio, -s, cls, s, e)
+            break  # the first hit of a class is enough: later ones only lose the tie
+    if best is None:
+        return None
+    _p, _n, cls, s, e = best
+    return cls, Span(s, e, body[s:e])
+
+
+def _clause_start(body: str, lo: int, pos: int, boundary: re.Pattern) -> int:
+    start = lo
+    for m in boundary.finditer(body, lo, pos):
+        start = m.end()
+    return start
+
+
+def _subject(body: str, cands: list[ActorMention], lo: int, trig: Span) -> ActorMention | None:
+    """The first actor mention of the trigger's clause that no preposition governs."""
+    for boundary in (_COMMA_BOUNDARY, _CLAUSE_BOUNDARY):
+        start = _clause_start(body, lo, trig.start, boundary)
+        for m in cands:
+            if start <= m.start and m.end <= trig.start and not _PREP_BEFORE.search(body[max(lo, m.start - 12) : m.start]):
+                return m
+    before = [m for m in cands if lo <= m.start and m.end <= trig.start and trig.start - m.end < 200]
+    return before[-1] if before else None
+
+
+def _roles(
+    body: str, c: Clause, cands: list[ActorMention], trig: Span, cls: str
+) -> tuple[ActorMention | None, ActorMention | None]:
+    agents = [m for m in cands if m.actor.type not in _NOT_AGENTS]
+    after = [m for m in cands if m.start >= trig.end]
+    if cls == "accuse":
+        if _PASSIVE_ACCUSE.search(body[max(c.start, trig.start - 30) : trig.start]):
+            return None, _subject(body, agents, c.start, trig)  # "The US has long been accused of"
+        actor = _subject(body, agents, c.start, trig)
+        target = next((m for m in after if actor is None or m.actor.id != actor.actor.id), None)
+        return actor, target
+    actor = None
+    # passive agent: "was carried out by X"; nominal trigger + "by X": "bombings … by the US"
+    for m in agents:
+        if m.start < trig.start:
+            continue
+        if m.start - trig.end > 160:
+            break
+        head = body[max(trig.end, m.start - 80) : m.start]
+        if _PASSIVE.search(head) and _PASSIVE.search(head).end() == len(head):
+            actor = m
+            break
+        if _BY.search(body[trig.end : m.start]) and not re.search(r"[,;“”]", body[trig.end : m.start]) and m.start - trig.end < 70:
+            actor = m
+            break
+    between = re.match(r"\s+(?:\w+\s+){0,2}?between\s+", body[trig.end : trig.end + 40])
+    if actor is None and between:
+        pair = [m for m in agents if m.start >= trig.end][:2]
+        if len(pair) == 2:
+            return pair[0], pair[1]
+    if actor is None:
+        actor = _subject(body, agents, c.start, trig)
+    frm = re.compile(r"\bfrom\s+(?:the\s+)?$", _I)
+    target = None
+    for m in after:
+        if m is actor or m.start - trig.end > 250:
+            continue
+        if actor is not None and m.actor.id == actor.actor.id:
+            continue
+        if m.actor.type is ActorType.PERSON:
+            continue
+        if cls == "capture" and frm.search(body[max(trig.end, m.start - 12) : m.start]):
+            return actor, m
+        target = target or m
+    if target is None:
+        near = [
+            m
+            for m in cands
+            if m is not actor
+            and m.actor.type in (ActorType.JIHADIST_GROUP, ActorType.ARMED_GROUP, ActorType.MILITIA)
+            and (actor is None or m.actor.id != actor.actor.id)
+        ]
+        if near and actor is not None:
+            target = min(near, key=lambda m: abs(m.start - trig.start))
+    return actor, target
+
+
+def _generic_force(body: str, c: Clause, trig: Span, lo: int, army: Actor | None) -> ActorMention | None:
+    """ "army units had engaged …": a bare force noun before the trigger → the article's state force."""
+    if army is None:
+        return None
+    m = _GENERIC_FORCE.search(body, max(lo, trig.start - 60), trig.start)
+    if not m or re.search(r"[,;]", body[m.start() : trig.start]):
+        return None
+    words = re.match(r"(?:the\s+)?[\w ]*?(?:army units|army|troops|soldiers|government forces|regime forces)", body[m.start() : trig.start], _I)
+    end = m.start() + (words.end() if words else 0)
+    return ActorMention(m.start(), end, body[m.start() : end], army, c.sentence, "coreference", 0.5)
+
+
+def _place(c: Clause, places: list[PlaceMention], actors: list[ActorMention], trig: Span, region) -> PlaceMention | None:
+    best, best_key = None, None
+    for p in places:
+        if p.place is None or p.precision is None or p.confidence < 0.1 or "demonym" in (p.reason or ""):
+            continue
+        if any(a.start < p.end and p.start < a.end for a in actors):
+            continue  # "Syrian troops", "US-led coalition": part of an actor's name
+        if region is not None and region[0] <= p.start < region[1]:
+            continue
+        dist = p.start - trig.end if p.start >= trig.end else trig.start - p.end + 10
+        key = (_SPECIFIC.get(p.precision, 0), -dist)
+        if best_key is None or key > best_key:
+            best, best_key = p, key
+    return best
+
+
+def _modality(body: str, c: Clause, trig: Span, cls: str, att: Attribution | None) -> Modality:
+    lo = max(c.start, trig.start - 45, att.region[1] if att and att.region[1] <= trig.start else c.start)
+    window = body[lo : trig.start]
+    if _NEGATION.search(window):
+        return Modality.NEGATED
+    if cls != "deny" and _DENIAL.search(body, c.start, c.end):
+        return Modality.DENIED
+    if _FUTURE.search(body[max(c.start, trig.start - 60) : trig.start]):
+        return Modality.PLANNED
+    if att is not None:
+        return Modality.CLAIMED
+    return Modality.ASSERTED
+
+
+def _choose_date(body: str, c: Clause, trig: Span, published: PublishedDate, region) -> EventDate | None:
+    exprs = find_date_expressions(body, c.start, min(c.end, c.start + _TRIGGER_LIMIT))
+    if not exprs:
+        return None
+    inside = [x for x in exprs if region is not None and region[0] <= x.start < region[1]]
+    outside = [x for x in exprs if x not in inside]
+    anchor = resolve(inside[0], published) if inside else None
+    if outside:
+        x = min(outside, key=lambda x: abs(x.start - trig.start))
+        return resolve(x, published, anchor=anchor)
+    return anchor
+
+
+def _type(cls: str, actor: ActorMention | None, case: EventTypePrediction, plv: EventTypePrediction):
+    """(CASE code | None, PLOVER root, mode, reliable, confidence) for a clause."""
+    if cls in _VERBAL:
+        return None, _VERBAL[cls], None, True, 0.8
+    ranked = [lab for lab, _p in case.ranked]
+    if cls in _FIXED:
+        code, reliable, conf = _FIXED[cls], True, 0.8
+    else:
+        allowed, default = _CHOOSE[cls]
+        pick = next((lab for lab in ranked if lab in allowed), None)
+        if cls == "capture" and actor is not None:
+            code = "GOV_REGAINS_TERIT" if actor.actor.type in _STATE else "NON_STATE_ACTOR_OVERTAKES_TER"
+            reliable, conf = True, 0.85
+        elif pick is not None:
+            code = pick
+            reliable = case.reliable and pick == case.label
+            conf = dict(case.ranked)[pick]
+        else:
+            code, reliable, conf = default, False, 0.3
+        if code in _TERRITORY and actor is not None:
+            # who takes the ground decides between the two territory types, not the wording
+            code = "GOV_REGAINS_TERIT" if actor.actor.type in _STATE else "NON_STATE_ACTOR_OVERTAKES_TER"
+        if cls == "operation":
+            reliable, conf = False, min(conf, 0.3)
+    tax = CASE_TAXONOMY[code]
+    root = tax.plover_root
+    if root is None and plv.reliable:
+        root = plv.label
+    return code, root, tax.plover_mode, reliable, conf
+
+
+def _accusation(c: Clause, att: Attribution | None, cls: str, body: str, parent_of) -> tuple[ActorMention | None, ActorMention | None] | None:
+    """A state body's statement about violence against civilians by another state's forces: an accusation."""
+    if att is None or c.modality in (Modality.PLANNED, Modality.NEGATED):
+        return None
+    if cls not in ("air", "missile", "attack", "kill", "shield"):
+        return None
+    speaker_m = next((m for m in att.mentions if m.actor.type is not ActorType.MEDIA), None)
+    org = att.claim.organisation or att.claim.speaker
+    if org is None or org.type not in _STATE:
+        return None
+    if not _BLAME.search(body, c.start, c.end):
+        return None
+    perp = c.actor
+    if perp is not None and (perp.actor.type not in _STATEISH or perp.actor.country == org.country):
+        return None
+    if perp is None and cls != "shield":
+        return None
+    return speaker_m, perp
+
+
+def extract_events(
+    body: str,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    actors: tuple[ActorMention, ...],
+    places: tuple[PlaceMention, ...],
+    published: PublishedDate,
+    classifier: EventClassifier,
+    *,
+    language: str = "en",
+    dictionary=None,
+) -> tuple[tuple[Event, ...], tuple[Flag, ...]]:
+    """Extract the events an article reports, merged within the article, and its inconsistency flags.
+
+    Args:
+        body (str): ``Article.body``.
+        sentences (Sequence[Sentence]): its sentence spans.
+        mentions (Sequence[Mention]): spaCy entity mentions (kept for the stage contract; unused).
+        actors (tuple[ActorMention, ...]): canonical actor mentions (``resolve_actors``).
+        places (tuple[PlaceMention, ...]): resolved place mentions (``geoparse``).
+        published (PublishedDate): the publication date (any precision, possibly no year).
+        classifier (EventClassifier): the event-type classifier (both heads loaded).
+        language (str): the article language; anything but "en" is skipped with a flag.
+        dictionary (ActorDictionary | None): the actor dictionary: gives a person's organisation and
+            the attribution-conflict flags (``crosswire.actors.inconsistencies``).
+    RETURNS (tuple[tuple[Event, ...], tuple[Flag, ...]]): events in order of first mention, and flags.
+    Raises:
+        ModelError: when a classifier head is missing.
+    """
+    if (language or "en").split("-")[0].lower() != "en":
+        return (), (Flag("skipped-language", f"events are extracted from English text only; the article language is {language!r}", ()),)
+    conflicts = ()
+    if dictionary is not None:
+        from ..actors import inconsistencies
+
+        conflicts = inconsistencies(actors, body, tuple(sentences), dictionary)
+    flags = tuple(
+        Flag(
+            "attribution-conflict",
+            x.message,
+            (Span(x.first.start, x.first.end, x.first.text), Span(x.second.start, x.second.end, x.second.text)),
+        )
+        for x in conflicts
+    )
+    flagged = {(x.first.start, x.first.end) for x in conflicts}
+    by_id: dict[str, Actor] = {m.actor.id: m.actor for m in actors}
+
+    def parent_of(aid: str) -> Actor | None:
+        if dictionary is not None and aid in dictionary.actors:
+            return dictionary.actors[aid]
+        return by_id.get(aid)
+
+    actors_sorted = sorted(actors, key=lambda m: m.start)
+    a_starts = [m.start for m in actors_sorted]
+    places_sorted = sorted(places, key=lambda p: p.start)
+    p_starts = [p.start for p in places_sorted]
+    sents = list(sentences) or [Sentence(0, len(body))]
+    s_starts = [s.start for s in sents]
+
+    def sentence_end(pos: int) -> int:
+        return sents[max(bisect.bisect_right(s_starts, pos) - 1, 0)].end
+
+    def sentence_start(pos: int) -> int:
+        return sents[max(bisect.bisect_right(s_starts, pos) - 1, 0)].start
+
+    def within(items, starts, lo, hi):
+        return items[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
+
+    army_counts = Counter(m.actor.id for m in actors if m.actor.type is ActorType.STATE_MILITARY and m.method != "coreference")
+    army = by_id[army_counts.most_common(1)[0][0]] if army_counts else None
+    quotes = find_quotes(body)
+    clauses = clauses_of(body, sents)
+    previous_claim: Claim | None = None
+    previous: Clause | None = None
+    for c in clauses:
+        near = within(actors_sorted, a_starts, c.start - 300, min(c.end, c.start + _TRIGGER_LIMIT) + 300)
+        att = attribute(
+            body, c.start, c.end, near, quotes,
+            sentence_end=sentence_end, sentence_start=sentence_start, previous=previous_claim, parent_of=parent_of,
+        )  # fmt: skip
+        c.attribution = att
+        if att is not None:
+            previous_claim = att.claim
+        region = att.region if att is not None else None
+        found = _find_trigger(body, c, region)
+        own = [m for m in near if c.start <= m.start and m.end <= c.end and m.confidence >= 0.4]
+        used = {id(m) for m in att.mentions} if att else set()
+        cands = [
+            m
+            for m in own
+            if id(m) not in used
+            and not (region and region[0] <= m.start < region[1])
+            and not re.match(r"-(?:backed|led|allied)\b", body[m.end : m.end + 8])  # "US-backed militants": a modifier
+        ]
+        c.quantities = find_quantities(body, c.start, min(c.end, c.start + _TRIGGER_LIMIT))
+        if found is not None:
+            c.trigger_class, c.trigger = found
+            c.actor, c.target = _roles(body, c, cands, c.trigger, c.trigger_class)
+            if c.trigger_class in _NO_TARGET:
+                c.target = None
+            if c.actor is None and c.trigger_class != "accuse":
+                c.actor = _generic_force(body, c, c.trigger, c.start, army)
+            c.place = _place(c, within(places_sorted, p_starts, c.start, c.end), own, c.trigger, region)
+            c.date = _choose_date(body, c, c.trigger, published, region)
+            c.modality = _modality(body, c, c.trigger, c.trigger_class, att)
+            acc = _accusation(c, att, c.trigger_class, body, parent_of)
+            if acc is not None:
+                c.accusation = True
+                c.actor, c.target = acc
+            elif c.trigger_class == "shield":
+                c.trigger_class = None  # an unattributed "human shields" headline reports no event
+        if c.date is None and previous is not None and previous.date is not None and "\n" not in body[previous.end : c.start]:
+            d = previous.date
+            c.date = EventDate(d.year, d.month, d.day, d.expression, f"inherited from the previous sentence of the paragraph; {d.resolution}")
+        previous = c
+
+    events_clauses = [c for c in clauses if c.trigger_class is not None]
+    texts = [body[c.start : min(c.end, c.start + 4000)] for c in events_clauses]
+    case_preds = classifier.classify(texts, scheme="case2021", labels=CASE_SUBTASK_LABELS[1]) if texts else []
+    plv_preds = classifier.classify(texts, scheme="plover") if texts else []
+    typed = {id(c): _type("accuse" if c.accusation else c.trigger_class, c.actor, cp, pp) for c, cp, pp in zip(events_clauses, case_preds, plv_preds)}
+
+    drafts: list[_Draft] = []
+    last_draft_of: dict[int, _Draft] = {}
+    for k, c in enumerate(clauses):
+        if c.trigger_class is None:
+            _extend(c, k, clauses, last_draft_of)
+            continue
+        code, root, mode, reliable, conf = typed[id(c)]
+        family = "accuse" if c.accusation else _FAMILY.get(c.trigger_class, c.trigger_class)
+        claim = c.attribution.claim if c.attribution else None
+        target = next((d for d in reversed(drafts) if _compatible(d, family, c, k)), None)
+        if target is None:
+            target = _Draft(family=family, case=code, plover=root, plover_mode=mode, reliable=reliable, confidence=conf)
+            drafts.append(target)
+        _absorb(target, c, claim)
+        target.last = k
+        last_draft_of[k] = target
+    events = tuple(_event(i, d, body, flagged) for i, d in enumerate(drafts, 1))
+    return events, flags
+
+
+def _same_actor(a: ActorMention | None, b: ActorMention | None) -> bool:
+    if a is None or b is None:
+        return True
+    x, y = a.actor, b.actor
+    return x.id == y.id or x.parent == y.id or y.parent == x.id or (x.parent is not None and x.parent == y.parent and x.type is y.type)
+
+
+def _compatible(d: _Draft, family: str, c: Clause, k: int) -> bool:
+    if d.family != family:
+        return False
+    same_place = d.place is not None and c.place is not None and d.place.place is not None and c.place.place is not None
+    if not same_place and k - d.last > MERGE_WINDOW:
+        return False  # nothing but the class ties them: only neighbouring clauses merge
+    first = d.clauses[0]
+    if (first.modality is Modality.NEGATED) != (c.modality is Modality.NEGATED):
+        return False
+    if d.place is not None and c.place is not None and d.place.place is not None and c.place.place is not None:
+        if d.place.place.id != c.place.place.id:
+            return False
+    if not _same_actor(d.actor, c.actor):
+        return False
+    if d.date is not None and c.date is not None:
+        for a, b in ((d.date.year, c.date.year), (d.date.month, c.date.month), (d.date.day, c.date.day)):
+            if a is not None and b is not None and a != b:
+                return False
+    return True
+
+
+def _absorb(d: _Draft, c: Clause, claim: Claim | None) -> None:
+    d.clauses.append(c)
+    d.actor = d.actor or c.actor
+    d.target = d.target or c.target
+    d.place = d.place or c.place
+    d.date = d.date or c.date
+    d.quantities.extend(q for q in c.quantities if all(q.span != x.span for x in d.quantities))
+    if claim is not None:
+        d.claims.append(claim)
+
+
+def _extend(c: Clause, k: int, clauses: list[Clause], last_draft_of: dict[int, _Draft]) -> None:
+    """A clause with numbers but no trigger, from the same source as the event just before, extends it."""
+    if not c.quantities or k == 0 or (k - 1) not in last_draft_of or c.attribution is None:
+        return
+    d = last_draft_of[k - 1]
+    prev = clauses[k - 1].attribution
+    if prev is None:
+        return
+    a, b = prev.claim, c.attribution.claim
+
+    def ids(x: Claim) -> set[str]:
+        return {y.id for y in (x.speaker, x.organisation) if y is not None}
+
+    if not (ids(a) & ids(b) or (a.speaker_label == b.speaker_label and a.chain == b.chain)):
+        return
+    d.clauses.append(c)
+    d.quantities.extend(c.quantities)
+    last_draft_of[k] = d
+
+
+def _event(i: int, d: _Draft, body: str, flagged: set[tuple[int, int]]) -> Event:
+    first = d.clauses[0]
+    # an attribution the actor stage flags as inconsistent yields to the next one
+    claim = next((x for x in d.claims if (x.span.start, x.span.end) not in flagged and not any(
+        s <= x.span.start < e for s, e in flagged)), d.claims[0] if d.claims else None)
+    modality = first.modality
+    if claim is not None and modality is Modality.ASSERTED:
+        modality = Modality.CLAIMED
+    tax = CASE_TAXONOMY.get(d.case) if d.case else None
+    acled_type = tax.acled_type if tax else None
+    acled_sub = tax.acled_sub_type if tax else None
+    conf = d.confidence
+    if d.actor is None:
+        conf *= 0.8
+    conf = round(min(0.95, conf * (1.0 if d.reliable else 0.8) + 0.05 * (len(d.clauses) - 1)), 3)
+    evidence = tuple(Span(c.start, c.end, body[c.start : c.end]) for c in d.clauses)
+    return Event(
+        id=f"e{i}",
+        acled_type=acled_type,
+        acled_subtype=acled_sub,
+        plover_root=d.plover,
+        plover_mode=d.plover_mode,
+        actor=d.actor,
+        target=d.target,
+        place=d.place,
+        date=d.date,
+        quantities=tuple(d.quantities),
+        modality=modality,
+        claim=claim,
+        trigger=first.trigger,
+        evidence=evidence,
+        confidence=conf,
+        reliable=d.reliable,
+    )

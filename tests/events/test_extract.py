@@ -1,0 +1,293 @@
+"""Tests for per-article event extraction, on hand-built records (no spaCy; the numpy classifier is real)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from crosswire.events import EventClassifier
+from crosswire.events.attribution import attribute, find_quotes
+from crosswire.events.extract import clauses_of, extract_events
+from crosswire.events.numbers import find_quantities, parse_number
+from crosswire.events.when import find_date_expressions, resolve
+from crosswire.model import (
+    Actor,
+    ActorMention,
+    ActorType,
+    Modality,
+    Place,
+    PlaceMention,
+    PlacePrecision,
+    Provenance,
+    PublishedDate,
+    Sentence,
+)
+
+SAA = Actor("SY-SAA", "Syrian Arab Army", ActorType.STATE_MILITARY, "SY", parent="gov:SY")
+IS = Actor("IS", "Islamic State", ActorType.JIHADIST_GROUP)
+SANA = Actor("SANA", "Syrian Arab News Agency", ActorType.MEDIA, "SY", parent="gov:SY")
+RUMOD = Actor("RU-MOD", "Ministry of Defence of Russia", ActorType.STATE_MILITARY, "RU", parent="gov:RU")
+KONASHENKOV = Actor("person:igor-konashenkov", "Igor Konashenkov", ActorType.PERSON, "RU", parent="RU-MOD")
+USGOV = Actor("gov:US", "Government of United States", ActorType.GOVERNMENT, "US")
+PALMYRA = Place("170183", "Palmyra", "P", "PPL", "SY", "Homs", 34.56, 38.27)
+DATED = PublishedDate(2017, 10, 21, Provenance.METADATA, 1.0)
+UNDATED = PublishedDate(None, 10, None, Provenance.INFERRED, 0.5)
+
+
+@pytest.fixture(scope="module")
+def classifier() -> EventClassifier:
+    return EventClassifier.load()
+
+
+def _am(text: str, phrase: str, actor: Actor, *, method: str = "alias", role: str | None = None, nth: int = 0) -> ActorMention:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(phrase, start + 1)
+    return ActorMention(start, start + len(phrase), phrase, actor, 0, method, 0.95, role)
+
+
+def _pm(text: str, phrase: str, place: Place) -> PlaceMention:
+    start = text.index(phrase)
+    return PlaceMention(start, start + len(phrase), phrase, place, PlacePrecision.CITY, 0.9, 0)
+
+
+def _run(text, actors=(), places=(), published=DATED, classifier=None, **kw):
+    return extract_events(text, (Sentence(0, len(text)),), (), tuple(actors), tuple(places), published, classifier, **kw)
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,kind,value,approx",
+    [
+        ("Damascus forces are only 10 kilometers away from al-Mayadin.", "distance_km", 10, False),
+        ("The town is 5 miles from the border.", "distance_km", 8.0, False),
+        ("IS now controls less than eight percent of Syria.", "percent", 8, True),
+        ("The terrorists will be taking 400 civilians with them.", "people", 400, False),
+        ("The camp is home to some 60,000 people.", "people", 60000, True),
+        ("At least 12 people were killed in the raid.", "fatalities", 12, True),
+        ("The strike killed 7 soldiers.", "fatalities", 7, False),
+        ("Thirty wounded were taken to hospital.", "injured", 30, False),
+        ("SDF forces had twice targeted government positions.", "count", 2, False),
+    ],
+)
+def test_numbers_find_quantities(text, kind, value, approx):
+    found = find_quantities(text, 0, len(text))
+    assert [(q.kind, q.value, q.approximate) for q in found] == [(kind, value, approx)]
+    q = found[0]
+    assert text[q.span.start : q.span.end] == q.span.text
+
+
+@pytest.mark.parametrize("text", ["one of the last strongholds", "The army advanced.", "two hundred"])
+def test_numbers_no_unit_no_quantity(text):
+    assert [q for q in find_quantities(text, 0, len(text)) if q.kind != "count"] == []
+
+
+@pytest.mark.parametrize("text,value", [("60,000", 60000), ("eight", 8), ("twenty-five", 25), ("two hundred", 200), ("x", None)])
+def test_numbers_parse_number(text, value):
+    assert parse_number(text) == value
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,pub,expected",
+    [
+        ("on Friday", DATED, (2017, 10, 20)),  # 2017-10-21 is a Saturday
+        ("on Saturday", DATED, (2017, 10, 21)),
+        ("on Friday", UNDATED, (None, 10, None)),
+        ("last month", DATED, (2017, 9, None)),
+        ("last month", PublishedDate(2018, 1, 5), (2017, 12, None)),
+        ("earlier in October", UNDATED, (None, 10, None)),
+        ("on June 6", UNDATED, (None, 6, 6)),
+        ("on June 6", DATED, (2017, 6, 6)),
+        ("in early September", DATED, (2017, 9, None)),
+        ("in December", DATED, (2016, 12, None)),
+        ("on September 4, 2017", UNDATED, (2017, 9, 4)),
+        ("tonight", DATED, (2017, 10, 21)),
+        ("yesterday", DATED, (2017, 10, 20)),
+    ],
+)
+def test_when_resolve(text, pub, expected):
+    exprs = find_date_expressions(text, 0, len(text))
+    assert len(exprs) == 1
+    d = resolve(exprs[0], pub)
+    assert (d.year, d.month, d.day) == expected
+    assert d.resolution
+    assert text[d.expression.start : d.expression.end] == d.expression.text
+
+
+def test_when_undated_article_keeps_year_open():
+    text = "It happened on Friday."
+    d = resolve(find_date_expressions(text, 0, len(text))[0], PublishedDate())
+    assert (d.year, d.month, d.day) == (None, None, None)
+    assert "unknown" in d.resolution
+
+
+# --- quotes and attribution ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("He said “it fell” yesterday.", [(8, 17, True)]),
+        ("“It never closes and goes on", [(0, 28, False)]),
+        ("“First part.\n\nSecond paragraph.", [(0, 12, False)]),
+        ('She said "yes" and "no".', [(9, 14, True), (19, 23, True)]),
+    ],
+)
+def test_attribution_find_quotes(text, expected):
+    assert [(q.start, q.end, q.closed) for q in find_quotes(text)] == expected
+
+
+def _attr(text, mentions, previous=None):
+    return attribute(
+        text, 0, len(text), sorted(mentions, key=lambda m: m.start), find_quotes(text),
+        sentence_end=lambda _p: len(text), sentence_start=lambda _p: 0, previous=previous,
+        parent_of={"RU-MOD": RUMOD}.get,
+    )  # fmt: skip
+
+
+def test_attribution_anonymous_source_through_agency():
+    text = "Earlier, a military source told SANA state news agency that the Syrian army has captured the city."
+    a = _attr(text, [_am(text, "SANA state news agency", SANA), _am(text, "Syrian army", SAA)])
+    assert a is not None
+    assert (a.claim.speaker, a.claim.speaker_label, [x.id for x in a.claim.chain]) == (None, "a military source", ["SANA"])
+
+
+def test_attribution_person_speaks_for_parent():
+    text = "“The city is free,” Major General Igor Konashenkov said."
+    a = _attr(text, [_am(text, "Major General Igor Konashenkov", KONASHENKOV, method="title", role="spokesman")])
+    assert (a.claim.speaker.id, a.claim.organisation.id, a.claim.kind) == ("person:igor-konashenkov", "RU-MOD", "quote")
+    assert a.claim.quote.text == "“The city is free,”"
+
+
+@pytest.mark.parametrize(
+    "text,label,kind",
+    [
+        ("Reports revealed last month that the US military had airlifted fighters.", "Reports", "unattributed"),
+        ("The army has reportedly closed in on the city.", "reportedly", "unattributed"),
+    ],
+)
+def test_attribution_unattributed(text, label, kind):
+    a = _attr(text, [])
+    assert (a.claim.speaker, a.claim.speaker_label, a.claim.kind) == (None, label, kind)
+
+
+def test_attribution_outlet_statement_is_none():
+    text = "The Syrian army captured the town."
+    assert _attr(text, [_am(text, "Syrian army", SAA)]) is None
+
+
+# --- extraction ---------------------------------------------------------------------------------
+
+
+def test_extract_capture_roles_place_date_claim(classifier):
+    text = "Syrian troops captured Palmyra from IS on Friday, a military source told SANA."
+    actors = [_am(text, "Syrian troops", SAA), _am(text, "IS", IS), _am(text, "SANA", SANA)]
+    events, flags = _run(text, actors, [_pm(text, "Palmyra", PALMYRA)], classifier=classifier)
+    assert flags == ()
+    assert len(events) == 1
+    e = events[0]
+    assert (e.acled_type, e.acled_subtype) == ("Battles", "Government regains territory")
+    assert (e.actor.actor.id, e.target.actor.id, e.place.place.id) == ("SY-SAA", "IS", "170183")
+    assert (e.date.year, e.date.month, e.date.day) == (2017, 10, 20)
+    assert e.trigger.text == "captured"
+    assert e.modality is Modality.CLAIMED
+    assert (e.claim.speaker_label, [a.id for a in e.claim.chain]) == ("a military source", ["SANA"])
+    assert e.evidence[0].text == text
+
+
+@pytest.mark.parametrize(
+    "text,modality",
+    [
+        ("There were no reports of a single American operation against Daesh.", Modality.NEGATED),
+        ("The fighters are going to leave Raqqa tonight.", Modality.PLANNED),
+        ("The fighters will withdraw from the town.", Modality.PLANNED),
+        ("The army shelled the town.", Modality.ASSERTED),
+    ],
+)
+def test_extract_modality(classifier, text, modality):
+    events, _ = _run(text, classifier=classifier)
+    assert [e.modality for e in events] == [modality]
+
+
+def test_extract_accusation_names_accuser_and_accused(classifier):
+    text = "The Russian military said the US is using the refugees as human shields."
+    actors = [_am(text, "Russian military", RUMOD), _am(text, "US", USGOV)]
+    events, _ = _run(text, actors, classifier=classifier)
+    assert len(events) == 1
+    e = events[0]
+    assert (e.plover_root, e.acled_type) == ("ACCUSE", None)
+    assert (e.actor.actor.id, e.target.actor.id) == ("RU-MOD", "gov:US")
+
+
+def test_extract_merges_two_sentences_about_one_capture(classifier):
+    text = "Syrian troops captured Palmyra. Earlier, a military source told SANA that the Syrian army has captured Palmyra."
+    s1 = text.index("Earlier")
+    actors = [_am(text, "Syrian troops", SAA), _am(text, "SANA", SANA), _am(text, "Syrian army", SAA)]
+    places = [_pm(text, "Palmyra", PALMYRA), PlaceMention(text.rindex("Palmyra"), text.rindex("Palmyra") + 7, "Palmyra", PALMYRA, PlacePrecision.CITY, 0.9, 1)]
+    events, _ = extract_events(text, (Sentence(0, s1 - 1), Sentence(s1, len(text))), (), tuple(actors), tuple(places), DATED, classifier)
+    assert len(events) == 1
+    assert [s.start for s in events[0].evidence] == [0, s1]
+
+
+def test_extract_continuation_adds_numbers(classifier):
+    text = "SANA reported that Syrian forces have retaken Palmyra.\nThey are only 10 kilometers away from Homs, added the report."
+    actors = [_am(text, "SANA", SANA), _am(text, "Syrian forces", SAA)]
+    events, _ = _run(text, actors, [_pm(text, "Palmyra", PALMYRA)], classifier=classifier)
+    assert len(events) == 1
+    assert [(q.kind, q.value) for q in events[0].quantities] == [("distance_km", 10)]
+    assert len(events[0].evidence) == 2
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\n  ",
+        "Syria. Raqqa. Deir ez-Zor.",  # no verb
+        "The town, the river, the bridge.",
+        "12345 67890",
+    ],
+)
+def test_extract_no_event_without_trigger(classifier, text):
+    assert _run(text, classifier=classifier) == ((), ())
+
+
+def test_extract_unclosed_quote_does_not_crash(classifier):
+    text = "“The army captured the town and the fighters fled, he said. Then more followed and the shelling went on"
+    events, _ = _run(text, classifier=classifier)
+    assert len(events) >= 1
+    assert all(e.claim is None or e.claim.quote is None or not e.claim.quote.text.endswith("”") for e in events)
+
+
+def test_extract_long_sentence_is_fast(classifier):
+    text = " ".join(["the army shelled the town and the fighters"] * 625)  # 5,000 words, one sentence
+    t = time.perf_counter()
+    events, _ = _run(text, classifier=classifier)
+    assert time.perf_counter() - t < 2.0
+    assert len(events) == 1  # one clause reports one event
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "ru"])
+def test_extract_non_english_is_skipped(classifier, language):
+    text = "L'armée syrienne a capturé la ville."
+    events, flags = _run(text, classifier=classifier, language=language)
+    assert events == ()
+    assert [f.kind for f in flags] == ["skipped-language"]
+
+
+def test_extract_clauses_split_headlines():
+    body = "A quote ends here.\n\nHeadline words – Russian military\n\nThe next paragraph."
+    assert [body[c.start : c.end] for c in clauses_of(body, (Sentence(0, len(body)),))] == [
+        "A quote ends here.",
+        "Headline words – Russian military",
+        "The next paragraph.",
+    ]
