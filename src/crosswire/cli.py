@@ -274,12 +274,18 @@ def _describe_event(e) -> str:
         parts.append(f"on {e.date.iso or '?'} ({e.date.expression.text!r}: {e.date.resolution})")
     if e.quantities:
         parts.append(", ".join(f"{q.kind}={'~' if q.approximate else ''}{q.value:g}" for q in e.quantities))
-    claim = e.claim
-    if claim is not None:
-        who = claim.speaker.name if claim.speaker else (claim.speaker_label or "?")
-        org = f" ({claim.organisation.name})" if claim.organisation and claim.organisation != claim.speaker else ""
-        via = f" via {' > '.join(a.name for a in claim.chain)}" if claim.chain else ""
-        parts.append(f"{e.modality.value}: says {who}{org}{via} [{claim.kind}]")
+    claims = e.claims or ((e.claim,) if e.claim else ())
+    if claims:
+        says = []
+        for claim in claims:
+            if claim.kind == "unattributed":
+                says.append(f"unattributed ({claim.span.text!r})")
+                continue
+            who = claim.speaker.name if claim.speaker else (claim.speaker_label or "?")
+            org = f" ({claim.organisation.name})" if claim.organisation and claim.organisation != claim.speaker else ""
+            via = f" via {' > '.join(a.name for a in claim.chain)}" if claim.chain else ""
+            says.append(f"{who}{org}{via} [{claim.kind}]")
+        parts.append(f"{e.modality.value}: says " + " + ".join(says))
     else:
         parts.append(e.modality.value)
     parts.append(f"confidence {e.confidence:.2f}")
@@ -387,7 +393,10 @@ def events(db, as_json, event_type, actor, place, outlet, since, until, limit, o
         flag = "" if r.reliable else " (type uncertain)"
         who = f"{r.actor or '?'} → {r.target or '?'}"
         when = r.date or (f"[{r.date_text}]" if r.date_text else "?")
-        says = f"{r.claimant or 'the outlet'}" + (f" via {r.claim_chain}" if r.claim_chain else "")
+        if r.claim_kind == "unattributed":
+            says = "unattributed reports"
+        else:
+            says = f"{r.claimant or 'the outlet'}" + (f" via {r.claim_chain}" if r.claim_chain else "")
         click.echo(
             f"{r.article_id[:8]}:{r.event_id:4} {when:10} {kind}{flag} [{r.plover_root or '?'}] {who} "
             f"@ {r.place or '?'} — {r.modality}, says {says} ({r.outlet or 'unknown outlet'})"

@@ -382,6 +382,7 @@ class Event:
     evidence: tuple[Span, ...]  # the sentence(s); two sentences about one capture merge into one event
     confidence: float
     reliable: bool = True  # False when the type classifier is unsure or the class is one it learns poorly
+    claims: tuple[Claim, ...] = ()  # every attribution of the merged sentences; ``claim`` is the primary one
 
 
 @dataclass(frozen=True, slots=True)

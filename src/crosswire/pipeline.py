@@ -17,6 +17,7 @@ from itertools import islice
 
 from .actors import resolve_actors
 from .clean import clean
+from .events.extract import extract_events
 from .ingest.readers import read_bytes
 from .config import Config
 from .errors import CrosswireError, InputError, NoArticleText
@@ -57,10 +58,21 @@ STAGES: tuple[Stage, ...] = (
         ("analysis.actors",),
     ),
     Stage(
+        "crosswire.events.v1",
+        (
+            "article.body", "article.published", "analysis.sentences", "analysis.mentions", "analysis.actors",
+            "analysis.places",
+        ),
+        ("analysis.events", "analysis.flags"),
+    ),  # fmt: skip
+    Stage(
         "crosswire.store.v1",
-        ("article.id", "analysis.sentences", "analysis.mentions", "analysis.places", "analysis.actors"),
+        (
+            "article.id", "analysis.sentences", "analysis.mentions", "analysis.places", "analysis.actors",
+            "analysis.events", "analysis.flags",
+        ),
         (),
-    ),
+    ),  # fmt: skip
 )
 
 
@@ -138,7 +150,13 @@ def extract(x: Annotated, res: Resources) -> Analysis:
         geoparse(body, x.mentions, x.sentences, res.gazetteer, res.ranker) if res.gazetteer is not None else ()
     )
     actors = resolve_actors(body, x.mentions, x.sentences, res.actors) if res.actors is not None else ()
-    return Analysis(x.article, x.sentences, x.mentions, places=places, actors=actors)
+    events, flags = (), ()
+    if res.event_types is not None:
+        events, flags = extract_events(
+            body, x.sentences, x.mentions, actors, places, x.article.published, res.event_types,
+            language=x.article.language, dictionary=res.actors,
+        )  # fmt: skip
+    return Analysis(x.article, x.sentences, x.mentions, places=places, actors=actors, events=events, flags=flags)
 
 
 def run(

@@ -223,3 +223,15 @@ def test_seeds_evidence_spans_index_the_body(extracted, name):
             assert body[e.date.expression.start : e.date.expression.end] == e.date.expression.text
         for q in e.quantities:
             assert body[q.span.start : q.span.end] == q.span.text
+
+
+
+def test_seeds_pipeline_rt_capture_keeps_both_claims(extracted):
+    """Through the pipeline: the capture is claimed by Konashenkov and, separately, via SANA."""
+    a, _events, _ = extracted["rt"]
+    capture = _find(a.events, "Syrian troops have captured Al-Mayadeen")
+    speakers = {c.speaker.id for c in capture.claims if c.speaker is not None}
+    chains = {actor.id for c in capture.claims for actor in c.chain}
+    assert "person:igor-konashenkov" in speakers
+    assert "SANA" in chains
+    assert [f.kind for f in a.flags] == ["attribution-conflict"]

@@ -7,12 +7,14 @@
 from __future__ import annotations
 
 from .classify import EventClassifier, EventInput, EventTypePrediction
+from .extract import extract_events
 from .types import CASE_SUBTASK_LABELS, CASE_TAXONOMY, PLOVER_ROOTS
 
 __all__ = [
     "EventClassifier",
     "EventInput",
     "EventTypePrediction",
+    "extract_events",
     "CASE_TAXONOMY",
     "CASE_SUBTASK_LABELS",
     "PLOVER_ROOTS",

@@ -660,4 +660,5 @@ def _event(i: int, d: _Draft, body: str, flagged: set[tuple[int, int]]) -> Event
         evidence=evidence,
         confidence=conf,
         reliable=d.reliable,
+        claims=tuple(d.claims),
     )
