@@ -47,6 +47,7 @@ demo: install gazetteer
 	rm -f $(DB)
 	$(BIN)/crosswire ingest examples/ --db $(DB)
 	$(BIN)/crosswire articles --db $(DB)
+	$(BIN)/crosswire events --db $(DB)
 	$(BIN)/crosswire report --db $(DB) -o $(REPORT)
 	@echo "HTML report: $(REPORT)"
 
