@@ -251,8 +251,27 @@ def test_country_points_table_is_complete_and_sourced():
 
 
 def test_gazetteer_countries_use_the_table_points(gazetteer):
-    for iso, (lat, lon) in {"CA": (60.0, -95.0), "US": (38.0, -97.0), "SY": (35.0, 38.0), "IQ": (33.0, 44.0)}.items():
+    # SY, IQ from country_points.json; CA, US from GeoNames' own points in supplement.json.
+    for iso, (lat, lon) in {"CA": (60.10867, -113.64258), "US": (39.76, -98.5), "SY": (35.0, 38.0), "IQ": (33.0, 44.0)}.items():
         country = gazetteer.country(iso)
         assert (country.lat, country.lon) == pytest.approx((lat, lon), abs=1e-3)
     south_sudan = gazetteer.country("SS")  # not in the table: placed at its cities' box centre
     assert south_sudan is not None and 3 < south_sudan.lat < 13 and 23 < south_sudan.lon < 36
+
+
+def test_supplement_country_points_cite_geonames():
+    data = json.loads((Path(__file__).resolve().parents[2] / "src/crosswire/places/supplement.json").read_text(encoding="utf-8"))
+    for iso, p in data["country_points"].items():
+        assert len(iso) == 2 and iso.isupper() and -90 <= p["lat"] <= 90 and -180 <= p["lon"] <= 180
+        assert p["citation"].startswith("GeoNames ")
+
+
+@pytest.mark.parametrize("name,gid", [("Europe", "6255148"), ("European", "6255148"), ("Africa", "6255146"), ("Asia", "6255147")])
+def test_gazetteer_continents(gazetteer, name, gid):
+    cands = gazetteer.candidates(name)
+    assert cands and cands[0].place.id == gid and cands[0].place.feature_code == "CONT"
+
+
+def test_gazetteer_admin1_placed_inside_its_extent(gazetteer):
+    ontario = next(c.place for c in gazetteer.candidates("Ontario") if c.place.feature_code == "ADM1")
+    assert 45 < ontario.lat < 50 and -90 < ontario.lon < -80  # the full box, not the populated south

@@ -144,3 +144,23 @@ def test_resolve_non_latin_name_does_not_crash(gazetteer):
     s = body.index("دير الزور")
     (pm,) = resolve_spans(body, [(s, len(body))], (), (Sentence(0, len(body)),), gazetteer, Ranker.load())
     assert pm.place is None or pm.place.country == "SY"
+
+
+@pytest.mark.parametrize("text,cc,name", [
+    ("Calif.", "US", "California"), ("W. Va.", "US", "West Virginia"), ("Ga.", "US", "Georgia"),
+    ("B.C.", "CA", "British Columbia"), ("Ont.", "CA", "Ontario"),
+])
+def test_resolve_admin1_abbreviations(gazetteer, text, cc, name):
+    from crosswire.places.resolve import candidates_for
+
+    cands, _ = candidates_for(gazetteer, text)
+    top = cands[0].place
+    assert top.feature_code == "ADM1" and top.country == cc and top.name == name
+
+
+@pytest.mark.parametrize("text,cc", [("Latvians", "LV"), ("America", "US")])
+def test_resolve_plural_demonyms_and_country_aliases(gazetteer, text, cc):
+    from crosswire.places.resolve import candidates_for
+
+    cands, demonym = candidates_for(gazetteer, text)
+    assert demonym == cc and cands[0].place.country == cc and cands[0].place.feature_code.startswith("PCL")

@@ -100,6 +100,49 @@ def _group_key(t: Toponym) -> tuple[str, str | None]:
     return (t.text.casefold().strip(), t.cue)
 
 
+#: Abbreviations of U.S. states (AP style and postal) and Canadian provinces (Canadian Press and
+#: postal) → (country, full name). The dotted forms always apply; bare postal codes ("BC") only
+#: when the gazetteer knows nothing else by that name.
+_STATES = {
+    "Alabama": ("Ala.", "AL"), "Alaska": ("", "AK"), "Arizona": ("Ariz.", "AZ"), "Arkansas": ("Ark.", "AR"),
+    "California": ("Calif.|Cal.", "CA"), "Colorado": ("Colo.", "CO"), "Connecticut": ("Conn.", "CT"),
+    "Delaware": ("Del.", "DE"), "District of Columbia": ("D.C.", "DC"), "Florida": ("Fla.", "FL"),
+    "Georgia": ("Ga.", "GA"), "Hawaii": ("", "HI"), "Idaho": ("", "ID"), "Illinois": ("Ill.", "IL"),
+    "Indiana": ("Ind.", "IN"), "Iowa": ("", "IA"), "Kansas": ("Kan.|Kans.", "KS"), "Kentucky": ("Ky.", "KY"),
+    "Louisiana": ("La.", "LA"), "Maine": ("", "ME"), "Maryland": ("Md.", "MD"), "Massachusetts": ("Mass.", "MA"),
+    "Michigan": ("Mich.", "MI"), "Minnesota": ("Minn.", "MN"), "Mississippi": ("Miss.", "MS"),
+    "Missouri": ("Mo.", "MO"), "Montana": ("Mont.", "MT"), "Nebraska": ("Neb.|Nebr.", "NE"), "Nevada": ("Nev.", "NV"),
+    "New Hampshire": ("N.H.", "NH"), "New Jersey": ("N.J.", "NJ"), "New Mexico": ("N.M.|N.Mex.", "NM"),
+    "New York": ("N.Y.", "NY"), "North Carolina": ("N.C.", "NC"), "North Dakota": ("N.D.|N.Dak.", "ND"),
+    "Ohio": ("", "OH"), "Oklahoma": ("Okla.", "OK"), "Oregon": ("Ore.|Oreg.", "OR"), "Pennsylvania": ("Pa.|Penn.", "PA"),
+    "Rhode Island": ("R.I.", "RI"), "South Carolina": ("S.C.", "SC"), "South Dakota": ("S.D.|S.Dak.", "SD"),
+    "Tennessee": ("Tenn.", "TN"), "Texas": ("Tex.", "TX"), "Utah": ("", "UT"), "Vermont": ("Vt.", "VT"),
+    "Virginia": ("Va.", "VA"), "Washington": ("Wash.", "WA"), "West Virginia": ("W.Va.|W.V.", "WV"),
+    "Wisconsin": ("Wis.|Wisc.", "WI"), "Wyoming": ("Wyo.", "WY"),
+}
+_PROVINCES = {
+    "Alberta": ("Alta.", "AB"), "British Columbia": ("B.C.", "BC"), "Manitoba": ("Man.", "MB"),
+    "New Brunswick": ("N.B.", "NB"), "Newfoundland and Labrador": ("N.L.|Nfld.|Newfoundland", "NL"),
+    "Nova Scotia": ("N.S.", "NS"), "Ontario": ("Ont.", "ON"), "Prince Edward Island": ("P.E.I.", "PE"),
+    "Quebec": ("Que.|Qué.", "QC"), "Saskatchewan": ("Sask.", "SK"), "Northwest Territories": ("N.W.T.", "NT"),
+    "Yukon": ("", "YT"), "Nunavut": ("Nvt.", "NU"),
+}
+ADMIN1_ABBREVIATIONS: dict[str, tuple[str, str]] = {}
+ADMIN1_POSTAL: dict[str, tuple[str, str]] = {}
+for _cc, _table in (("US", _STATES), ("CA", _PROVINCES)):
+    for _full, (_dotted, _postal) in _table.items():
+        for _a in filter(None, _dotted.split("|")):
+            ADMIN1_ABBREVIATIONS[_a] = (_cc, _full)
+        ADMIN1_POSTAL[_postal] = (_cc, _full)
+#: Names of countries missing from the gazetteer's alternate names.
+COUNTRY_ALIASES = {"America": "US", "Soviet Union": "RU", "USSR": "RU"}
+
+
+def _admin1_named(gazetteer, cc: str, full: str, limit: int) -> list:
+    return [c for c in gazetteer.candidates(full, limit=limit, fuzzy=False)
+            if c.place.feature_code == "ADM1" and c.place.country == cc]
+
+
 def candidates_for(gazetteer, text: str, *, limit: int = CANDIDATE_LIMIT) -> tuple[list, str | None]:
     """Gazetteer candidates for a name, with fallbacks for designators and demonyms.
 
@@ -111,11 +154,21 @@ def candidates_for(gazetteer, text: str, *, limit: int = CANDIDATE_LIMIT) -> tup
     """
     name = re.sub(r"^(?:the|The)\s+", "", text.strip())
     demonym = DEMONYMS.get(name)
+    if demonym is None and name.endswith("s") and name[:-1] in DEMONYMS:  # "Latvians"
+        demonym = DEMONYMS[name[:-1]]
+    if demonym is None and name in COUNTRY_ALIASES:
+        demonym = COUNTRY_ALIASES[name]
     cands = list(gazetteer.candidates(name, limit=limit, fuzzy=True)) if name else []
     if not cands:
         stripped = _DESIGNATOR.sub("", name)
         if stripped != name and stripped:
             cands = list(gazetteer.candidates(stripped, limit=limit, fuzzy=True))
+    compact = re.sub(r"\.\s+", ".", name)
+    abbr = ADMIN1_ABBREVIATIONS.get(compact) or (ADMIN1_POSTAL.get(name) if not cands else None)
+    if abbr is not None:
+        states = [_Cand(c.place, c.matched_name, "key") for c in _admin1_named(gazetteer, *abbr, limit)]
+        ids = {c.place.id for c in states}
+        cands = states + [c for c in cands if c.place.id not in ids]
     if demonym is not None:
         country = gazetteer.country(demonym)
         if country is not None:
