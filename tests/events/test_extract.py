@@ -211,8 +211,19 @@ def test_extract_capture_roles_place_date_claim(classifier):
     ],
 )
 def test_extract_modality(classifier, text, modality):
-    events, _ = _run(text, classifier=classifier)
+    # Each sentence names a group, as the actor stage would find it (an event with no actor, target
+    # or place and an unsure type is left out).
+    group = next(g for g in ("Daesh", "fighters", "army") if g in text)
+    events, _ = _run(text, [_am(text, group, SAA if group == "army" else IS)], classifier=classifier)
     assert [e.modality for e in events] == [modality]
+
+
+@pytest.mark.parametrize(
+    "text", ["Critics attacked the new tax plan.", "The company killed the project last year."]
+)
+def test_extract_event_without_any_argument_is_left_out(classifier, text):
+    events, _ = _run(text, classifier=classifier)
+    assert events == ()
 
 
 def test_extract_accusation_names_accuser_and_accused(classifier):
@@ -263,15 +274,16 @@ def test_extract_no_event_without_trigger(classifier, text):
 
 def test_extract_unclosed_quote_does_not_crash(classifier):
     text = "“The army captured the town and the fighters fled, he said. Then more followed and the shelling went on"
-    events, _ = _run(text, classifier=classifier)
+    events, _ = _run(text, [_am(text, "army", SAA)], classifier=classifier)
     assert len(events) >= 1
     assert all(e.claim is None or e.claim.quote is None or not e.claim.quote.text.endswith("”") for e in events)
 
 
 def test_extract_long_sentence_is_fast(classifier):
     text = " ".join(["the army shelled the town and the fighters"] * 625)  # 5,000 words, one sentence
+    armies = [_am(text, "army", SAA, nth=i) for i in range(625)]
     t = time.perf_counter()
-    events, _ = _run(text, classifier=classifier)
+    events, _ = _run(text, armies, classifier=classifier)
     assert time.perf_counter() - t < 2.0
     assert len(events) == 1  # one clause reports one event
 

@@ -564,7 +564,10 @@ def extract_events(
         _absorb(target, c, claim)
         target.last = k
         last_draft_of[k] = target
-    events = tuple(_event(i, d, body, flagged) for i, d in enumerate(drafts, 1))
+    # An event with no actor, target, place or number tells an analyst nothing and is mostly a trigger
+    # word used figuratively ("critics attacked the plan", "fight for jobs"): leave it out.
+    kept = [d for d in drafts if d.actor is not None or d.target is not None or d.place is not None or d.quantities]
+    events = tuple(_event(i, d, body, flagged) for i, d in enumerate(kept, 1))
     return events, flags
 
 
