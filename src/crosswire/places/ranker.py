@@ -43,7 +43,7 @@ BASE_FEATURES: tuple[str, ...] = (
     + tuple(f"match_{m}" for m in MATCHES)
     + ("cue_admin_x_adm1", "cue_admin_x_admin", "cue_admin_x_ppl", "cue_city_x_ppl", "cue_city_x_admin",
        "cue_site_x_site", "cue_region_x_l", "nocue_x_ppl", "nocue_x_adm1", "multiword_x_ppl", "upper_x_pcl",
-       "admin_word_x_admin")
+       "admin_word_x_admin", "nocue_x_ppl_seat", "nocue_x_adm1_with_seat")
     + ("ctx_country_any", "ctx_country_top", "country_named", "admin1_named", "ctx_admin1_any", "in_named_country_x_ppl",
        "ctx_country_top_x_ppl")
 )
@@ -135,6 +135,10 @@ def base_features(cands: Sequence, ctx: MentionContext) -> np.ndarray:
     upper = ctx.text.isupper() or bool(re.fullmatch(r"(?:[A-Z]\.){2,}", ctx.text))
     admin_word = bool(re.search(r"\b(?:County|Parish|Province|State|Governorate|District|Region)$", ctx.text))
     cue_admin = ctx.cue in ("admin1", "admin2")
+    # "Deir ez-Zor" alone is usually the city, "Deir ez-Zor province" the governorate: mark a populated
+    # place and an ADM1 of the same name that contains it, when both are candidates.
+    adm1_areas = {(c.place.country, c.place.admin1 or c.place.name) for c in cands if fcode_group(c.place) == "ADM1"}
+    ppl_areas = {(c.place.country, c.place.admin1) for c in cands if c.place.feature_class == "P"}
     for i, c in enumerate(cands):
         p = c.place
         g = fcode_group(p)
@@ -164,6 +168,10 @@ def base_features(cands: Sequence, ctx: MentionContext) -> np.ndarray:
         row[_INDEX["multiword_x_ppl"]] = float(multiword and is_ppl)
         row[_INDEX["upper_x_pcl"]] = float(upper and g == "PCL")
         row[_INDEX["admin_word_x_admin"]] = float(admin_word and is_admin)
+        row[_INDEX["nocue_x_ppl_seat"]] = float(ctx.cue is None and is_ppl and (p.country, p.admin1) in adm1_areas)
+        row[_INDEX["nocue_x_adm1_with_seat"]] = float(
+            ctx.cue is None and g == "ADM1" and (p.country, p.admin1 or p.name) in ppl_areas
+        )
         country = p.country or ""
         row[_INDEX["ctx_country_any"]] = ctx.countries_any.get(country, 0) / n_other
         row[_INDEX["ctx_country_top"]] = ctx.countries_top.get(country, 0) / n_other
