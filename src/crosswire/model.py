@@ -455,3 +455,119 @@ def article_id(outlet: str | None, body: str) -> str:
     """
     key = f"{(outlet or '').casefold()}\x1f{normalise_text(body)}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+# --- linking: stories, merged events, corroboration, contradictions -------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoryAssignment:
+    """Which story an article joined (or started), with the score and the reasons.
+
+    ``merged`` lists the ids of stories folded into ``story_id`` by this assignment, when the
+    article's evidence tied two stories together.
+    """
+
+    article_id: str
+    story_id: str
+    score: float
+    reasons: tuple[str, ...]
+    new: bool = False
+    merged: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EventMention:
+    """One article's report of an event: the article, its outlet and the extracted event."""
+
+    article_id: str
+    outlet: str | None
+    event: Event
+    published: date | None = None  # the article's publication date (first day it can denote)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """An independent origin of a claim: everything that goes back to one claimant.
+
+    ``key`` names the claimant: "actor:RU-MOD" (a speaker and their organisation count once),
+    "agency:SANA" (an agency in the claim chain), "label:a military source" (an anonymous source).
+    """
+
+    key: str
+    label: str
+    article_ids: tuple[str, ...]
+    outlets: tuple[str, ...]
+    speakers: tuple[str, ...] = ()  # the speaker labels as written, to show who exactly
+
+
+@dataclass(frozen=True, slots=True)
+class Corroboration:
+    """How well a merged event (or a story) is supported: articles, outlets, independent origins."""
+
+    articles: int
+    outlets: tuple[str, ...]
+    origins: tuple[Origin, ...]
+    unattributed_outlets: tuple[str, ...]  # outlets that report it without naming a source
+
+    @property
+    def independent(self) -> int:
+        """RETURNS (int): the number of independent origins (attributed origins + unattributed outlets)."""
+        return len(self.origins) + len(self.unattributed_outlets)
+
+
+@dataclass(frozen=True, slots=True)
+class MergedEvent:
+    """One real-world event as several articles report it, with every mention kept."""
+
+    id: str
+    story_id: str
+    acled_type: str | None
+    acled_subtype: str | None
+    plover_root: str | None
+    stage: str | None  # approach | capture | None: stages of one process stay separate events
+    actor_id: str | None
+    target_id: str | None
+    place: Place | None
+    date_from: date | None
+    date_to: date | None
+    date_reason: str  # how the date range was found, or why the event stays outside the timeline
+    mentions: tuple[EventMention, ...]
+    corroboration: Corroboration
+
+
+@dataclass(frozen=True, slots=True)
+class ContradictionSide:
+    """One side of a contradiction: which article says what, with the evidence."""
+
+    article_id: str
+    outlet: str | None
+    evidence: Span
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    """Two articles that disagree about one event (or one quote)."""
+
+    kind: str  # numbers | status | perpetrator | quote-speaker
+    message: str
+    side_a: ContradictionSide
+    side_b: ContradictionSide
+    event_id: str | None = None  # the merged event concerned, when there is one
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles that tell the same story, with their merged events in timeline order."""
+
+    id: str
+    article_ids: tuple[str, ...]
+    outlets: tuple[str, ...]
+    first_seen: date | None
+    last_seen: date | None
+    places: tuple[Place, ...]  # the main places, most mentioned first
+    events: tuple[MergedEvent, ...]  # dated events in date order, then undated ones
+    contradictions: tuple[Contradiction, ...]
+    corroboration: Corroboration  # origins over every claim in the story
+    notes: tuple[str, ...] = ()  # e.g. articles kept outside the timeline, and why

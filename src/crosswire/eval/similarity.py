@@ -1,0 +1,144 @@
+"""News-article pair similarity (SemEval-2022 Task 8; ``shared/bench/similarity/README.md``).
+
+``crosswire eval similarity PAIRS.csv [--langs en-en] --json`` prints ``{"n", "pearson"}``: Pearson's r
+between the predicted similarity and −Overall (Overall: 1 = very similar … 4 = very dissimilar), so
+higher is better. Only ``lang1, lang2, text1, text2`` are read as input; the IDF is fitted on the texts
+of the file being scored (no labels). CPU only (``linking.similarity.PairScorer``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from ..errors import BenchmarkDataError
+from ..linking.similarity import PairScorer
+
+__all__ = ["Pair", "SimilarityScores", "evaluate_similarity", "pearson", "read_pairs", "similarity_cmd"]
+
+_REQUIRED = ("lang1", "lang2", "text1", "text2", "Overall")
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """One row of the pairs file: the model input and the gold Overall score."""
+
+    pair_id: str
+    lang1: str
+    lang2: str
+    text1: str
+    text2: str
+    overall: float
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarityScores:
+    """The result: rows scored and Pearson's r of similarity with −Overall."""
+
+    n: int
+    pearson: float | None
+    langs: str | None
+
+    def to_dict(self) -> dict:
+        """RETURNS (dict): ``{"n", "pearson", "langs"}``."""
+        return {"n": self.n, "pearson": self.pearson, "langs": self.langs}
+
+
+def read_pairs(path: str | Path) -> list[Pair]:
+    """Read a SemEval-2022 Task 8 pairs CSV.
+
+    Args:
+        path (str | Path): the CSV file.
+    RETURNS (list[Pair]): every row, in order (duplicated pair ids included).
+    Raises:
+        BenchmarkDataError: when the file is missing or lacks a required column.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise BenchmarkDataError(f"{p}: no such file. Expected a SemEval-2022 Task 8 pairs CSV.")
+    csv.field_size_limit(sys.maxsize)
+    with p.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in _REQUIRED if c not in (reader.fieldnames or [])]
+        if missing:
+            raise BenchmarkDataError(f"{p}: missing columns {missing}; found {reader.fieldnames}.")
+        rows = []
+        for i, r in enumerate(reader, start=2):
+            try:
+                overall = float(r["Overall"])
+            except ValueError as exc:
+                raise BenchmarkDataError(f"{p}:{i}: Overall {r['Overall']!r} is not a number") from exc
+            rows.append(Pair(r.get("pair_id") or str(i), r["lang1"], r["lang2"], r["text1"], r["text2"], overall))
+    return rows
+
+
+def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Pearson's correlation coefficient.
+
+    Args:
+        xs (Sequence[float]): one variable.
+        ys (Sequence[float]): the other, same length.
+    RETURNS (float | None): r, or None when fewer than 2 values or one variable is constant.
+    """
+    n = len(xs)
+    if n < 2 or n != len(ys):
+        return None
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return None
+    return sxy / math.sqrt(sxx * syy)
+
+
+def evaluate_similarity(path: str | Path, *, langs: str | None = None) -> SimilarityScores:
+    """Score predicted similarity against −Overall on a pairs file.
+
+    Args:
+        path (str | Path): the pairs CSV.
+        langs (str | None): "en-en" to keep rows with lang1 == en and lang2 == en; None for all rows.
+    RETURNS (SimilarityScores): n and Pearson's r.
+    Raises:
+        BenchmarkDataError: when the file cannot be read or ``langs`` is not "xx-yy".
+    """
+    pairs = read_pairs(path)
+    if langs is not None:
+        parts = langs.split("-")
+        if len(parts) != 2 or not all(parts):
+            raise BenchmarkDataError(f"--langs {langs!r}: expected two language codes such as en-en")
+        pairs = [p for p in pairs if (p.lang1, p.lang2) == (parts[0], parts[1])]
+    # IDF from the texts being scored (all of them, so a language subset shares one vocabulary model).
+    scorer = PairScorer.fit([t for p in pairs for t in (p.text1, p.text2)])
+    sims = [scorer.score(p.text1, p.text2) for p in pairs]
+    r = pearson(sims, [-p.overall for p in pairs])
+    return SimilarityScores(len(pairs), None if r is None else round(r, 4), langs)
+
+
+@click.command(name="similarity")
+@click.argument("pairs", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--langs", default=None, help="Score only rows with this language pair, e.g. en-en.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
+def similarity_cmd(pairs: str, langs: str | None, as_json: bool) -> None:
+    """Score article-pair similarity: Pearson of predicted similarity with −Overall.
+
+    PAIRS is a SemEval-2022 Task 8 CSV (lang1, lang2, text1, text2, Overall …).
+
+    Example: crosswire eval similarity ../shared/bench/similarity/pairs.csv --langs en-en --json
+    """
+    try:
+        scores = evaluate_similarity(pairs, langs=langs)
+    except BenchmarkDataError as exc:
+        raise click.ClickException(str(exc)) from exc
+    out = {"n": scores.n, "pearson": scores.pearson}
+    if as_json:
+        click.echo(json.dumps(out))
+        return
+    click.echo(f"{scores.n} pairs{' (' + langs + ')' if langs else ''}: pearson {scores.pearson}")
