@@ -44,9 +44,9 @@ class LinkConfig:
     merge_threshold: float = 0.55  # a second story this close to the article is merged in
     text_weight: float = 0.55
     entity_weight: float = 0.45
-    time_weight: float = 0.35  # the largest time penalty
+    time_weight: float = 0.8  # the largest time penalty (an identical text years later is another story)
     time_grace_days: int = 7  # no penalty within this many days of the story's range
-    time_scale_days: int = 60  # the penalty is full this many days past the grace
+    time_scale_days: int = 90  # the penalty is full this many days past the grace
     salient_terms: int = 12  # terms per article posted to the index
     centroid_terms: int = 150  # terms kept per story centroid
     posting_cap: int = 256  # stories kept per key (the most recently updated)
@@ -205,10 +205,13 @@ class StoryIndex:
             self.stories[sid] = _Story()
             score = scored[0][0] if scored else 0.0
             if scored:
-                reasons = [f"new story: the best candidate {scored[0][1]} scores {score:.2f} < {cfg.threshold:.2f}"]
+                reasons = [
+                    f"new story: the best candidate {scored[0][1]} scores {score:.2f} < {cfg.threshold:.2f}",
+                    *scored[0][2],
+                ]
             else:
                 reasons = ["new story: no story shares an actor, a place or a salient term"]
-            if f.day is None:
+            if f.day is None and "no publication year: no time penalty" not in reasons:
                 reasons.append("no publication year: no time penalty")
             new = True
 
