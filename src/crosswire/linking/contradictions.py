@@ -41,10 +41,20 @@ def _numbers(ev: MergedEvent) -> list[Contradiction]:
             for q in m.event.quantities:
                 if q.kind == kind:
                     seen.append((m, q))
+        # Compare distinct values only (a story of 10,000 articles repeating "12" is one value).
+        by_value: dict[float, list] = {}
+        for m, q in seen:
+            reps = by_value.setdefault(q.value, [])
+            if len(reps) < 2 and all(r[0].article_id != m.article_id for r in reps):
+                reps.append((m, q))
         reported: set[tuple[float, float]] = set()
-        for (ma, qa), (mb, qb) in combinations(seen, 2):
-            if ma.article_id == mb.article_id:
+        for va, vb in combinations(sorted(by_value), 2):
+            pair = next(
+                ((x, y) for x in by_value[va] for y in by_value[vb] if x[0].article_id != y[0].article_id), None
+            )
+            if pair is None:
                 continue
+            (ma, qa), (mb, qb) = pair
             lo, hi = sorted((qa.value, qb.value))
             if hi == 0 or (hi - lo) / hi <= 0.10 or (lo, hi) in reported:
                 continue
@@ -69,7 +79,14 @@ def _perpetrators(ev: MergedEvent) -> list[Contradiction]:
     if ev.acled_type not in ATTACK_TYPES and ev.plover_root != "ASSAULT":
         return []
     out, done = [], set()
-    with_actor = [m for m in ev.mentions if m.event.actor is not None]
+    # One or two mentions per actor (from different articles): the pairs stay few in a large story.
+    per_actor: dict[str, list[EventMention]] = {}
+    for m in ev.mentions:
+        if m.event.actor is not None:
+            reps = per_actor.setdefault(m.event.actor.actor.id, [])
+            if len(reps) < 2 and all(r.article_id != m.article_id for r in reps):
+                reps.append(m)
+    with_actor = [m for reps in per_actor.values() for m in reps]
     for ma, mb in combinations(with_actor, 2):
         a, b = ma.event.actor, mb.event.actor
         pair = tuple(sorted((a.actor.id, b.actor.id)))
