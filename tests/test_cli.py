@@ -106,3 +106,30 @@ def test_cli_ingest_stdin(tmp_path):
     result = CliRunner().invoke(main, ["ingest", "-", "--db", str(db), "--json", "-q"], input=text)
     assert result.exit_code == 0
     assert json.loads(result.stdout)["ingested"] == 1
+
+
+@pytest.mark.slow
+def test_cli_seeds_form_one_story_with_a_timeline(demo_db, tmp_path):
+    db, _ = demo_db
+    listed = json.loads(CliRunner().invoke(main, ["stories", "--db", str(db), "--json"]).stdout)
+    assert len(listed) == 1
+    assert listed[0]["articles"] == 2 and sorted(listed[0]["outlets"]) == ["Press TV", "RT"]
+    story_id = listed[0]["id"]
+    shown = CliRunner().invoke(main, ["story", story_id, "--db", str(db)])
+    assert shown.exit_code == 0 and "Timeline:" in shown.stdout and "independent origin" in shown.stdout
+    data = json.loads(CliRunner().invoke(main, ["story", story_id, "--db", str(db), "--json"]).stdout)
+    assert sorted(data["outlets"]) == ["Press TV", "RT"] and data["events"]
+    out = tmp_path / "story.html"
+    result = CliRunner().invoke(main, ["report", story_id, "--db", str(db), "-o", str(out)])
+    assert result.exit_code == 0
+    html = out.read_text("utf-8")
+    assert f'data-story-id="{story_id}"' in html and html.count('class="article"') == 2
+
+
+def test_cli_unknown_story_is_a_data_error(tmp_path):
+    from crosswire.store import Store
+
+    db = tmp_path / "t.duckdb"
+    Store.open(db).close()
+    result = CliRunner().invoke(main, ["story", "story-nope", "--db", str(db)])
+    assert result.exit_code == 1 and "No story" in result.output

@@ -119,10 +119,10 @@ class _TimedStore(Store):
         finally:
             self.seconds += perf_counter() - start
 
-    def write_batch(self, analyses, rejections=()):
+    def write_batch(self, analyses, rejections=(), *, links=None):
         start = perf_counter()
         try:
-            return super().write_batch(analyses, rejections)
+            return super().write_batch(analyses, rejections, links=links)
         finally:
             self.seconds += perf_counter() - start
 

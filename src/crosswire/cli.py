@@ -337,9 +337,9 @@ def export(db, fmt, table, output, as_json) -> None:
 @json_option
 @data_errors
 def report(story_id, db, output, as_json) -> None:
-    """Write an HTML report of the stored articles (one story's, once stories exist).
+    """Write an HTML report: one story's timeline and articles, or every stored article.
 
-    Without STORY_ID every stored article is reported.
+    Without STORY_ID every stored article is reported (see `crosswire stories` for the ids).
 
     Example:
 
@@ -347,13 +347,14 @@ def report(story_id, db, output, as_json) -> None:
     """
     from .report import render_report
 
-    if story_id is not None:
-        raise click.ClickException(
-            "Stories are not built yet in this version; run `crosswire report -o FILE` without STORY_ID."
-        )
     with Store.open(db, read_only=True) as store:
-        analyses = [store.analysis(r.id) for r in store.articles()]
-    html = render_report(analyses, db=db)
+        if story_id is not None:
+            story = store.story(story_id)
+            analyses = [store.analysis(aid) for aid in story.article_ids]
+        else:
+            story = None
+            analyses = [store.analysis(r.id) for r in store.articles()]
+    html = render_report(analyses, db=db, story=story)
     Path(output).write_text(html, encoding="utf-8")
     if as_json:
         _emit_json({"output": output, "articles": len(analyses)})
@@ -402,6 +403,86 @@ def events(db, as_json, event_type, actor, place, outlet, since, until, limit, o
             f"@ {r.place or '?'} — {r.modality}, says {says} ({r.outlet or 'unknown outlet'})"
         )
     click.echo(f"{len(rows)} event(s)", err=True)
+
+
+@main.command()
+@db_option
+@json_option
+@data_errors
+def stories(db, as_json) -> None:
+    """List stories: outlets, article count, date span and main places.
+
+    Example:
+
+        crosswire stories --db crosswire.duckdb
+    """
+    with Store.open(db, read_only=True) as store:
+        items = [store.story(sid) for sid, _ in store.story_list()]
+    if as_json:
+        _emit_json(
+            [
+                {
+                    "id": s.id, "articles": len(s.article_ids), "outlets": list(s.outlets),
+                    "first_seen": s.first_seen, "last_seen": s.last_seen, "places": [p.name for p in s.places],
+                    "events": len(s.events), "contradictions": len(s.contradictions),
+                    "independent_origins": s.corroboration.independent,
+                }
+                for s in items
+            ]
+        )  # fmt: skip
+        return
+    for s in items:
+        click.echo(
+            f"{s.id}  {len(s.article_ids)} article(s)  {', '.join(o or '?' for o in s.outlets)}  "
+            f"{s.first_seen or '?'} .. {s.last_seen or '?'}  {', '.join(p.name for p in s.places[:3])}  "
+            f"{len(s.events)} event(s), {len(s.contradictions)} contradiction(s)"
+        )
+    click.echo(f"{len(items)} stor{'y' if len(items) == 1 else 'ies'}", err=True)
+
+
+@main.command()
+@click.argument("story_id")
+@db_option
+@json_option
+@data_errors
+def story(story_id, db, as_json) -> None:
+    """Show a story: the timeline of merged events with corroboration, contradictions and articles.
+
+    Example:
+
+        crosswire story story-b5159f17b276 --db crosswire.duckdb
+    """
+    with Store.open(db, read_only=True) as store:
+        s = store.story(story_id)
+        titles = {aid: store.analysis(aid).article for aid in s.article_ids}
+    if as_json:
+        _emit_json(s)
+        return
+    click.echo(click.style(f"Story {s.id}", bold=True) + f": {len(s.article_ids)} article(s) from "
+               f"{', '.join(o or '?' for o in s.outlets)}, {s.first_seen or '?'} .. {s.last_seen or '?'}")
+    click.echo("\nTimeline:")
+    for e in s.events:
+        c = e.corroboration
+        when = (f"{e.date_from}" + (f"..{e.date_to}" if e.date_to and e.date_to != e.date_from else "")) if e.date_from else "undated"
+        kind = e.acled_subtype or e.acled_type or e.plover_root or "?"
+        click.echo(
+            f"  {when:22} {kind}{' (' + e.stage + ')' if e.stage else ''}: {e.actor_id or '?'} → {e.target_id or '?'}"
+            f" @ {e.place.name if e.place else '?'} — {c.articles} article(s), {len(c.outlets)} outlet(s), "
+            f"{c.independent} independent origin(s)"
+        )
+        for o in c.origins:
+            click.echo(f"      origin {o.label}: {', '.join(x or '?' for x in o.outlets)}")
+        for m in e.mentions:
+            click.echo(f"      [{m.outlet or '?'}] {m.event.evidence[0].text[:140]!r}")
+    if s.contradictions:
+        click.echo("\nContradictions:")
+        for x in s.contradictions:
+            click.echo(f"  [{x.kind}] {x.message}")
+    for note in s.notes:
+        click.echo(f"note: {note}")
+    click.echo("\nArticles:")
+    for aid, a in titles.items():
+        click.echo(f"  {aid}  {a.outlet or '?'}  {a.published.iso or '?'}  {a.title or a.body[:70]}")
 
 
 @main.command()

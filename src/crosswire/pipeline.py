@@ -73,6 +73,7 @@ STAGES: tuple[Stage, ...] = (
         ),
         (),
     ),  # fmt: skip
+    Stage("crosswire.link.v1", ("article.id", "analysis.actors", "analysis.places", "analysis.events"), ("story",)),
 )
 
 
@@ -225,7 +226,10 @@ def run(
         pending_rejections.clear()
         pending_skipped.clear()
         if store is not None:
-            store.write_batch(analyses, rejections)
+            # Stories are linked incrementally: each new article joins a story or starts one, written
+            # in the same transaction as the article itself.
+            assignments = [index.assign(a) for a in analyses]
+            store.write_batch(analyses, rejections, links=(assignments, index))
         else:
             kept.extend(analyses)
         all_rejections.extend(rejections)
@@ -233,6 +237,7 @@ def run(
         if on_batch is not None:
             on_batch(BatchResult(tuple(analyses), tuple(rejections), tuple(skipped)))
 
+    index = store.load_story_index() if store is not None else None
     stream = annotate(cleaned(), res.nlp, batch_size=cfg.batch_size, n_process=cfg.n_process)
     for group in batches(stream, cfg.batch_size):
         flush(group)

@@ -145,12 +145,23 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "0005_stories",
+        """
+        CREATE TABLE story_assignments (
+            article_id VARCHAR PRIMARY KEY, story_id VARCHAR, score DOUBLE, is_new BOOLEAN,
+            reasons JSON, assigned_at TIMESTAMP
+        );
+        CREATE INDEX story_assignments_story ON story_assignments (story_id);
+        CREATE TABLE linking_state (name VARCHAR PRIMARY KEY, state JSON, saved_at TIMESTAMP);
+        """,
+    ),
 )
 
 #: Tables a user may export, with their columns in order.
 EXPORT_TABLES = (
     "articles", "segments", "sentences", "mentions", "place_mentions", "actor_mentions", "events", "flags",
-    "rejections",
+    "story_assignments", "rejections",
 )  # fmt: skip
 
 
@@ -328,7 +339,9 @@ class Store:
         rows = self._con.execute("SELECT id FROM articles WHERE list_contains(?, id)", [ids]).fetchall()
         return {r[0] for r in rows}
 
-    def write_batch(self, analyses: Iterable[Analysis], rejections: Iterable[Rejection] = ()) -> WriteResult:
+    def write_batch(
+        self, analyses: Iterable[Analysis], rejections: Iterable[Rejection] = (), *, links: tuple | None = None
+    ) -> WriteResult:
         """Write a batch of analyses and rejections in one transaction.
 
         Articles already stored are left as they are (idempotent by id). A successful article clears
@@ -337,6 +350,7 @@ class Store:
         Args:
             analyses (Iterable[Analysis]): analysed articles.
             rejections (Iterable[Rejection]): inputs that failed.
+            links (tuple | None): (story assignments, StoryIndex) written in the same transaction.
         RETURNS (WriteResult): counts.
         Raises:
             StoreError: when the write fails; nothing of the batch is written then.
@@ -378,6 +392,8 @@ class Store:
                     "INSERT OR IGNORE INTO rejections VALUES (?, ?, ?, ?, ?, ?)",
                     [r.source, r.line or 0, r.stage, r.code, r.reason, now],
                 )
+            if links is not None:
+                self._write_links(*links)
         return WriteResult(inserted=len(new), already_present=len(analyses) - len(new), rejections=len(rejections))
 
     # -- queries --------------------------------------------------------------------------------
@@ -414,6 +430,68 @@ class Store:
             source = f"{r[7]}:{r[8]}" if r[8] else r[7]
             out.append(ArticleSummary(r[0], r[1], r[2], pd.iso, r[6], r[9], r[10], r[11], source))
         return out
+
+    def load_story_index(self):
+        """The story index: the saved one, or one rebuilt from the stored articles.
+
+        RETURNS (StoryIndex): the index.
+        """
+        from .linking import StoryIndex
+
+        row = self._con.execute("SELECT state FROM linking_state WHERE name = 'stories'").fetchone()
+        if row is not None:
+            try:
+                return StoryIndex.from_state(json.loads(row[0]))
+            except ValueError:
+                logger.info("the saved story index has another version: rebuilding it from the store")
+        ids = [r[0] for r in self._con.execute("SELECT id FROM articles ORDER BY ingested_at, id").fetchall()]
+        index, assignments = StoryIndex.rebuild(self.analysis(i) for i in ids)
+        if assignments:
+            self.write_links(assignments, index)
+        return index
+
+    def write_links(self, assignments, index) -> None:
+        """Write story assignments and the index state in one transaction (merged stories renamed).
+
+        Args:
+            assignments (list[StoryAssignment]): new assignments.
+            index (StoryIndex): the index after them.
+        """
+        with self._transaction("story links"):
+            self._write_links(assignments, index)
+
+    def _write_links(self, assignments, index) -> None:
+        now = _now()
+        for a in assignments:
+            self._con.execute(
+                "INSERT OR REPLACE INTO story_assignments VALUES (?, ?, ?, ?, ?, ?)",
+                [a.article_id, a.story_id, a.score, a.new, json.dumps(list(a.reasons)), now],
+            )
+            for old in a.merged:
+                self._con.execute("UPDATE story_assignments SET story_id = ? WHERE story_id = ?", [a.story_id, old])
+        self._con.execute(
+            "INSERT OR REPLACE INTO linking_state VALUES ('stories', ?, ?)", [json.dumps(index.to_state()), now]
+        )
+
+    def story_list(self) -> list[tuple[str, int]]:
+        """RETURNS (list[tuple[str, int]]): (story id, article count), largest first."""
+        return self.query("SELECT story_id, count(*) n FROM story_assignments GROUP BY 1 ORDER BY n DESC, 1")
+
+    def story(self, story_id: str):
+        """Build a story from its stored articles.
+
+        Args:
+            story_id (str): the story id.
+        RETURNS (Story): the story with its merged events, corroboration and contradictions.
+        Raises:
+            StoreError: when the story is unknown.
+        """
+        from .linking import build_story
+
+        ids = [r[0] for r in self.query("SELECT article_id FROM story_assignments WHERE story_id = ?", [story_id])]
+        if not ids:
+            raise StoreError(f"No story {story_id!r} in {self.path}. List them with `crosswire stories`.")
+        return build_story(story_id, [self.analysis(i) for i in ids])
 
     def events(
         self,

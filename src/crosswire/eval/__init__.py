@@ -15,6 +15,7 @@ from ..errors import CrosswireError
 from .extraction import FORMATS, SYSTEMS, ExtractionScores, evaluate_extraction, get_system
 from .events import events_cmd
 from .geo import geo_cmd
+from .similarity import similarity_cmd
 
 __all__ = ["eval_group", "evaluate_extraction", "ExtractionScores"]
 
@@ -91,3 +92,4 @@ def extraction_cmd(
 
 eval_group.add_command(geo_cmd)
 eval_group.add_command(events_cmd)
+eval_group.add_command(similarity_cmd)

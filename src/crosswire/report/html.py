@@ -33,13 +33,16 @@ def _highlight(analysis: Analysis) -> Markup:
     return Markup("".join(f"<p>{p}</p>" for p in html.split("\n\n")))
 
 
-def render_report(analyses: list[Analysis], *, title: str = "crosswire report", db: str | None = None) -> str:
+def render_report(
+    analyses: list[Analysis], *, title: str = "crosswire report", db: str | None = None, story=None
+) -> str:
     """Render a self-contained HTML report (no external assets; works offline).
 
     Args:
         analyses (list[Analysis]): the stored analyses to show.
         title (str): the page title.
         db (str | None): the store the report was made from.
+        story (Story | None): the story the articles belong to (its timeline is shown first).
     RETURNS (str): the HTML page.
     """
     env = Environment(loader=PackageLoader("crosswire.report", "templates"), autoescape=select_autoescape(["html"]))
@@ -65,7 +68,8 @@ def render_report(analyses: list[Analysis], *, title: str = "crosswire report", 
             }
         )
     return template.render(
-        title=title,
+        title=title if story is None else f"crosswire story {story.id}",
+        story=story,
         items=items,
         db=db,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
