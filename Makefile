@@ -48,6 +48,7 @@ demo: install gazetteer
 	$(BIN)/crosswire ingest examples/ --db $(DB)
 	$(BIN)/crosswire articles --db $(DB)
 	$(BIN)/crosswire events --db $(DB)
+	$(BIN)/crosswire stories --db $(DB)
 	$(BIN)/crosswire report --db $(DB) -o $(REPORT)
 	@echo "HTML report: $(REPORT)"
 
