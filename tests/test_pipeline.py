@@ -141,3 +141,20 @@ def test_pipeline_nlp_failure_rejects_one_article_and_keeps_the_rest(tmp_path, o
         stored = sorted(r.source for r in store.articles())
     assert [(r.source, r.stage, r.code) for r in result.rejections] == [("a3.txt", "nlp", "ValueError")]
     assert stored == [f"a{i}.txt" for i in range(7) if i != 3]
+
+
+@pytest.mark.slow
+def test_pipeline_story_index_saved_and_rebuilt_when_stale(tmp_path, resources, cfg, examples_dir):
+    import json
+
+    db = tmp_path / "t.duckdb"
+    with Store.open(db) as store:
+        run(read_inputs([str(examples_dir)], max_bytes=cfg.max_bytes), resources, cfg, store=store)
+        (state,) = store.query("SELECT state FROM linking_state WHERE name = 'stories'")
+        assert len(json.loads(state[0])["assigned"]) == 2
+        assert store.query("SELECT count(DISTINCT story_id) FROM story_assignments") == [(1,)]
+        # An interrupted run leaves assignments the saved state does not know: the index is rebuilt.
+        store.query("DELETE FROM story_assignments WHERE article_id = (SELECT min(article_id) FROM story_assignments)")
+        index = store.load_story_index()
+        assert len(index.assigned) == 2
+        assert store.query("SELECT count(*), count(DISTINCT story_id) FROM story_assignments") == [(2, 1)]

@@ -29,6 +29,9 @@ from .store import Store
 
 logger = logging.getLogger(__name__)
 
+#: Save the story index every this many batches (and at the end of a run).
+STORY_STATE_EVERY = 16
+
 
 @dataclass(frozen=True, slots=True)
 class Stage:
@@ -229,7 +232,13 @@ def run(
             # Stories are linked incrementally: each new article joins a story or starts one, written
             # in the same transaction as the article itself.
             assignments = [index.assign(a) for a in analyses]
-            store.write_batch(analyses, rejections, links=(assignments, index))
+            # The whole index is saved every few batches (its size grows with the store); the
+            # assignments themselves are written with every batch.
+            nonlocal batches_done, unsaved
+            batches_done += 1
+            save = batches_done % STORY_STATE_EVERY == 0
+            unsaved = not save and (bool(assignments) or unsaved)
+            store.write_batch(analyses, rejections, links=(assignments, index if save else None))
         else:
             kept.extend(analyses)
         all_rejections.extend(rejections)
@@ -238,11 +247,14 @@ def run(
             on_batch(BatchResult(tuple(analyses), tuple(rejections), tuple(skipped)))
 
     index = store.load_story_index() if store is not None else None
+    batches_done, unsaved = 0, False
     stream = annotate(cleaned(), res.nlp, batch_size=cfg.batch_size, n_process=cfg.n_process)
     for group in batches(stream, cfg.batch_size):
         flush(group)
     if pending_rejections or pending_skipped:
         flush([])
+    if store is not None and unsaved:
+        store.write_links([], index)
     return BatchResult(tuple(kept), tuple(all_rejections), tuple(all_skipped))
 
 

@@ -439,11 +439,18 @@ class Store:
         from .linking import StoryIndex
 
         row = self._con.execute("SELECT state FROM linking_state WHERE name = 'stories'").fetchone()
+        n_assigned = self._con.execute("SELECT count(*) FROM story_assignments").fetchone()[0]
         if row is not None:
             try:
-                return StoryIndex.from_state(json.loads(row[0]))
+                index = StoryIndex.from_state(json.loads(row[0]))
             except ValueError:
                 logger.info("the saved story index has another version: rebuilding it from the store")
+            else:
+                # The state is saved every few batches; after an interrupted run it lags behind the
+                # stored assignments, and is rebuilt.
+                if len(index.assigned) == n_assigned:
+                    return index
+                logger.info("the saved story index lags behind the stored articles: rebuilding it")
         ids = [r[0] for r in self._con.execute("SELECT id FROM articles ORDER BY ingested_at, id").fetchall()]
         index, assignments = StoryIndex.rebuild(self.analysis(i) for i in ids)
         if assignments:
@@ -455,7 +462,7 @@ class Store:
 
         Args:
             assignments (list[StoryAssignment]): new assignments.
-            index (StoryIndex): the index after them.
+            index (StoryIndex | None): the index after them, or None to write the assignments only.
         """
         with self._transaction("story links"):
             self._write_links(assignments, index)
@@ -469,9 +476,10 @@ class Store:
             )
             for old in a.merged:
                 self._con.execute("UPDATE story_assignments SET story_id = ? WHERE story_id = ?", [a.story_id, old])
-        self._con.execute(
-            "INSERT OR REPLACE INTO linking_state VALUES ('stories', ?, ?)", [json.dumps(index.to_state()), now]
-        )
+        if index is not None:  # None: assignments only; the index state is saved every few batches
+            self._con.execute(
+                "INSERT OR REPLACE INTO linking_state VALUES ('stories', ?, ?)", [json.dumps(index.to_state()), now]
+            )
 
     def story_list(self) -> list[tuple[str, int]]:
         """RETURNS (list[tuple[str, int]]): (story id, article count), largest first."""
