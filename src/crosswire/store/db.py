@@ -1,4 +1,4 @@
-"""The DuckDB store: schema, named migrations, batched transactional writes, and queries.
+"""The DuckDB store: batched transactional writes and queries.
 
 Rules (STYLE.md §13): one writer, one transaction per batch, named migrations recorded in
 ``schema_migrations``, upserts idempotent by ``Article.id``. A crash or Ctrl-C inside a batch rolls
@@ -12,21 +12,20 @@ import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from .errors import StoreError
-from .model import (
+from ..errors import StoreError
+from ..model import (
     Actor,
-    Event,
-    Flag,
     ActorMention,
     ActorType,
     Analysis,
     Article,
+    Event,
+    Flag,
     Mention,
     OutletGuess,
     Place,
@@ -39,130 +38,11 @@ from .model import (
     SegmentKind,
     Sentence,
 )
-
-from .serialize import from_jsonable, to_jsonable
+from ..serialize import from_jsonable
+from .schema import DEFAULT_DB, EXPORT_TABLES, MIGRATIONS
+from .tables import batch_tables, utc_now
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_DB = "crosswire.duckdb"
-
-#: Named migrations, applied in order, each in its own transaction. Never edit one that shipped:
-#: add a new one.
-MIGRATIONS: tuple[tuple[str, str], ...] = (
-    (
-        "0001_articles",
-        """
-        CREATE TABLE articles (
-            id VARCHAR PRIMARY KEY,
-            outlet VARCHAR,
-            outlet_guess VARCHAR,
-            outlet_confidence DOUBLE,
-            outlet_method VARCHAR,
-            outlet_evidence VARCHAR,
-            url VARCHAR,
-            title VARCHAR,
-            author VARCHAR,
-            published_year INTEGER,
-            published_month INTEGER,
-            published_day INTEGER,
-            published_precision VARCHAR,
-            published_provenance VARCHAR,
-            published_confidence DOUBLE,
-            published_evidence VARCHAR,
-            published_not_before DATE,
-            language VARCHAR,
-            source VARCHAR,
-            source_line INTEGER,
-            format VARCHAR,
-            encoding VARCHAR,
-            body VARCHAR,
-            original VARCHAR,
-            ingested_at TIMESTAMP
-        );
-        CREATE TABLE segments (
-            article_id VARCHAR, idx INTEGER, kind VARCHAR, text VARCHAR,
-            start_char INTEGER, end_char INTEGER, removed BOOLEAN, reason VARCHAR,
-            PRIMARY KEY (article_id, idx)
-        );
-        CREATE TABLE sentences (
-            article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER,
-            PRIMARY KEY (article_id, idx)
-        );
-        CREATE TABLE mentions (
-            article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
-            label VARCHAR, sentence_idx INTEGER, canonical_id VARCHAR,
-            PRIMARY KEY (article_id, idx)
-        );
-        CREATE TABLE rejections (
-            source VARCHAR NOT NULL, line INTEGER NOT NULL, stage VARCHAR, code VARCHAR NOT NULL,
-            reason VARCHAR, first_seen TIMESTAMP,
-            PRIMARY KEY (source, line, code)
-        );
-        """,
-    ),
-    (
-        "0002_place_mentions",
-        """
-        CREATE TABLE place_mentions (
-            article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
-            sentence_idx INTEGER, place_id VARCHAR, name VARCHAR, feature_class VARCHAR, feature_code VARCHAR,
-            country VARCHAR, admin1 VARCHAR, lat DOUBLE, lon DOUBLE, population BIGINT, source VARCHAR,
-            citation VARCHAR, precision VARCHAR, confidence DOUBLE, reason VARCHAR,
-            PRIMARY KEY (article_id, idx)
-        );
-        """,
-    ),
-    (
-        "0003_actor_mentions",
-        """
-        CREATE TABLE actor_mentions (
-            article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
-            sentence_idx INTEGER, actor_id VARCHAR, name VARCHAR, type VARCHAR, country VARCHAR,
-            affiliation VARCHAR, parent VARCHAR, method VARCHAR, confidence DOUBLE, role VARCHAR,
-            PRIMARY KEY (article_id, idx)
-        );
-        """,
-    ),
-    (
-        "0004_events",
-        """
-        CREATE TABLE events (
-            article_id VARCHAR, idx INTEGER, event_id VARCHAR,
-            acled_type VARCHAR, acled_subtype VARCHAR, plover_root VARCHAR, plover_mode VARCHAR,
-            actor_id VARCHAR, actor_name VARCHAR, actor_text VARCHAR,
-            target_id VARCHAR, target_name VARCHAR, target_text VARCHAR,
-            place_id VARCHAR, place_name VARCHAR, country VARCHAR, admin1 VARCHAR, lat DOUBLE, lon DOUBLE,
-            place_precision VARCHAR,
-            date_year INTEGER, date_month INTEGER, date_day INTEGER, date_precision VARCHAR, date_text VARCHAR,
-            modality VARCHAR, claim_kind VARCHAR, claimant VARCHAR, claimant_org VARCHAR, claim_chain VARCHAR,
-            claim_text VARCHAR, trigger VARCHAR, fatalities DOUBLE, evidence VARCHAR,
-            confidence DOUBLE, reliable BOOLEAN, record JSON,
-            PRIMARY KEY (article_id, idx)
-        );
-        CREATE TABLE flags (
-            article_id VARCHAR, idx INTEGER, kind VARCHAR, message VARCHAR, record JSON,
-            PRIMARY KEY (article_id, idx)
-        );
-        """,
-    ),
-    (
-        "0005_stories",
-        """
-        CREATE TABLE story_assignments (
-            article_id VARCHAR PRIMARY KEY, story_id VARCHAR, score DOUBLE, is_new BOOLEAN,
-            reasons JSON, assigned_at TIMESTAMP
-        );
-        CREATE INDEX story_assignments_story ON story_assignments (story_id);
-        CREATE TABLE linking_state (name VARCHAR PRIMARY KEY, state JSON, saved_at TIMESTAMP);
-        """,
-    ),
-)
-
-#: Tables a user may export, with their columns in order.
-EXPORT_TABLES = (
-    "articles", "segments", "sentences", "mentions", "place_mentions", "actor_mentions", "events", "flags",
-    "story_assignments", "rejections",
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,10 +104,6 @@ class WriteResult:
     inserted: int
     already_present: int
     rejections: int
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class Store:
@@ -307,7 +183,7 @@ class Store:
             sql = dict(MIGRATIONS)[name]
             with self._transaction(f"migration {name}"):
                 self._con.execute(sql)
-                self._con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, _now()])
+                self._con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, utc_now()])
             applied.append(name)
         return applied
 
@@ -362,8 +238,8 @@ class Store:
         for a in analyses:
             if a.article.id not in present:
                 new.setdefault(a.article.id, a)
-        tables = _batch_tables(list(new.values()))
-        now = _now()
+        tables = batch_tables(list(new.values()))
+        now = utc_now()
         with self._transaction(f"a batch of {len(new)} articles"):
             for name, table in tables.items():
                 if table.num_rows:
@@ -436,7 +312,7 @@ class Store:
 
         RETURNS (StoryIndex): the index.
         """
-        from .linking import StoryIndex
+        from ..linking import StoryIndex
 
         row = self._con.execute("SELECT state FROM linking_state WHERE name = 'stories'").fetchone()
         n_assigned = self._con.execute("SELECT count(*) FROM story_assignments").fetchone()[0]
@@ -468,7 +344,7 @@ class Store:
             self._write_links(assignments, index)
 
     def _write_links(self, assignments, index) -> None:
-        now = _now()
+        now = utc_now()
         for a in assignments:
             self._con.execute(
                 "INSERT OR REPLACE INTO story_assignments VALUES (?, ?, ?, ?, ?, ?)",
@@ -494,7 +370,7 @@ class Store:
         Raises:
             StoreError: when the story is unknown.
         """
-        from .linking import build_story
+        from ..linking import build_story
 
         ids = [r[0] for r in self.query("SELECT article_id FROM story_assignments WHERE story_id = ?", [story_id])]
         if not ids:
@@ -719,197 +595,3 @@ class Store:
         RETURNS (list[tuple]): the rows.
         """
         return self._con.execute(sql, params or []).fetchall()
-
-
-def _events_table(analyses: list[Analysis]) -> pa.Table:
-    """Events flattened for queries and exports, each with its full record as JSON."""
-    rows: list[dict] = []
-    for a in analyses:
-        for i, e in enumerate(a.events):
-            place = e.place.place if e.place is not None else None
-            claim = e.claim
-            fatalities = [q.value for q in e.quantities if q.kind == "fatalities"]
-            rows.append(
-                {
-                    "article_id": a.article.id, "idx": i, "event_id": e.id,
-                    "acled_type": e.acled_type, "acled_subtype": e.acled_subtype,
-                    "plover_root": e.plover_root, "plover_mode": e.plover_mode,
-                    "actor_id": e.actor.actor.id if e.actor else None,
-                    "actor_name": e.actor.actor.name if e.actor else None,
-                    "actor_text": e.actor.text if e.actor else None,
-                    "target_id": e.target.actor.id if e.target else None,
-                    "target_name": e.target.actor.name if e.target else None,
-                    "target_text": e.target.text if e.target else None,
-                    "place_id": place.id if place else None, "place_name": place.name if place else None,
-                    "country": place.country if place else None, "admin1": place.admin1 if place else None,
-                    "lat": place.lat if place else None, "lon": place.lon if place else None,
-                    "place_precision": e.place.precision.value if e.place and e.place.precision else None,
-                    "date_year": e.date.year if e.date else None, "date_month": e.date.month if e.date else None,
-                    "date_day": e.date.day if e.date else None,
-                    "date_precision": e.date.precision.value if e.date else None,
-                    "date_text": e.date.expression.text if e.date else None,
-                    "modality": e.modality.value, "claim_kind": claim.kind if claim else None,
-                    "claimant": (claim.speaker.name if claim.speaker else claim.speaker_label) if claim else None,
-                    "claimant_org": claim.organisation.name if claim and claim.organisation else None,
-                    "claim_chain": " > ".join(x.name for x in claim.chain) if claim and claim.chain else None,
-                    "claim_text": claim.span.text if claim else None, "trigger": e.trigger.text,
-                    "fatalities": max(fatalities) if fatalities else None,
-                    "evidence": " … ".join(s.text for s in e.evidence),
-                    "confidence": e.confidence, "reliable": e.reliable,
-                    "record": json.dumps(to_jsonable(e), ensure_ascii=False),
-                }
-            )  # fmt: skip
-    schema = pa.schema(
-        [
-            ("article_id", pa.string()), ("idx", pa.int32()), ("event_id", pa.string()),
-            ("acled_type", pa.string()), ("acled_subtype", pa.string()), ("plover_root", pa.string()),
-            ("plover_mode", pa.string()), ("actor_id", pa.string()), ("actor_name", pa.string()),
-            ("actor_text", pa.string()), ("target_id", pa.string()), ("target_name", pa.string()),
-            ("target_text", pa.string()), ("place_id", pa.string()), ("place_name", pa.string()),
-            ("country", pa.string()), ("admin1", pa.string()), ("lat", pa.float64()), ("lon", pa.float64()),
-            ("place_precision", pa.string()), ("date_year", pa.int32()), ("date_month", pa.int32()),
-            ("date_day", pa.int32()), ("date_precision", pa.string()), ("date_text", pa.string()),
-            ("modality", pa.string()), ("claim_kind", pa.string()), ("claimant", pa.string()),
-            ("claimant_org", pa.string()), ("claim_chain", pa.string()), ("claim_text", pa.string()),
-            ("trigger", pa.string()), ("fatalities", pa.float64()), ("evidence", pa.string()),
-            ("confidence", pa.float64()), ("reliable", pa.bool_()), ("record", pa.string()),
-        ]
-    )  # fmt: skip
-    return pa.Table.from_pylist(rows, schema=schema)
-
-
-def _batch_tables(analyses: list[Analysis]) -> dict[str, pa.Table]:
-    """Columnar tables for a batch (DuckDB ingests Arrow far faster than row-by-row inserts)."""
-    now = _now()
-    arts = [a.article for a in analyses]
-    articles = pa.table(
-        {
-            "id": [a.id for a in arts],
-            "outlet": pa.array([a.outlet for a in arts], pa.string()),
-            "outlet_guess": pa.array([a.outlet_guess.name for a in arts], pa.string()),
-            "outlet_confidence": pa.array([a.outlet_guess.confidence for a in arts], pa.float64()),
-            "outlet_method": [a.outlet_guess.method for a in arts],
-            "outlet_evidence": pa.array([a.outlet_guess.evidence for a in arts], pa.string()),
-            "url": pa.array([a.url for a in arts], pa.string()),
-            "title": pa.array([a.title for a in arts], pa.string()),
-            "author": pa.array([a.author for a in arts], pa.string()),
-            "published_year": pa.array([a.published.year for a in arts], pa.int32()),
-            "published_month": pa.array([a.published.month for a in arts], pa.int32()),
-            "published_day": pa.array([a.published.day for a in arts], pa.int32()),
-            "published_precision": [a.published.precision.value for a in arts],
-            "published_provenance": [a.published.provenance.value for a in arts],
-            "published_confidence": pa.array([a.published.confidence for a in arts], pa.float64()),
-            "published_evidence": pa.array([a.published.evidence for a in arts], pa.string()),
-            "published_not_before": pa.array([a.published.not_before for a in arts], pa.date32()),
-            "language": [a.language for a in arts],
-            "source": [a.source for a in arts],
-            "source_line": pa.array([a.line or 0 for a in arts], pa.int32()),
-            "format": [a.format for a in arts],
-            "encoding": pa.array([a.encoding for a in arts], pa.string()),
-            "body": [a.body for a in arts],
-            "original": [a.original for a in arts],
-            "ingested_at": pa.array([now] * len(arts), pa.timestamp("us")),
-        }
-    )
-    seg_rows = [(a.id, i, s) for a in arts for i, s in enumerate(a.segments)]
-    segments = pa.table(
-        {
-            "article_id": [r[0] for r in seg_rows],
-            "idx": pa.array([r[1] for r in seg_rows], pa.int32()),
-            "kind": [r[2].kind.value for r in seg_rows],
-            "text": [r[2].text for r in seg_rows],
-            "start_char": pa.array([r[2].start for r in seg_rows], pa.int32()),
-            "end_char": pa.array([r[2].end for r in seg_rows], pa.int32()),
-            "removed": pa.array([r[2].removed for r in seg_rows], pa.bool_()),
-            "reason": pa.array([r[2].reason for r in seg_rows], pa.string()),
-        }
-    )
-    sent_rows = [(a.article.id, i, s) for a in analyses for i, s in enumerate(a.sentences)]
-    sentences = pa.table(
-        {
-            "article_id": pa.array([r[0] for r in sent_rows], pa.string()),
-            "idx": pa.array([r[1] for r in sent_rows], pa.int32()),
-            "start_char": pa.array([r[2].start for r in sent_rows], pa.int32()),
-            "end_char": pa.array([r[2].end for r in sent_rows], pa.int32()),
-        }
-    )
-    ment_rows = [(a.article.id, i, m) for a in analyses for i, m in enumerate(a.mentions)]
-    mentions = pa.table(
-        {
-            "article_id": pa.array([r[0] for r in ment_rows], pa.string()),
-            "idx": pa.array([r[1] for r in ment_rows], pa.int32()),
-            "start_char": pa.array([r[2].start for r in ment_rows], pa.int32()),
-            "end_char": pa.array([r[2].end for r in ment_rows], pa.int32()),
-            "text": pa.array([r[2].text for r in ment_rows], pa.string()),
-            "label": pa.array([r[2].label for r in ment_rows], pa.string()),
-            "sentence_idx": pa.array([r[2].sentence for r in ment_rows], pa.int32()),
-            "canonical_id": pa.array([r[2].canonical_id for r in ment_rows], pa.string()),
-        }
-    )
-    place_rows = [(a.article.id, i, pm) for a in analyses for i, pm in enumerate(a.places)]
-
-    def place_col(attr: str, typ: pa.DataType) -> pa.Array:
-        return pa.array([getattr(r[2].place, attr) if r[2].place else None for r in place_rows], typ)
-
-    place_mentions = pa.table(
-        {
-            "article_id": pa.array([r[0] for r in place_rows], pa.string()),
-            "idx": pa.array([r[1] for r in place_rows], pa.int32()),
-            "start_char": pa.array([r[2].start for r in place_rows], pa.int32()),
-            "end_char": pa.array([r[2].end for r in place_rows], pa.int32()),
-            "text": pa.array([r[2].text for r in place_rows], pa.string()),
-            "sentence_idx": pa.array([r[2].sentence for r in place_rows], pa.int32()),
-            "place_id": place_col("id", pa.string()),
-            "name": place_col("name", pa.string()),
-            "feature_class": place_col("feature_class", pa.string()),
-            "feature_code": place_col("feature_code", pa.string()),
-            "country": place_col("country", pa.string()),
-            "admin1": place_col("admin1", pa.string()),
-            "lat": place_col("lat", pa.float64()),
-            "lon": place_col("lon", pa.float64()),
-            "population": place_col("population", pa.int64()),
-            "source": place_col("source", pa.string()),
-            "citation": place_col("citation", pa.string()),
-            "precision": pa.array([r[2].precision.value if r[2].precision else None for r in place_rows], pa.string()),
-            "confidence": pa.array([r[2].confidence for r in place_rows], pa.float64()),
-            "reason": pa.array([r[2].reason for r in place_rows], pa.string()),
-        }
-    )
-    actor_rows = [(a.article.id, i, am) for a in analyses for i, am in enumerate(a.actors)]
-    actor_mentions = pa.table(
-        {
-            "article_id": pa.array([r[0] for r in actor_rows], pa.string()),
-            "idx": pa.array([r[1] for r in actor_rows], pa.int32()),
-            "start_char": pa.array([r[2].start for r in actor_rows], pa.int32()),
-            "end_char": pa.array([r[2].end for r in actor_rows], pa.int32()),
-            "text": pa.array([r[2].text for r in actor_rows], pa.string()),
-            "sentence_idx": pa.array([r[2].sentence for r in actor_rows], pa.int32()),
-            "actor_id": pa.array([r[2].actor.id for r in actor_rows], pa.string()),
-            "name": pa.array([r[2].actor.name for r in actor_rows], pa.string()),
-            "type": pa.array([r[2].actor.type.value for r in actor_rows], pa.string()),
-            "country": pa.array([r[2].actor.country for r in actor_rows], pa.string()),
-            "affiliation": pa.array([r[2].actor.affiliation for r in actor_rows], pa.string()),
-            "parent": pa.array([r[2].actor.parent for r in actor_rows], pa.string()),
-            "method": pa.array([r[2].method for r in actor_rows], pa.string()),
-            "confidence": pa.array([r[2].confidence for r in actor_rows], pa.float64()),
-            "role": pa.array([r[2].role for r in actor_rows], pa.string()),
-        }
-    )
-    return {
-        "events": _events_table(analyses),
-        "flags": pa.table(
-            {
-                "article_id": pa.array([a.article.id for a in analyses for _ in a.flags], pa.string()),
-                "idx": pa.array([i for a in analyses for i, _ in enumerate(a.flags)], pa.int32()),
-                "kind": pa.array([f.kind for a in analyses for f in a.flags], pa.string()),
-                "message": pa.array([f.message for a in analyses for f in a.flags], pa.string()),
-                "record": pa.array([json.dumps(to_jsonable(f)) for a in analyses for f in a.flags], pa.string()),
-            }
-        ),
-        "actor_mentions": actor_mentions,
-        "articles": articles,
-        "segments": segments,
-        "sentences": sentences,
-        "mentions": mentions,
-        "place_mentions": place_mentions,
-    }

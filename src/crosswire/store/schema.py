@@ -1,0 +1,123 @@
+"""The store's schema: named migrations, applied in order, and the tables a user may export."""
+
+from __future__ import annotations
+
+DEFAULT_DB = "crosswire.duckdb"
+
+#: Named migrations, applied in order, each in its own transaction. Never edit one that shipped:
+#: add a new one.
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "0001_articles",
+        """
+        CREATE TABLE articles (
+            id VARCHAR PRIMARY KEY,
+            outlet VARCHAR,
+            outlet_guess VARCHAR,
+            outlet_confidence DOUBLE,
+            outlet_method VARCHAR,
+            outlet_evidence VARCHAR,
+            url VARCHAR,
+            title VARCHAR,
+            author VARCHAR,
+            published_year INTEGER,
+            published_month INTEGER,
+            published_day INTEGER,
+            published_precision VARCHAR,
+            published_provenance VARCHAR,
+            published_confidence DOUBLE,
+            published_evidence VARCHAR,
+            published_not_before DATE,
+            language VARCHAR,
+            source VARCHAR,
+            source_line INTEGER,
+            format VARCHAR,
+            encoding VARCHAR,
+            body VARCHAR,
+            original VARCHAR,
+            ingested_at TIMESTAMP
+        );
+        CREATE TABLE segments (
+            article_id VARCHAR, idx INTEGER, kind VARCHAR, text VARCHAR,
+            start_char INTEGER, end_char INTEGER, removed BOOLEAN, reason VARCHAR,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE TABLE sentences (
+            article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE TABLE mentions (
+            article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
+            label VARCHAR, sentence_idx INTEGER, canonical_id VARCHAR,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE TABLE rejections (
+            source VARCHAR NOT NULL, line INTEGER NOT NULL, stage VARCHAR, code VARCHAR NOT NULL,
+            reason VARCHAR, first_seen TIMESTAMP,
+            PRIMARY KEY (source, line, code)
+        );
+        """,
+    ),
+    (
+        "0002_place_mentions",
+        """
+        CREATE TABLE place_mentions (
+            article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
+            sentence_idx INTEGER, place_id VARCHAR, name VARCHAR, feature_class VARCHAR, feature_code VARCHAR,
+            country VARCHAR, admin1 VARCHAR, lat DOUBLE, lon DOUBLE, population BIGINT, source VARCHAR,
+            citation VARCHAR, precision VARCHAR, confidence DOUBLE, reason VARCHAR,
+            PRIMARY KEY (article_id, idx)
+        );
+        """,
+    ),
+    (
+        "0003_actor_mentions",
+        """
+        CREATE TABLE actor_mentions (
+            article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
+            sentence_idx INTEGER, actor_id VARCHAR, name VARCHAR, type VARCHAR, country VARCHAR,
+            affiliation VARCHAR, parent VARCHAR, method VARCHAR, confidence DOUBLE, role VARCHAR,
+            PRIMARY KEY (article_id, idx)
+        );
+        """,
+    ),
+    (
+        "0004_events",
+        """
+        CREATE TABLE events (
+            article_id VARCHAR, idx INTEGER, event_id VARCHAR,
+            acled_type VARCHAR, acled_subtype VARCHAR, plover_root VARCHAR, plover_mode VARCHAR,
+            actor_id VARCHAR, actor_name VARCHAR, actor_text VARCHAR,
+            target_id VARCHAR, target_name VARCHAR, target_text VARCHAR,
+            place_id VARCHAR, place_name VARCHAR, country VARCHAR, admin1 VARCHAR, lat DOUBLE, lon DOUBLE,
+            place_precision VARCHAR,
+            date_year INTEGER, date_month INTEGER, date_day INTEGER, date_precision VARCHAR, date_text VARCHAR,
+            modality VARCHAR, claim_kind VARCHAR, claimant VARCHAR, claimant_org VARCHAR, claim_chain VARCHAR,
+            claim_text VARCHAR, trigger VARCHAR, fatalities DOUBLE, evidence VARCHAR,
+            confidence DOUBLE, reliable BOOLEAN, record JSON,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE TABLE flags (
+            article_id VARCHAR, idx INTEGER, kind VARCHAR, message VARCHAR, record JSON,
+            PRIMARY KEY (article_id, idx)
+        );
+        """,
+    ),
+    (
+        "0005_stories",
+        """
+        CREATE TABLE story_assignments (
+            article_id VARCHAR PRIMARY KEY, story_id VARCHAR, score DOUBLE, is_new BOOLEAN,
+            reasons JSON, assigned_at TIMESTAMP
+        );
+        CREATE INDEX story_assignments_story ON story_assignments (story_id);
+        CREATE TABLE linking_state (name VARCHAR PRIMARY KEY, state JSON, saved_at TIMESTAMP);
+        """,
+    ),
+)
+
+#: Tables a user may export, with their columns in order.
+EXPORT_TABLES = (
+    "articles", "segments", "sentences", "mentions", "place_mentions", "actor_mentions", "events", "flags",
+    "story_assignments", "rejections",
+)  # fmt: skip
