@@ -140,6 +140,7 @@ def test_seeds_rt_raqqa_operation_began_june_6(extracted):
     assert e.acled_type == "Battles"
     assert _ids(e.actor) == "SDF"
     assert (e.date.year, e.date.month, e.date.day) == (None, 6, 6)
+    assert e.place.place.id == "172955"  # Raqqa, though spaCy tags "Raqqa, Islamic State’s" as one ORG
 
 
 def test_seeds_rt_foreign_ministry_flag(extracted):

@@ -115,3 +115,18 @@ def test_recognize_gazetteer_ngrams_gated_against_common_words(gazetteer):
     body = "The talks in Aleppo ended. One said it was OK to go. Some hope."
     found = recognize(body, (), (Sentence(0, 26), Sentence(27, 51), Sentence(52, len(body))), gazetteer)
     assert [t.text for t in found] == ["Aleppo"]
+
+
+def test_recognize_place_before_a_comma_inside_an_org_mention(gazetteer):
+    """spaCy's small model tags "Raqqa, Islamic State's" as one ORG; the place is still found."""
+    from crosswire.model import Mention, Sentence
+    from crosswire.places.recognize import recognize
+
+    body = "Fighting went on in Raqqa. The operation to liberate Raqqa, Islamic State’s de facto capital, began."
+    first = body.index("Raqqa")
+    second = body.index("Raqqa, Islamic")
+    org_end = second + len("Raqqa, Islamic State’s")
+    mentions = (Mention(first, first + 5, "Raqqa", "GPE", 0), Mention(second, org_end, body[second:org_end], "ORG", 1))
+    sentences = (Sentence(0, 26), Sentence(27, len(body)))
+    spans = {(t.start, t.end) for t in recognize(body, mentions, sentences, gazetteer, use_gazetteer_ngrams=False)}
+    assert (second, second + 5) in spans

@@ -364,10 +364,7 @@ def _relabelled_toponyms(body: str, lookup: _Lookup, mentions: Sequence[Mention]
     keys = {name_key(t.text) for t in chosen}
     multi_person_words = {w for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1 for w in m.text.split()}
     out = []
-    for m in mentions:
-        if m.label not in ("PERSON", "ORG"):
-            continue
-        s, e = _trim(body, m.start, m.end)
+    for m, s, e in _mention_parts(body, mentions):
         name = body[s:e]
         if not name or name in NOT_PLACES:
             continue
@@ -382,6 +379,24 @@ def _relabelled_toponyms(body: str, lookup: _Lookup, mentions: Sequence[Mention]
         if why:
             out.append(Toponym(s, e, name, m.sentence, "relabel", reason=f"spaCy {m.label}, but {why}"))
     return out
+
+
+def _mention_parts(body: str, mentions: Sequence[Mention]):
+    """PERSON/ORG mentions, and the comma-separated parts of those that hold a comma: the small spaCy
+    model joins an apposition to a place ("Raqqa, Islamic State's" tagged as one ORG)."""
+    for m in mentions:
+        if m.label not in ("PERSON", "ORG"):
+            continue
+        s, e = _trim(body, m.start, m.end)
+        if "," not in body[s:e]:
+            yield m, s, e
+            continue
+        pos = s
+        for part in body[s:e].split(","):
+            ps, pe = _trim(body, pos, pos + len(part))
+            if pe > ps:
+                yield m, ps, pe
+            pos += len(part) + 1
 
 
 def _demonym_toponyms(body: str, mentions: Sequence[Mention]) -> list[Toponym]:
