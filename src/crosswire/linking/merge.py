@@ -26,12 +26,12 @@ and says so; with no date at all, the event stays outside the timeline with a re
 from __future__ import annotations
 
 import calendar
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ..places.distance import haversine_km
 from ..model import Analysis, Event, EventMention, MergedEvent, Modality, Place, PlaceMention
 from .corroboration import corroborate
 
@@ -84,9 +84,7 @@ def place_distance_km(a: Place, b: Place) -> float:
 
     RETURNS (float): kilometres.
     """
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def _range(year: int, month: int | None, day: int | None) -> tuple[date, date]:

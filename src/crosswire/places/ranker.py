@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .distance import haversine
 from ..errors import CrosswireError
 
 #: Feature-code groups, one indicator each (GeoNames codes; "SUP" = curated supplement).
@@ -76,19 +77,6 @@ def fcode_group(place) -> str:
     if cls in ("H", "T", "S", "L"):
         return cls
     return "OTHER"
-
-
-def haversine(lat1, lon1, lat2, lon2):
-    """Great-circle distance in km; numpy-broadcasting.
-
-    Args:
-        lat1, lon1, lat2, lon2 (float | ndarray): degrees.
-    RETURNS (ndarray): km.
-    """
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 @dataclass(frozen=True, slots=True)

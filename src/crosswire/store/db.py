@@ -551,11 +551,6 @@ class Store:
         )
         return Analysis(article, sents, ments, places, actors, events, flags)
 
-    def stored_outlet(self, article_id: str) -> str | None:
-        """RETURNS (str | None): the outlet stored for an article (None when unknown)."""
-        row = self._con.execute("SELECT outlet FROM articles WHERE id = ?", [article_id]).fetchone()
-        return row[0] if row else None
-
     def rejections(self) -> list[Rejection]:
         """RETURNS (list[Rejection]): every stored rejection, by source and line."""
         rows = self._con.execute(
