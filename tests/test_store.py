@@ -218,3 +218,7 @@ def test_store_event_exports(store, tmp_path, fmt):
     else:
         data = json.loads(out.read_text("utf-8"))
         assert data["features"][0]["geometry"] == {"type": "Point", "coordinates": [40.45, 35.02]}
+
+
+def test_store_story_list_empty(store):
+    assert store.story_list() == []

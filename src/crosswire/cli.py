@@ -417,25 +417,14 @@ def stories(db, as_json) -> None:
         crosswire stories --db crosswire.duckdb
     """
     with Store.open(db, read_only=True) as store:
-        items = [store.story(sid) for sid, _ in store.story_list()]
+        items = store.story_list()
     if as_json:
-        _emit_json(
-            [
-                {
-                    "id": s.id, "articles": len(s.article_ids), "outlets": list(s.outlets),
-                    "first_seen": s.first_seen, "last_seen": s.last_seen, "places": [p.name for p in s.places],
-                    "events": len(s.events), "contradictions": len(s.contradictions),
-                    "independent_origins": s.corroboration.independent,
-                }
-                for s in items
-            ]
-        )  # fmt: skip
+        _emit_json(items)
         return
     for s in items:
         click.echo(
-            f"{s.id}  {len(s.article_ids)} article(s)  {', '.join(o or '?' for o in s.outlets)}  "
-            f"{s.first_seen or '?'} .. {s.last_seen or '?'}  {', '.join(p.name for p in s.places[:3])}  "
-            f"{len(s.events)} event(s), {len(s.contradictions)} contradiction(s)"
+            f"{s.id}  {s.articles} article(s)  {', '.join(s.outlets) or '?'}  "
+            f"{s.first_seen or '?'} .. {s.last_seen or '?'}  {', '.join(s.places)}"
         )
     click.echo(f"{len(items)} stor{'y' if len(items) == 1 else 'ies'}", err=True)
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -95,6 +96,18 @@ class EventRow:
     evidence: str
     confidence: float
     reliable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """One row of the story list."""
+
+    id: str
+    articles: int
+    outlets: tuple[str, ...]
+    first_seen: date | None
+    last_seen: date | None
+    places: tuple[str, ...]  # the most mentioned places below country level
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,9 +370,42 @@ class Store:
                 "INSERT OR REPLACE INTO linking_state VALUES ('stories', ?, ?)", [json.dumps(index.to_state()), now]
             )
 
-    def story_list(self) -> list[tuple[str, int]]:
-        """RETURNS (list[tuple[str, int]]): (story id, article count), largest first."""
-        return self.query("SELECT story_id, count(*) n FROM story_assignments GROUP BY 1 ORDER BY n DESC, 1")
+    def story_list(self, *, limit: int | None = None, offset: int = 0) -> list[StorySummary]:
+        """Stories with their outlets, article count, date span and main places, from SQL alone.
+
+        Building a story (merging its events) reads every article; listing stories must not.
+
+        Args:
+            limit (int | None): at most this many.
+            offset (int): skip this many.
+        RETURNS (list[StorySummary]): largest stories first.
+        """
+        pub = (
+            "CASE WHEN a.published_year IS NULL THEN NULL ELSE make_date(a.published_year, "
+            "coalesce(a.published_month, 1), coalesce(a.published_day, 1)) END"
+        )
+        rows = self.query(
+            f"""
+            WITH s AS (
+                SELECT sa.story_id, count(*) AS n, list(DISTINCT a.outlet ORDER BY a.outlet)
+                       FILTER (WHERE a.outlet IS NOT NULL) AS outlets,
+                       min({pub}) AS first_seen, max({pub}) AS last_seen
+                FROM story_assignments sa JOIN articles a ON a.id = sa.article_id
+                GROUP BY sa.story_id
+            ), p AS (
+                SELECT sa.story_id, pm.name, count(*) AS c
+                FROM story_assignments sa JOIN place_mentions pm ON pm.article_id = sa.article_id
+                WHERE pm.place_id IS NOT NULL AND pm.feature_code NOT LIKE 'PCL%'
+                GROUP BY sa.story_id, pm.name
+            )
+            SELECT s.story_id, s.n, s.outlets, s.first_seen, s.last_seen,
+                   (SELECT list(name ORDER BY c DESC, name)[1:3] FROM p WHERE p.story_id = s.story_id)
+            FROM s ORDER BY s.n DESC, s.story_id
+            LIMIT ? OFFSET ?
+            """,
+            [limit if limit is not None else 2**62, offset],
+        )
+        return [StorySummary(r[0], r[1], tuple(r[2] or ()), r[3], r[4], tuple(r[5] or ())) for r in rows]
 
     def story(self, story_id: str):
         """Build a story from its stored articles.
