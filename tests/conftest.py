@@ -55,3 +55,45 @@ def shared_bench() -> Path:
     if not path.is_dir():
         pytest.skip(f"benchmark data not found at {path} (it is present in CI, beside the repository)")
     return path
+
+
+CHROMIUM = "/usr/bin/chromium"
+# Flags the machine needs: no sandbox as root, and no background connections to a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright (Playwright's own browser is never downloaded).
+
+    `.ci/run` installs the ``chromium`` package; without it the browser tests skip with the reason.
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium package (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    """A fresh browser page (its own context) for one test."""
+    context = browser.new_context()
+    pg = context.new_page()
+    try:
+        yield pg
+    finally:
+        context.close()
