@@ -1,0 +1,1 @@
+"""Framing: naming choices, labels, loaded language and propaganda spans, per-outlet comparison."""
