@@ -159,6 +159,17 @@ class Store:
         """Close the connection."""
         self._con.close()
 
+    def cursor(self) -> "Store":
+        """A Store on a new cursor of the same database, for use by another thread.
+
+        DuckDB connections are not shared between threads; each thread (a web server's worker, the
+        writer thread) takes its own cursor. Writes from any cursor still go through one writer: the
+        caller serialises them.
+
+        RETURNS (Store): the store on the new cursor (closing it leaves this one open).
+        """
+        return Store(self._con.cursor(), self.path)
+
     def __enter__(self) -> "Store":
         return self
 
