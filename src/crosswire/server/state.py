@@ -1,0 +1,217 @@
+"""What one server process holds: the store's connection, reader cursors, the one writer and a
+cache of built stories. It lives on ``app.state`` (made by ``create_app``), never at module level.
+
+Concurrency: DuckDB has one writer. Every write goes through ``Writer.ingest``, which holds one lock
+for the whole analyse-link-write step, so two POSTs never interleave and the story index stays
+consistent. Readers take a cursor of their own per thread; DuckDB gives each a consistent snapshot,
+so reads run while a write is in progress.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import StoreError
+from ..linking import build_story
+from ..model import Analysis, RawArticle, Rejection, Story, StoryAssignment
+from ..pipeline import run
+from ..resources import Resources
+from ..store import Store
+from .settings import ServerSettings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    """What one POST did: each input's analysis or rejection, and the story each new article joined."""
+
+    analyses: tuple[Analysis, ...]
+    new_ids: frozenset[str]
+    assignments: dict[str, str]  # article id → story id (new and earlier articles alike)
+    rejections: tuple[Rejection, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltStory:
+    """A story with its analyses and (when the framing module is installed) its framing comparison."""
+
+    story: Story
+    analyses: tuple[Analysis, ...]
+    framing: Any | None
+
+
+def _framing_comparer() -> Callable | None:
+    """``crosswire.framing.compare.compare_story`` when that module exists, else None."""
+    try:
+        from ..framing.compare import compare_story
+    except ImportError:
+        return None
+    return compare_story
+
+
+class Writer:
+    """The one writer: analyses POSTed articles, links them into stories and writes them, one at a time.
+
+    Args:
+        store (Store): a store on the writer's own cursor.
+        settings (ServerSettings): the analysis settings and how often the story index is saved.
+        resources (Resources | None): loaded resources; loaded on the first write when None.
+    """
+
+    def __init__(self, store: Store, settings: ServerSettings, *, resources: Resources | None = None) -> None:
+        self._store = store
+        self._settings = settings
+        self._resources = resources
+        self._index = None
+        self._unsaved = 0
+        self._lock = threading.Lock()
+        self.generation = 0  # bumped by every write; caches compare it
+
+    def _ready(self) -> tuple[Resources, Any]:
+        if self._resources is None:
+            logger.info("loading the NLP resources for the first write")
+            self._resources = Resources.load(self._settings.config)
+        if self._index is None:
+            self._index = self._store.load_story_index()
+        return self._resources, self._index
+
+    def warm_up(self) -> None:
+        """Load the resources and the story index now rather than on the first POST."""
+        with self._lock:
+            self._ready()
+
+    def ingest(self, items: list[RawArticle]) -> IngestOutcome:
+        """Analyse articles, link the new ones into stories and write them in one transaction.
+
+        Articles already stored are analysed but not written again (idempotent by id); their story
+        is reported.
+
+        Args:
+            items (list[RawArticle]): the articles read from the request.
+        RETURNS (IngestOutcome): analyses, which are new, their stories, and rejections.
+        Raises:
+            StoreError: when the write fails (nothing of the request is written then).
+        """
+        with self._lock:
+            res, index = self._ready()
+            result = run(items, res, self._settings.config)
+            analyses = result.analyses
+            present = self._store.existing_ids(a.article.id for a in analyses)
+            new: dict[str, Analysis] = {}
+            for a in analyses:
+                if a.article.id not in present:
+                    new.setdefault(a.article.id, a)
+            assignments: list[StoryAssignment] = []
+            try:
+                assignments = [index.assign(a) for a in new.values()]
+                self._unsaved += bool(assignments)
+                save = self._unsaved >= self._settings.save_index_every
+                self._store.write_batch(list(new.values()), links=(assignments, index if save else None))
+            except BaseException:
+                # The index now holds assignments that were rolled back: reload it from the store.
+                self._index = None
+                raise
+            if save:
+                self._unsaved = 0
+            if new:
+                self.generation += 1
+            stories = {a.article_id: a.story_id for a in assignments}
+            for aid in {a.article.id for a in analyses} - set(stories):
+                sid = index.story_of(aid)
+                if sid is None:
+                    rows = self._store.query("SELECT story_id FROM story_assignments WHERE article_id = ?", [aid])
+                    sid = rows[0][0] if rows else None
+                if sid is not None:
+                    stories[aid] = sid
+            return IngestOutcome(tuple(analyses), frozenset(new), stories, result.rejections)
+
+    def close(self) -> None:
+        """Save the story index if it changed since it was last saved, and close the cursor."""
+        with self._lock:
+            try:
+                if self._unsaved and self._index is not None:
+                    self._store.write_links([], self._index)
+            finally:
+                self._store.close()
+
+
+class ServerState:
+    """The store connection, per-thread reader cursors, the writer and the story cache.
+
+    Args:
+        settings (ServerSettings): the settings.
+        resources (Resources | None): loaded resources to use for writes (None: load on first write).
+    Raises:
+        StoreError: when the store cannot be opened.
+    """
+
+    def __init__(self, settings: ServerSettings, *, resources: Resources | None = None) -> None:
+        self.settings = settings
+        self._root = Store.open(settings.db)
+        self._local = threading.local()
+        self._readers: list[Store] = []
+        self._readers_lock = threading.Lock()
+        self.writer = Writer(self._root.cursor(), settings, resources=resources)
+        self._cache: OrderedDict[str, tuple[int, BuiltStory]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self.compare_story = _framing_comparer()
+
+    def reader(self) -> Store:
+        """RETURNS (Store): this thread's read cursor (made on first use)."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._root.cursor()
+            self._local.store = store
+            with self._readers_lock:
+                self._readers.append(store)
+        return store
+
+    def story(self, story_id: str) -> BuiltStory:
+        """Build a story (or take it from the cache when nothing was written since).
+
+        Args:
+            story_id (str): the story id.
+        RETURNS (BuiltStory): the story, its analyses and its framing comparison.
+        Raises:
+            StoreError: when the story is unknown.
+        """
+        generation = self.writer.generation
+        with self._cache_lock:
+            hit = self._cache.get(story_id)
+            if hit is not None and hit[0] == generation:
+                self._cache.move_to_end(story_id)
+                return hit[1]
+        store = self.reader()
+        ids = [r[0] for r in store.query("SELECT article_id FROM story_assignments WHERE story_id = ?", [story_id])]
+        if not ids:
+            raise StoreError(f"No story {story_id!r} in {self.settings.db}. List them with GET /api/stories.")
+        analyses = tuple(store.analysis(i) for i in ids)
+        story = build_story(story_id, analyses)
+        framing = self.compare_story(story, analyses) if self.compare_story is not None else None
+        built = BuiltStory(story, analyses, framing)
+        with self._cache_lock:
+            self._cache[story_id] = (generation, built)
+            self._cache.move_to_end(story_id)
+            while len(self._cache) > self.settings.story_cache_size:
+                self._cache.popitem(last=False)
+        return built
+
+    def close(self) -> None:
+        """Save what the writer holds and close every cursor and the connection."""
+        try:
+            self.writer.close()
+        finally:
+            with self._readers_lock:
+                for r in self._readers:
+                    try:
+                        r.close()
+                    except Exception:  # a cursor already closed with its thread  # noqa: BLE001
+                        pass
+                self._readers.clear()
+            self._root.close()
