@@ -107,7 +107,8 @@ def test_store_write_is_idempotent(store):
     assert (second.inserted, second.already_present) == (0, 1)
     assert store.counts() == {
         "articles": 1, "segments": 2, "sentences": 1, "mentions": 1, "place_mentions": 2, "actor_mentions": 1,
-        "events": 1, "flags": 1, "story_assignments": 0, "rejections": 0,
+        "events": 1, "flags": 1, "story_assignments": 0, "frame_spans": 0, "naming_choices": 0,
+        "attribution_shares": 0, "rejections": 0,
     }  # fmt: skip
 
 

@@ -394,6 +394,81 @@ class Flag:
     evidence: tuple[Span, ...]
 
 
+# --- framing: naming choices, labels, loaded language, attribution profile -------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FrameSpan:
+    """A framing device in ``Article.body``: a label, a loaded word, a scare quote or a hedge.
+
+    ``kind`` is one of ``label`` ("terrorists", "so-called", "US-backed"), ``loaded`` (loaded
+    language: "carpet bombings", "liberate"), ``name_calling`` (a tagger span labelling someone),
+    ``scare_quote`` (a quoted word that is not speech: 'liberated') and ``hedge`` ("reportedly").
+    ``label`` is the canonical lexicon entry (``"terrorist"``) or the tagger's technique
+    (``"Loaded_Language"``, ``"Name_Calling,Labeling"``). ``target_id`` is the canonical actor the
+    device applies to, when it can be found (``"IS"`` for "Daesh terrorists").
+    """
+
+    kind: str  # label | loaded | name_calling | scare_quote | hedge
+    start: int
+    end: int
+    text: str
+    sentence: int
+    label: str
+    category: str | None = None  # the lexicon category: delegitimising, legitimising, affiliation, …
+    target_id: str | None = None
+    target_name: str | None = None
+    source: str = "lexicon"  # lexicon | tagger | pattern
+    score: float = 1.0
+    in_quote: bool = False  # inside a quotation: the speaker's word, not the outlet's
+
+
+@dataclass(frozen=True, slots=True)
+class NamingChoice:
+    """How an article names one canonical actor or place: one surface form and how often."""
+
+    kind: str  # actor | place
+    canonical_id: str
+    canonical_name: str
+    surface: str  # as written, whitespace collapsed, a leading "The" lower-cased
+    count: int
+    method: str | None = None  # how the actor stage resolved it (alias, coreference, …); None for places
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionShare:
+    """Whose statements an article carries: one claimant (or no one) and the sentences it sources.
+
+    ``key`` follows ``linking.origin_key`` ("actor:RU-MOD", "agency:SANA", "label:military source")
+    so a spokesman and "the Russian military" count as one claimant; ``unattributed`` is the
+    outlet's own voice and ``vague`` an anonymous "reportedly" / "reports said".
+    """
+
+    key: str
+    label: str
+    side: str  # "state: Russia", "armed group: Hezbollah", "NGO: Syrian Observatory…", "unnamed source", "none"
+    country: str | None
+    actor_type: str | None
+    attributed: bool
+    sentences: tuple[int, ...]  # indices into ``Analysis.sentences``
+    share: float  # of the article's sentences
+    speakers: tuple[str, ...] = ()  # the speaker labels as written ("Major General Igor Konashenkov")
+    speaker_ids: tuple[str, ...] = ()  # canonical speaker ids ("person:igor-konashenkov")
+    evidence: tuple[Span, ...] = ()  # the attribution spans ("Konashenkov said")
+
+
+@dataclass(frozen=True, slots=True)
+class Framing:
+    """How one article frames its story: naming, labels, loaded language, hedges, whom it quotes."""
+
+    naming: tuple[NamingChoice, ...] = ()
+    spans: tuple[FrameSpan, ...] = ()
+    attribution: tuple[AttributionShare, ...] = ()
+    sentences: int = 0
+    unattributed_share: float = 0.0  # sentences with no named source (own voice + vague), of all sentences
+    tagger: str | None = None  # the span tagger's name/version when it ran, None for lexicon only
+
+
 @dataclass(frozen=True, slots=True)
 class Analysis:
     """Everything crosswire knows about one article."""
@@ -405,6 +480,7 @@ class Analysis:
     actors: tuple[ActorMention, ...] = ()
     events: tuple[Event, ...] = ()
     flags: tuple[Flag, ...] = ()
+    framing: Framing | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -571,3 +647,141 @@ class Story:
     contradictions: tuple[Contradiction, ...]
     corroboration: Corroboration  # origins over every claim in the story
     notes: tuple[str, ...] = ()  # e.g. articles kept outside the timeline, and why
+
+
+# --- framing across a story: the side-by-side comparison of outlets -------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceEvidence:
+    """A span shown in its sentence: the sentence text and the span's offsets within it."""
+
+    article_id: str
+    sentence: int  # index into the article's sentences
+    text: str  # the whole sentence
+    start: int  # the span within ``text``
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class EventReport:
+    """One merged event of a story as one outlet reports it."""
+
+    event_id: str  # the MergedEvent id
+    description: str  # one line: who did what to whom, where
+    acled_type: str | None
+    acled_subtype: str | None
+    plover_root: str | None
+    stage: str | None
+    outlets: tuple[str, ...]  # every outlet of the story that reports it
+    evidence: tuple[SentenceEvidence, ...]  # this outlet's sentences, the trigger marked
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGroup:
+    """The statements an outlet carries from one claimant (keyed like ``linking.origin_key``)."""
+
+    key: str
+    label: str
+    side: str
+    count: int  # sentences
+    speakers: tuple[str, ...]
+    speaker_ids: tuple[str, ...]
+    evidence: tuple[SentenceEvidence, ...]  # the attribution span in its sentence
+
+
+@dataclass(frozen=True, slots=True)
+class LabelUse:
+    """One use of a label (or hedge, or scare quote) by an outlet, with its target and sentence."""
+
+    label: str
+    kind: str  # label | hedge | scare_quote
+    category: str | None
+    target_id: str | None
+    target_name: str | None
+    in_quote: bool
+    evidence: SentenceEvidence
+
+
+@dataclass(frozen=True, slots=True)
+class OutletFraming:
+    """One outlet's side of a story."""
+
+    outlet: str
+    article_ids: tuple[str, ...]
+    events: tuple[EventReport, ...]
+    only_here: tuple[str, ...]  # ids of the merged events no other outlet of the story reports
+    claims: tuple[ClaimGroup, ...]
+    attribution: tuple[AttributionShare, ...]  # over all the outlet's articles (sentence indices dropped)
+    unattributed_share: float
+    labels: tuple[LabelUse, ...]
+    hedges: tuple[LabelUse, ...]
+    scare_quotes: tuple[LabelUse, ...]
+    sentences: int
+
+
+@dataclass(frozen=True, slots=True)
+class SurfaceCount:
+    """A surface form and how often it is used."""
+
+    surface: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutletForms:
+    """The forms one outlet uses for one entity (or the targets of one label)."""
+
+    outlet: str
+    forms: tuple[SurfaceCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NamingRow:
+    """How each outlet names one canonical actor or place."""
+
+    kind: str  # actor | place
+    canonical_id: str
+    canonical_name: str
+    outlets: tuple[OutletForms, ...]  # in the story's outlet order; an outlet that never names it is left out
+    differs: bool  # the outlets' most used forms differ
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRow:
+    """One label and whom each outlet applies it to (``forms`` are target names, "(no target)" when unknown)."""
+
+    label: str
+    category: str | None
+    outlets: tuple[OutletForms, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A framing span (loaded language, name calling, label, scare quote, hedge) in its sentence."""
+
+    article_id: str
+    outlet: str
+    kind: str
+    label: str  # lexicon label or tagger technique
+    text: str
+    source: str  # lexicon | tagger | pattern
+    score: float
+    target_id: str | None
+    in_quote: bool
+    evidence: SentenceEvidence
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFraming:
+    """A side-by-side comparison of how the outlets of one story tell it."""
+
+    story_id: str
+    outlets: tuple[str, ...]
+    per_outlet: tuple[OutletFraming, ...]
+    shared_events: tuple[str, ...]  # merged events two or more outlets report
+    shared_claimants: tuple[str, ...]  # claimant keys two or more outlets carry ("actor:RU-MOD")
+    naming: tuple[NamingRow, ...]
+    labels: tuple[LabelRow, ...]
+    highlights: tuple[Highlight, ...]
+    notes: tuple[str, ...] = ()  # e.g. articles analysed before framing existed

@@ -18,6 +18,7 @@ from itertools import islice
 from .actors import resolve_actors
 from .clean import clean
 from .events.extract import extract_events
+from .framing.analyze import frame_analysis, tag_spans
 from .ingest.readers import read_bytes
 from .config import Config
 from .errors import CrosswireError, InputError, NoArticleText
@@ -69,10 +70,15 @@ STAGES: tuple[Stage, ...] = (
         ("analysis.events", "analysis.flags"),
     ),  # fmt: skip
     Stage(
+        "crosswire.frame.v1",
+        ("article.body", "analysis.sentences", "analysis.actors", "analysis.places"),
+        ("analysis.framing",),
+    ),
+    Stage(
         "crosswire.store.v1",
         (
             "article.id", "analysis.sentences", "analysis.mentions", "analysis.places", "analysis.actors",
-            "analysis.events", "analysis.flags",
+            "analysis.events", "analysis.flags", "analysis.framing",
         ),
         (),
     ),  # fmt: skip
@@ -160,7 +166,23 @@ def extract(x: Annotated, res: Resources) -> Analysis:
             body, x.sentences, x.mentions, actors, places, x.article.published, res.event_types,
             language=x.article.language, dictionary=res.actors,
         )  # fmt: skip
-    return Analysis(x.article, x.sentences, x.mentions, places=places, actors=actors, events=events, flags=flags)
+    analysis = Analysis(x.article, x.sentences, x.mentions, places=places, actors=actors, events=events, flags=flags)
+    if res.lexicon is not None:
+        tagged = ()
+        if res.span_tagger is not None and res.nlp is not None:
+            tagged = tag_spans(res.span_tagger, res.nlp, body, x.sentences, doc=getattr(x, "doc", None))
+        framing = frame_analysis(
+            analysis, res.lexicon, dictionary=res.actors, tagged=tagged,
+            tagger_name=_tagger_name(res.span_tagger),
+        )  # fmt: skip
+        analysis = replace(analysis, framing=framing)
+    return analysis
+
+
+def _tagger_name(tagger) -> str | None:
+    if tagger is None:
+        return None
+    return getattr(tagger, "name", None) or type(tagger).__name__
 
 
 def run(

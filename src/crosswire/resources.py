@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 from .actors import ActorDictionary
 from .config import Config
+from .errors import ModelError
 from .events import EventClassifier
+from .framing.lexicon import Lexicon
 from .ingest.outlets import OutletDirectory
 from .nlp import load_pipeline
 from .places.gazetteer import Gazetteer
 from .places.ranker import Ranker
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,8 @@ class Resources:
     gazetteer: Gazetteer | None = None
     ranker: Ranker | None = None
     event_types: EventClassifier | None = None
+    lexicon: Lexicon | None = None
+    span_tagger: Any | None = None  # crosswire.framing.tagger.SpanTagger, when its model is there
 
     @classmethod
     def load(cls, cfg: Config | None = None, *, with_nlp: bool = True) -> "Resources":
@@ -52,4 +58,25 @@ class Resources:
             gazetteer=Gazetteer.load(Path(cfg.gazetteer_path) if cfg.gazetteer_path else None) if with_nlp else None,
             ranker=Ranker.load() if with_nlp else None,
             event_types=EventClassifier.load() if with_nlp else None,
+            lexicon=Lexicon.load() if with_nlp else None,
+            span_tagger=load_span_tagger() if with_nlp else None,
         )
+
+
+def load_span_tagger():
+    """The framing span tagger, or None when it is not installed or its model is missing.
+
+    The framing stage then uses its lexicons alone; the reason is logged.
+
+    RETURNS (SpanTagger | None): the loaded tagger.
+    """
+    try:
+        from .framing.tagger import SpanTagger
+    except ImportError as exc:
+        logger.info("no framing span tagger (%s): framing uses its lexicons only", exc)
+        return None
+    try:
+        return SpanTagger.load()
+    except ModelError as exc:
+        logger.info("the framing span tagger is not usable (%s): framing uses its lexicons only", exc)
+        return None

@@ -27,6 +27,7 @@ from ..model import (
     Article,
     Event,
     Flag,
+    Framing,
     Mention,
     OutletGuess,
     Place,
@@ -520,7 +521,7 @@ class Store:
         return rows[0][0]
 
     def analysis(self, article_id: str) -> Analysis:
-        """Load one stored article with its segments, sentences and mentions.
+        """Load one stored article with its segments, sentences, mentions, events, flags and framing.
 
         Args:
             article_id (str): the full id or a unique prefix.
@@ -606,7 +607,9 @@ class Store:
             from_jsonable(Flag, json.loads(r[0]))
             for r in self._con.execute("SELECT record FROM flags WHERE article_id = ? ORDER BY idx", [aid]).fetchall()
         )
-        return Analysis(article, sents, ments, places, actors, events, flags)
+        row = self._con.execute("SELECT record FROM framing WHERE article_id = ?", [aid]).fetchone()
+        framing = from_jsonable(Framing, json.loads(row[0])) if row is not None else None
+        return Analysis(article, sents, ments, places, actors, events, flags, framing)
 
     def rejections(self) -> list[Rejection]:
         """RETURNS (list[Rejection]): every stored rejection, by source and line."""

@@ -114,10 +114,35 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE TABLE linking_state (name VARCHAR PRIMARY KEY, state JSON, saved_at TIMESTAMP);
         """,
     ),
+    (
+        "0006_framing",
+        """
+        CREATE TABLE framing (
+            article_id VARCHAR PRIMARY KEY, sentences INTEGER, unattributed_share DOUBLE, tagger VARCHAR,
+            record JSON
+        );
+        CREATE TABLE frame_spans (
+            article_id VARCHAR, idx INTEGER, kind VARCHAR, start_char INTEGER, end_char INTEGER, text VARCHAR,
+            sentence_idx INTEGER, label VARCHAR, category VARCHAR, target_id VARCHAR, target_name VARCHAR,
+            source VARCHAR, score DOUBLE, in_quote BOOLEAN,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE TABLE naming_choices (
+            article_id VARCHAR, idx INTEGER, kind VARCHAR, canonical_id VARCHAR, canonical_name VARCHAR,
+            surface VARCHAR, count INTEGER, method VARCHAR,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE TABLE attribution_shares (
+            article_id VARCHAR, idx INTEGER, key VARCHAR, label VARCHAR, side VARCHAR, country VARCHAR,
+            actor_type VARCHAR, attributed BOOLEAN, sentences INTEGER, share DOUBLE, speakers VARCHAR,
+            PRIMARY KEY (article_id, idx)
+        );
+        """,
+    ),
 )
 
 #: Tables a user may export, with their columns in order.
 EXPORT_TABLES = (
     "articles", "segments", "sentences", "mentions", "place_mentions", "actor_mentions", "events", "flags",
-    "story_assignments", "rejections",
+    "story_assignments", "frame_spans", "naming_choices", "attribution_shares", "rejections",
 )  # fmt: skip

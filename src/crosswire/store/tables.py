@@ -72,6 +72,70 @@ def events_table(analyses: list[Analysis]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+def framing_tables(analyses: list[Analysis]) -> dict[str, pa.Table]:
+    """The framing of each article: its record as JSON, and its spans, naming choices and attribution
+    shares flattened for queries and exports. Articles without a framing add no rows."""
+    framed = [a for a in analyses if a.framing is not None]
+    framing = pa.table(
+        {
+            "article_id": pa.array([a.article.id for a in framed], pa.string()),
+            "sentences": pa.array([a.framing.sentences for a in framed], pa.int32()),
+            "unattributed_share": pa.array([a.framing.unattributed_share for a in framed], pa.float64()),
+            "tagger": pa.array([a.framing.tagger for a in framed], pa.string()),
+            "record": pa.array([json.dumps(to_jsonable(a.framing), ensure_ascii=False) for a in framed], pa.string()),
+        }
+    )
+    spans = [(a.article.id, i, s) for a in framed for i, s in enumerate(a.framing.spans)]
+    frame_spans = pa.table(
+        {
+            "article_id": pa.array([r[0] for r in spans], pa.string()),
+            "idx": pa.array([r[1] for r in spans], pa.int32()),
+            "kind": pa.array([r[2].kind for r in spans], pa.string()),
+            "start_char": pa.array([r[2].start for r in spans], pa.int32()),
+            "end_char": pa.array([r[2].end for r in spans], pa.int32()),
+            "text": pa.array([r[2].text for r in spans], pa.string()),
+            "sentence_idx": pa.array([r[2].sentence for r in spans], pa.int32()),
+            "label": pa.array([r[2].label for r in spans], pa.string()),
+            "category": pa.array([r[2].category for r in spans], pa.string()),
+            "target_id": pa.array([r[2].target_id for r in spans], pa.string()),
+            "target_name": pa.array([r[2].target_name for r in spans], pa.string()),
+            "source": pa.array([r[2].source for r in spans], pa.string()),
+            "score": pa.array([r[2].score for r in spans], pa.float64()),
+            "in_quote": pa.array([r[2].in_quote for r in spans], pa.bool_()),
+        }
+    )
+    names = [(a.article.id, i, n) for a in framed for i, n in enumerate(a.framing.naming)]
+    naming = pa.table(
+        {
+            "article_id": pa.array([r[0] for r in names], pa.string()),
+            "idx": pa.array([r[1] for r in names], pa.int32()),
+            "kind": pa.array([r[2].kind for r in names], pa.string()),
+            "canonical_id": pa.array([r[2].canonical_id for r in names], pa.string()),
+            "canonical_name": pa.array([r[2].canonical_name for r in names], pa.string()),
+            "surface": pa.array([r[2].surface for r in names], pa.string()),
+            "count": pa.array([r[2].count for r in names], pa.int32()),
+            "method": pa.array([r[2].method for r in names], pa.string()),
+        }
+    )
+    shares = [(a.article.id, i, x) for a in framed for i, x in enumerate(a.framing.attribution)]
+    attribution = pa.table(
+        {
+            "article_id": pa.array([r[0] for r in shares], pa.string()),
+            "idx": pa.array([r[1] for r in shares], pa.int32()),
+            "key": pa.array([r[2].key for r in shares], pa.string()),
+            "label": pa.array([r[2].label for r in shares], pa.string()),
+            "side": pa.array([r[2].side for r in shares], pa.string()),
+            "country": pa.array([r[2].country for r in shares], pa.string()),
+            "actor_type": pa.array([r[2].actor_type for r in shares], pa.string()),
+            "attributed": pa.array([r[2].attributed for r in shares], pa.bool_()),
+            "sentences": pa.array([len(r[2].sentences) for r in shares], pa.int32()),
+            "share": pa.array([r[2].share for r in shares], pa.float64()),
+            "speakers": pa.array(["; ".join(r[2].speakers) or None for r in shares], pa.string()),
+        }
+    )
+    return {"framing": framing, "frame_spans": frame_spans, "naming_choices": naming, "attribution_shares": attribution}
+
+
 def batch_tables(analyses: list[Analysis]) -> dict[str, pa.Table]:
     """Columnar tables for a batch (DuckDB ingests Arrow far faster than row-by-row inserts)."""
     now = utc_now()
@@ -206,4 +270,5 @@ def batch_tables(analyses: list[Analysis]) -> dict[str, pa.Table]:
         "sentences": sentences,
         "mentions": mentions,
         "place_mentions": place_mentions,
+        **framing_tables(analyses),
     }
