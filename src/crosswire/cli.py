@@ -17,6 +17,7 @@ import click
 
 from .config import SETTINGS, Config
 from .errors import CrosswireError
+from .framing.compare import compare_story
 from .serialize import to_jsonable
 from .store import DEFAULT_DB, EXPORT_TABLES, Store
 
@@ -175,7 +176,7 @@ def articles(db, as_json, outlet, limit, offset) -> None:
 @json_option
 @data_errors
 def show(article_id, db, as_json) -> None:
-    """Show one article: metadata, clean text, removed segments with their reasons, mentions.
+    """Show one article: metadata, clean text, removed segments with their reasons, mentions, framing.
 
     ARTICLE_ID is the id from `crosswire articles`, or its first characters.
 
@@ -253,6 +254,8 @@ def show(article_id, db, as_json) -> None:
                 f"  {actor.name} [{actor.id}, {actor.type.value}{', ' + actor.country if actor.country else ''}]"
                 f" ×{len(ams)}: " + "; ".join(names)
             )
+    if analysis.framing is not None:
+        _echo_framing(analysis)
     click.echo(f"\nMentions ({len(analysis.mentions)}):")
     by_label: dict[str, dict[str, int]] = {}
     for m in analysis.mentions:
@@ -261,6 +264,41 @@ def show(article_id, db, as_json) -> None:
     for label in sorted(by_label):
         names = sorted(by_label[label].items(), key=lambda kv: (-kv[1], kv[0]))
         click.echo(f"  {label:9} " + "; ".join(f"{n}" + (f" ×{c}" if c > 1 else "") for n, c in names))
+
+
+def _echo_framing(analysis) -> None:
+    """One article's framing: naming, labels with targets, loaded language, scare quotes, hedges, sources."""
+    f = analysis.framing
+    click.echo("\nFraming:")
+    by_entity: dict[tuple[str, str], list] = {}
+    for n in f.naming:
+        by_entity.setdefault((n.kind, n.canonical_name), []).append(n)
+    named = [(k, v) for k, v in by_entity.items() if len(v) > 1 or v[0].surface != k[1]][:12]
+    if named:
+        click.echo("  naming:")
+        for (kind, name), forms in named:
+            click.echo(f"    {name} [{kind}]: " + "; ".join(f"{n.surface} ×{n.count}" for n in forms))
+    kinds = (("label", "labels"), ("loaded", "loaded language"), ("name_calling", "name calling"),
+             ("scare_quote", "scare quotes"), ("hedge", "hedges"))  # fmt: skip
+    for kind, title in kinds:
+        spans = [s for s in f.spans if s.kind == kind]
+        if not spans:
+            continue
+        items = []
+        for s in spans:
+            item = repr(s.text)
+            if s.target_name:
+                item += f" → {s.target_name}"
+            if s.in_quote:
+                item += " (quoted)"
+            if s.source != "lexicon":
+                item += f" [{s.source}]"
+            items.append(item)
+        click.echo(f"  {title} ({len(spans)}): " + "; ".join(items))
+    click.echo(f"  sources ({f.unattributed_share:.0%} of {f.sentences} sentences name none):")
+    for share in f.attribution:
+        who = f" ({', '.join(share.speakers[:3])})" if share.speakers and share.attributed else ""
+        click.echo(f"    {share.share:>4.0%}  {share.label} [{share.side}]{who}")
 
 
 def _describe_event(e) -> str:
@@ -334,32 +372,40 @@ def export(db, fmt, table, output, as_json) -> None:
 @click.argument("story_id", required=False)
 @db_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The HTML file to write.")
+@click.option("--largest", is_flag=True, help="The dossier of the story with the most articles.")
 @json_option
 @data_errors
-def report(story_id, db, output, as_json) -> None:
-    """Write an HTML report: one story's timeline and articles, or every stored article.
+def report(story_id, db, output, largest, as_json) -> None:
+    """Write an HTML file: a story's dossier, or a report of every stored article.
 
-    Without STORY_ID every stored article is reported (see `crosswire stories` for the ids).
+    With STORY_ID (the id or a unique prefix of it, see `crosswire stories`) or --largest, the file is the
+    story's dossier: the timeline with corroboration, a map of its places, the outlets side by side, who is
+    cited, how each outlet names things, and every article with its sentences linked. One self-contained
+    file: no scripts, nothing fetched, printable. Without either, every stored article is reported.
 
     Example:
 
-        crosswire report --db crosswire.duckdb -o report.html
+        crosswire report story-b515 --db crosswire.duckdb -o dossier.html
     """
-    from .report import render_report
+    from .report import load_dossier, render_dossier, render_report
+    from .report.dossier import resolve_story
 
     with Store.open(db, read_only=True) as store:
-        if story_id is not None:
-            story = store.story(story_id)
-            analyses = [store.analysis(aid) for aid in story.article_ids]
+        if story_id is not None or largest:
+            sid = resolve_story(store, story_id, largest=largest)
+            dossier = load_dossier(store, sid)
+            html = render_dossier(dossier, db=db)
+            n, what = len(dossier.articles), f"the dossier of story {sid}"
         else:
-            story = None
+            sid = None
             analyses = [store.analysis(r.id) for r in store.articles()]
-    html = render_report(analyses, db=db, story=story)
+            html = render_report(analyses, db=db)
+            n, what = len(analyses), "a report"
     Path(output).write_text(html, encoding="utf-8")
     if as_json:
-        _emit_json({"output": output, "articles": len(analyses)})
+        _emit_json({"output": output, "story": sid, "articles": n, "bytes": len(html.encode("utf-8"))})
     else:
-        click.echo(f"wrote a report of {len(analyses)} article(s) to {output}")
+        click.echo(f"wrote {what} ({n} article(s)) to {output}")
 
 
 @main.command()
@@ -435,7 +481,8 @@ def stories(db, as_json) -> None:
 @json_option
 @data_errors
 def story(story_id, db, as_json) -> None:
-    """Show a story: the timeline of merged events with corroboration, contradictions and articles.
+    """Show a story: the timeline of merged events with corroboration, contradictions, articles, and
+    how each outlet frames it (naming, labels, claims carried, loaded language).
 
     Example:
 
@@ -443,9 +490,11 @@ def story(story_id, db, as_json) -> None:
     """
     with Store.open(db, read_only=True) as store:
         s = store.story(story_id)
-        titles = {aid: store.analysis(aid).article for aid in s.article_ids}
+        analyses = [store.analysis(aid) for aid in s.article_ids]
+    titles = {a.article.id: a.article for a in analyses}
+    comparison = compare_story(s, analyses)
     if as_json:
-        _emit_json(s)
+        _emit_json({**to_jsonable(s), "framing": to_jsonable(comparison)})
         return
     click.echo(click.style(f"Story {s.id}", bold=True) + f": {len(s.article_ids)} article(s) from "
                f"{', '.join(o or '?' for o in s.outlets)}, {s.first_seen or '?'} .. {s.last_seen or '?'}")
@@ -472,6 +521,50 @@ def story(story_id, db, as_json) -> None:
     click.echo("\nArticles:")
     for aid, a in titles.items():
         click.echo(f"  {aid}  {a.outlet or '?'}  {a.published.iso or '?'}  {a.title or a.body[:70]}")
+    _echo_story_framing(comparison)
+
+
+def _forms(forms, limit: int = 6) -> str:
+    return "; ".join(f"{f.surface}" + (f" ×{f.count}" if f.count > 1 else "") for f in forms[:limit]) + (
+        " …" if len(forms) > limit else ""
+    )
+
+
+def _echo_story_framing(c) -> None:
+    """The framing comparison of a story, outlet by outlet (the text twin of ``story --json``'s "framing")."""
+    click.echo(click.style("\nFraming, side by side:", bold=True))
+    for o in c.per_outlet:
+        click.echo(
+            f"  {o.outlet}: {len(o.article_ids)} article(s), {len(o.events)} event(s) reported, "
+            f"{len(o.only_here)} only here; {o.unattributed_share:.0%} of {o.sentences} sentences name no source"
+        )
+        for g in o.claims[:8]:
+            who = ", ".join(g.speakers[:3])
+            click.echo(f"      claims from {g.label} [{g.side}] ×{g.count}" + (f" ({who})" if who else ""))
+    if c.shared_claimants:
+        click.echo(f"  claimants every outlet carries: {', '.join(c.shared_claimants)}")
+    differ = [r for r in c.naming if r.differs]
+    if differ:
+        click.echo("\nNaming (where the outlets differ):")
+        for r in differ[:15]:
+            click.echo(f"  {r.canonical_name} [{r.kind} {r.canonical_id}]")
+            for o in r.outlets:
+                click.echo(f"      {o.outlet:12} {_forms(o.forms)}")
+    if c.labels:
+        click.echo("\nLabels (whom each outlet applies them to):")
+        for r in c.labels:
+            parts = [f"{o.outlet}: {_forms(o.forms, 3)}" for o in r.outlets]
+            click.echo(f"  {r.label:18} {' | '.join(parts)}")
+    loaded = [h for h in c.highlights if h.kind in ("loaded", "name_calling", "scare_quote")]
+    if loaded:
+        click.echo("\nLoaded language, name calling and scare quotes:")
+        for h in loaded:
+            ev = h.evidence
+            snippet = ev.text[max(0, ev.start - 50) : ev.end + 50].replace("\n", " ")
+            mark = "(in a quotation) " if h.in_quote else ""
+            click.echo(f"  [{h.outlet}] {h.kind}/{h.label} ({h.source}) {mark}{h.text!r}: …{snippet}…")
+    for note in c.notes:
+        click.echo(f"note: {note}")
 
 
 @main.command()
