@@ -20,7 +20,10 @@
     }
     return node;
   }
-  const show = (...nodes) => view.replaceChildren(...nodes);
+  // Node lists may nest arrays and hold null/false (left out), as in el().
+  const nodes = (list) => list.flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false);
+  const fill = (parent, ...children) => parent.replaceChildren(...nodes(children));
+  const show = (...children) => fill(view, ...children);
   const errorBox = (err) => el("div", { class: "error", role: "alert" }, String(err.message || err));
   const safeUrl = (u) => (typeof u === "string" && /^https?:\/\//i.test(u) ? u : null);
   const storyHref = (id) => "#/story/" + encodeURIComponent(id);
@@ -153,7 +156,7 @@
           ? el("div", { class: "muted" }, "says: ", (m.event.claim.speaker && m.event.claim.speaker.name) || m.event.claim.speaker_label || "?",
             " (", m.event.claim.kind, ")") : null));
       const c = ev.corroboration;
-      evidencePanel.replaceChildren(
+      fill(evidencePanel,
         el("h2", {}, eventKind(ev), " — ", ev.place ? ev.place.name : "?"),
         el("p", { class: "muted" }, `${c.articles} article(s), ${c.outlets.length} outlet(s), ${c.origins.length} independent origin(s)`),
         c.origins.map((o) => el("div", { class: "muted" }, "origin ", o.label, ": ", o.outlets.join(", "))),
