@@ -25,7 +25,7 @@ def _parse(svg: str) -> ET.Element:
 def _dots(root: ET.Element) -> dict[str, tuple[float, float, float, str]]:
     out = {}
     for g in root.iter(f"{SVG}g"):
-        if g.get("class") == "place":
+        if g.get("class", "").startswith("place"):
             c = g.find(f"{SVG}circle")
             t = g.find(f"{SVG}text")
             out[g.get("data-place-id")] = (float(c.get("cx")), float(c.get("cy")), float(c.get("r")), t.text)
@@ -64,7 +64,7 @@ def test_map_sizes_dots_by_mention_count_and_shades_countries():
     assert dots["173480"][2] > dots["170794"][2]
     classes = {p.get("data-country"): p.get("class") for p in root.iter(f"{SVG}path") if p.get("data-country")}
     assert classes["SY"] == "land hl" and classes["IQ"] == "land"
-    titles = [g.find(f"{SVG}title").text for g in root.iter(f"{SVG}g") if g.get("class") == "place"]
+    titles = [g.find(f"{SVG}title").text for g in root.iter(f"{SVG}g") if g.get("class", "").startswith("place")]
     assert "Al Mayādīn (9 mentions)" in titles
 
 

@@ -227,7 +227,8 @@ def render_map_svg(
     Pure: the same arguments give the same string; nothing is fetched or written. Every text is escaped.
 
     Args:
-        places (Sequence[Locatable]): the places to mark (``model.Place`` or ``MapPlace``); repeated ids are drawn once.
+        places (Sequence[Locatable]): the places to mark (``model.Place`` or ``MapPlace``); repeated ids are drawn
+            once; a place whose ``feature_code`` starts with "ADM" (a province) is drawn as a dashed ring.
         width (int): the picture's width in pixels (also its viewBox).
         height (int): the picture's height in pixels.
         counts (Mapping[str, int] | None): mentions per place id; dots are sized by it when given.
@@ -256,6 +257,7 @@ def render_map_svg(
         "<style>.land{fill:#f3efe6;stroke:#8c8c8c;stroke-width:.6;stroke-linejoin:round}"
         ".land.hl{fill:#eadcb8}.cname{fill:#8a8170;font:italic 11px sans-serif;text-anchor:middle}"
         ".place circle{fill:#c0392b;fill-opacity:.8;stroke:#fff;stroke-width:1.2}"
+        ".place.area circle{fill:#c0392b;fill-opacity:.12;stroke:#c0392b;stroke-width:1.4;stroke-dasharray:3 2}"
         ".place text,.scale text,.credit{font:12px sans-serif;fill:#222;paint-order:stroke;stroke:#fff;"
         "stroke-width:3px;stroke-linejoin:round}.credit{font-size:9px;fill:#666}</style>",
         f'<rect width="{width}" height="{height}" fill="#dcebf5"/>',
@@ -297,8 +299,10 @@ def render_map_svg(
                 taken.append(box)
                 break
         cx, cy, anchor = chosen
+        # An administrative area is drawn as a dashed ring at its centre point, not as a town.
+        cls = "place area" if str(getattr(p, "feature_code", "")).startswith("ADM") else "place"
         marks.append(
-            f'<g class="place" data-place-id="{escape(p.id)}"><title>{escape(tip)}</title>'
+            f'<g class="{cls}" data-place-id="{escape(p.id)}"><title>{escape(tip)}</title>'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"/>'
             f'<text x="{cx:.1f}" y="{cy:.1f}" text-anchor="{anchor}">{escape(p.name)}</text></g>'
         )
