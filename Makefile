@@ -49,8 +49,8 @@ demo: install gazetteer
 	$(BIN)/crosswire articles --db $(DB)
 	$(BIN)/crosswire events --db $(DB)
 	$(BIN)/crosswire stories --db $(DB)
-	$(BIN)/crosswire report --db $(DB) -o $(REPORT)
-	@echo "HTML report: $(REPORT)"
+	$(BIN)/crosswire report --largest --db $(DB) -o $(REPORT)
+	@echo "Story dossier (HTML, offline): $(REPORT)"
 
 test: install-dev gazetteer
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
