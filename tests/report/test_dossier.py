@@ -148,6 +148,26 @@ def test_dossier_seed_konashenkov_is_a_shared_claimant(seed_dossier):
 
 
 @pytest.mark.slow
+def test_dossier_seed_framing_so_called_and_scare_quotes(seed_dossier):
+    """Both outlets say "so-called", of different actors; RT scare-quotes "stupor" and "liberated"."""
+    f = seed_dossier.framing
+    assert f is not None, seed_dossier.framing_note
+    by = {o.outlet: o for o in f.per_outlet}
+    so_called = {o: {u.target_id for u in by[o].labels if u.label == "so-called"} for o in ("RT", "Press TV")}
+    assert "SDF" in so_called["RT"] and "SDF" not in so_called["Press TV"]
+    assert "SOHR" in so_called["Press TV"] and "SOHR" not in so_called["RT"]
+    scare = {u.label for u in by["RT"].scare_quotes}
+    assert {"stupor", "liberated"} <= scare
+    for u in by["RT"].scare_quotes:
+        ev = u.evidence
+        assert u.label in ev.text[ev.start : ev.end]
+    assert "actor:RU-MOD" in f.shared_claimants
+    isis = next(r for r in f.naming if r.canonical_id == "IS")
+    forms = {o.outlet: {x.surface for x in o.forms} for o in isis.outlets}
+    assert {"IS", "ISIS", "ISIL"} <= forms["RT"] and not {"IS", "ISIS", "ISIL"} & forms["Press TV"]
+
+
+@pytest.mark.slow
 def test_dossier_cli_prefix_and_largest(seed_db, tmp_path):
     db, sid = seed_db
     out = tmp_path / "d.html"
@@ -206,6 +226,13 @@ def test_dossier_browser_seed_parts(page, seed_dossier, tmp_path):
     # Outlets side by side: one column per outlet.
     heads = page.locator("table.compare thead th.outlet-col")
     assert [heads.nth(i).inner_text() for i in range(heads.count())] == list(d.outlets)
+    # Framing: "so-called" applied to a different actor by each outlet; RT's scare quotes.
+    so_called = page.locator('table.labels tr[data-label="so-called"] td')
+    cells = {d.outlets[i]: so_called.nth(i + 1).inner_text() for i in range(len(d.outlets))}
+    assert "Syrian Democratic Forces" in cells["RT"] and "Syrian Observatory" in cells["Press TV"]
+    rt_col = 1 + d.outlets.index("RT")
+    scare = page.locator(f"table.compare tr.row-scare td:nth-child({rt_col + 1})").inner_text()
+    assert "stupor" in scare and "liberated" in scare
     # A claim link jumps to its sentence.
     row = next(r for r in d.claimants if r.key == "actor:RU-MOD")
     use = row.uses[0]
