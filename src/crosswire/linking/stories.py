@@ -175,23 +175,26 @@ class StoryIndex:
 
         # Candidates through the inverted index only, ranked by rarity-weighted key hits.
         hits: Counter = Counter()
+        merged_into = self.merged_into
         for k in ent_keys + salient:
             plist = self.postings.get(k)
             if not plist:
                 continue
             w = key_w.get(k, 1.0)
             for sid in plist:
-                hits[self.resolve(sid)] += w
+                if sid in merged_into:
+                    sid = self.resolve(sid)
+                hits[sid] += w
         scored = []
         for sid, _ in hits.most_common(cfg.max_candidates):
-            score, reasons = self._score(sid, vec, ent_keys, key_w, f.day)
-            scored.append((score, sid, reasons))
+            score, why = self._score(sid, vec, ent_keys, key_w, f.day)
+            scored.append((score, sid, why))
         scored.sort(key=lambda x: (-x[0], x[1]))
 
         merged: list[str] = []
         if scored and scored[0][0] >= cfg.threshold:
-            score, sid, reasons = scored[0]
-            reasons = [f"joined story {sid} (score {score:.2f} ≥ {cfg.threshold:.2f})", *reasons]
+            score, sid, why = scored[0]
+            reasons = [f"joined story {sid} (score {score:.2f} ≥ {cfg.threshold:.2f})", *self._explain(why)]
             for s2, other, _ in scored[1:]:
                 if s2 >= cfg.merge_threshold and other != sid:
                     self._merge(other, sid)
@@ -207,7 +210,7 @@ class StoryIndex:
             if scored:
                 reasons = [
                     f"new story: the best candidate {scored[0][1]} scores {score:.2f} < {cfg.threshold:.2f}",
-                    *scored[0][2],
+                    *self._explain(scored[0][2]),
                 ]
             else:
                 reasons = ["new story: no story shares an actor, a place or a salient term"]
@@ -238,13 +241,30 @@ class StoryIndex:
 
     def _score(
         self, sid: str, vec: dict[int, float], ent_keys: list[str], key_w: dict[str, float], day: int | None
-    ) -> tuple[float, list[str]]:
+    ) -> tuple[float, tuple]:
+        """Score one candidate story; the second value feeds ``_explain`` (strings only for stories shown)."""
         cfg = self.cfg
         st = self.stories[sid]
-        text = sum(v * st.centroid.get(h, 0.0) for h, v in vec.items()) / st.norm if st.norm else 0.0
+        c = st.centroid
+        # Sum over the shared terms only (a C-level key intersection): the cost of scoring a candidate
+        # is what the article and the story have in common, not the article's length.
+        text = sum(vec[h] * c[h] for h in vec.keys() & c.keys()) / st.norm if st.norm else 0.0
         total = sum(key_w.values())
         shared = [k for k in ent_keys if k in st.keys]
         ent = sum(key_w[k] for k in shared) / total if total else 0.0
+        penalty = 0.0
+        gap = None
+        if day is not None and st.day_min is not None:
+            gap = max(st.day_min - day, day - st.day_max, 0)
+            if gap > cfg.time_grace_days:
+                penalty = cfg.time_weight * min(1.0, (gap - cfg.time_grace_days) / cfg.time_scale_days)
+        why = (text, ent, shared, day is None, st.day_min is None, gap, penalty)
+        return cfg.text_weight * text + cfg.entity_weight * ent - penalty, why
+
+    @staticmethod
+    def _explain(why: tuple) -> list[str]:
+        """The reasons of a score, as an analyst reads them."""
+        text, ent, shared, no_year, story_undated, gap, penalty = why
         reasons = [f"text cosine {text:.2f}"]
         if shared:
             actors = [k[2:] for k in shared if k.startswith("a:")]
@@ -254,17 +274,13 @@ class StoryIndex:
             )
         else:
             reasons.append("no shared actor or place")
-        penalty = 0.0
-        if day is None:
+        if no_year:
             reasons.append("no publication year: no time penalty")
-        elif st.day_min is None:
+        elif story_undated:
             reasons.append("the story has no dated article: no time penalty")
         else:
-            gap = max(st.day_min - day, day - st.day_max, 0)
-            if gap > cfg.time_grace_days:
-                penalty = cfg.time_weight * min(1.0, (gap - cfg.time_grace_days) / cfg.time_scale_days)
             reasons.append(f"{gap} days from the story's date range (penalty {penalty:.2f})")
-        return cfg.text_weight * text + cfg.entity_weight * ent - penalty, reasons
+        return reasons
 
     def _merge(self, src: str, dst: str) -> None:
         a, b = self.stories.pop(src), self.stories[dst]
