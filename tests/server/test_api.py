@@ -186,3 +186,10 @@ def test_server_page_and_static_files_are_served(api):
     js = api.get("/static/app.js")
     assert js.status_code == 200 and "innerHTML" not in js.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["/api/articles", "/api/events", "/api/stories", "/api/actors"])
+def test_server_offset_past_the_end_keeps_the_total(api, path):
+    total = api.get(path, params={"limit": 1}).json()["total"]
+    body = api.get(path, params={"offset": 10**6}).json()
+    assert body["items"] == [] and body["total"] == total > 0

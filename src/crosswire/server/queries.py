@@ -163,7 +163,7 @@ def list_articles(
     items = tuple(
         ArticleRow(r[0], r[1], r[2], _iso(r[3], r[4], r[5]), r[6], r[7], r[8], r[9], r[10]) for r in rows
     )
-    total = rows[0][-1] if rows else _count_beyond(store, list_articles, offset, locals())
+    total = rows[0][-1] if rows else _count_beyond(store, list_articles, offset, dict(q=q, outlet=outlet, language=language, story=story, since=since, until=until, sort=sort, order=order))
     return Page(items, total, limit, offset)
 
 
@@ -173,12 +173,11 @@ def _iso(y: int | None, m: int | None, d: int | None) -> str | None:
     return f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{d:02d}" if m and d else "")
 
 
-def _count_beyond(store: Store, fn, offset: int, args: dict) -> int:
+def _count_beyond(store: Store, fn, offset: int, filters: dict) -> int:
     """The total when the page is empty: asked again from the start (an offset past the end)."""
     if offset == 0:
         return 0
-    kwargs = {k: v for k, v in args.items() if k not in ("store", "sql", "params", "rows", "items", "limit", "offset")}
-    return fn(store, **kwargs, limit=1, offset=0).total
+    return fn(store, **filters, limit=1, offset=0).total
 
 
 def list_stories(
@@ -245,7 +244,7 @@ def list_stories(
     items = tuple(
         StoryRow(r[0], r[1], tuple(r[2] or ()), r[3], r[4], places.get(r[0], ()), r[5]) for r in rows
     )
-    total = rows[0][-1] if rows else _count_beyond(store, list_stories, offset, locals())
+    total = rows[0][-1] if rows else _count_beyond(store, list_stories, offset, dict(q=q, outlet=outlet, place=place, since=since, until=until, min_articles=min_articles, sort=sort, order=order))
     return Page(items, total, limit, offset)
 
 
@@ -336,7 +335,7 @@ def list_events(
     ]  # fmt: skip
     rows = store.query(sql, params)
     items = tuple(EventRow(*r[:-1]) for r in rows)
-    total = rows[0][-1] if rows else _count_beyond(store, list_events, offset, locals())
+    total = rows[0][-1] if rows else _count_beyond(store, list_events, offset, dict(event_type=event_type, actor=actor, place=place, outlet=outlet, story=story, article=article, q=q, since=since, until=until, sort=sort, order=order))
     return Page(items, total, limit, offset)
 
 
@@ -394,7 +393,7 @@ def list_actors(
     params = [q, q, q, actor_type, actor_type, country, country, story, story, limit, offset]
     rows = store.query(sql, params)
     items = tuple(ActorRow(*r[:-1]) for r in rows)
-    total = rows[0][-1] if rows else _count_beyond(store, list_actors, offset, locals())
+    total = rows[0][-1] if rows else _count_beyond(store, list_actors, offset, dict(q=q, actor_type=actor_type, country=country, story=story, sort=sort, order=order))
     return Page(items, total, limit, offset)
 
 
