@@ -467,6 +467,7 @@ class Framing:
     sentences: int = 0
     unattributed_share: float = 0.0  # sentences with no named source (own voice + vague), of all sentences
     tagger: str | None = None  # the span tagger's name/version when it ran, None for lexicon only
+    skipped: str | None = None  # why the lexicon, tagger and attribution did not run (a non-English article)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,13 @@ def lexicon() -> Lexicon:
 
 
 @pytest.fixture(scope="session")
+def actor_dictionary():
+    from crosswire.actors import ActorDictionary
+
+    return ActorDictionary.load()
+
+
+@pytest.fixture(scope="session")
 def seed_analyses(resources, cfg, examples_dir):
     """{outlet: Analysis} for the Press TV and RT seed articles, from the real pipeline."""
     result = run(read_inputs([str(examples_dir)], max_bytes=cfg.max_bytes), resources, cfg)

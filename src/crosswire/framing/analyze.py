@@ -49,7 +49,7 @@ from ..model import (
     Sentence,
     Span,
 )
-from .lexicon import Lexicon, LexiconMatch
+from .lexicon import Lexicon, LexiconMatch, Words
 
 __all__ = ["frame", "frame_analysis", "scare_quotes", "side_of", "tag_spans"]
 
@@ -121,17 +121,18 @@ def frame(
     spans: list[FrameSpan] = []
 
     # labels (and the labels' own spans, which a noun label may skip over to reach its actor)
-    label_matches = lexicon.find(body, "label")
+    words = Words.of(body)
+    label_matches = lexicon.find(body, "label", words=words)
     label_ranges = [(m.start, m.end) for m in label_matches]
     for m in label_matches:
         target, score = _target(body, m.start, m.end, m.entry.position, m.entry.category, ordered, a_starts, label_ranges, sents, sentence_of)
         spans.append(_span("label", m, sentence_of(m.start), target, score, in_quote(m.start, m.end)))
-    for m in lexicon.find(body, "hedge"):
+    for m in lexicon.find(body, "hedge", words=words):
         target, score = (None, 1.0)
         if m.entry.position == "pre" or m.entry.label == "so-called":
             target, score = _target(body, m.start, m.end, "pre", None, ordered, a_starts, label_ranges, sents, sentence_of)
         spans.append(_span("hedge", m, sentence_of(m.start), target, score, in_quote(m.start, m.end)))
-    for m in lexicon.find(body, "loaded"):
+    for m in lexicon.find(body, "loaded", words=words):
         if any(s < m.end and m.start < e for s, e in label_ranges):
             continue  # "terror group" is a label, not also loaded language
         spans.append(_span("loaded", m, sentence_of(m.start), None, 1.0, in_quote(m.start, m.end)))
@@ -176,6 +177,14 @@ def frame_analysis(analysis, lexicon: Lexicon, *, dictionary=None, tagged: Seque
         tagger_name (str | None): the tagger's name.
     RETURNS (Framing): the framing.
     """
+    language = (analysis.article.language or "en").split("-")[0].lower()
+    if language != "en":
+        # the lexicons, the tagger and the attribution rules are English: naming is all that holds
+        return Framing(
+            naming=naming_choices(analysis.article.body, analysis.actors, analysis.places),
+            sentences=len(analysis.sentences),
+            skipped=f"labels, loaded language, hedges and sources are found in English text only; the article language is {analysis.article.language!r}",
+        )
     by_id = {m.actor.id: m.actor for m in analysis.actors}
 
     def parent_of(aid: str) -> Actor | None:

@@ -11,21 +11,22 @@ it comes from), so analysts can read and extend them without touching code:
 * ``loaded.json``: loaded language (SemEval-2020 task 11 ``Loaded_Language``: "carpet bombings",
   "stupor", "liberate").
 
-``Lexicon.load()`` compiles each kind into one regular expression (phrases longest first, word
-boundaries, case-insensitive), so matching an article is one ``finditer`` per kind.
+``Lexicon.load()`` indexes each kind's phrases by their first word (case-insensitive, whole words;
+"so-called" is one word), so matching an article is one pass over its words with a dictionary
+lookup per word; the few ``regex`` entries run as regular expressions.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
 
-__all__ = ["DATA_DIR", "KINDS", "Lexicon", "LexiconEntry", "LexiconMatch"]
+__all__ = ["DATA_DIR", "KINDS", "Lexicon", "LexiconEntry", "LexiconMatch", "Words"]
 
 #: Where the packaged lexicons live.
 DATA_DIR = Path(__file__).parent / "data"
@@ -58,20 +59,49 @@ class LexiconMatch:
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
-    pattern: re.Pattern | None
-    by_phrase: dict[str, LexiconEntry]  # normalised phrase -> entry
+    # first word -> (phrase words, entry), longest phrase first
+    by_first: dict[str, tuple[tuple[tuple[str, ...], LexiconEntry], ...]]
     regexes: tuple[tuple[re.Pattern, LexiconEntry], ...]
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u2011", "-")).strip().casefold()
+#: Words as the lexicon sees them: hyphens and apostrophes inside a word keep it one word
+#: ("so-called", "aren't", "carpet-bombing").
+_TOKEN = re.compile(r"\w+(?:[-'’\u2011]\w+)*")
 
 
-def _phrase_regex(phrase: str) -> str:
-    parts = [re.escape(p) for p in phrase.split()]
-    body = r"\s+".join(parts)
-    # word boundaries that also work next to a hyphen ("so-called", "US-backed")
-    return rf"(?<![\w-]){body}(?![\w-])"
+def _token_key(token: str) -> str:
+    return token.replace("’", "'").replace("\u2011", "-").lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A text's words: spans, lexicon keys (lower-cased, ’ as ') and where each key occurs."""
+
+    spans: tuple[tuple[int, int], ...]
+    keys: tuple[str, ...]
+    positions: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, text: str) -> Words:
+        """Split a text into words once, for every lexicon kind.
+
+        Args:
+            text (str): any text.
+        RETURNS (Words): its words.
+        """
+        low = _token_key(text)
+        if len(low) != len(text):  # a few characters lower-case to two: key each word on its own
+            found = [(m.start(), m.end(), _token_key(m.group(0))) for m in _TOKEN.finditer(text)]
+        else:
+            found = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(low)]
+        positions: dict[str, list[int]] = {}
+        for i, (_, _, k) in enumerate(found):
+            positions.setdefault(k, []).append(i)
+        return cls(tuple((a, b) for a, b, _ in found), tuple(k for _, _, k in found), positions)
+
+
+def _phrase_key(phrase: str) -> tuple[str, ...]:
+    return tuple(_token_key(t) for t in _TOKEN.findall(phrase))
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,26 +170,44 @@ class Lexicon:
                     regexes[kind].append((rx, entry))
         compiled: dict[str, _Compiled] = {}
         for kind in KINDS:
-            by_phrase: dict[str, LexiconEntry] = {}
+            by_phrase: dict[tuple[str, ...], LexiconEntry] = {}
             for p, entry in phrases[kind]:
-                by_phrase.setdefault(_norm(p), entry)  # the first file wins: user files only add
-            ordered = sorted(by_phrase, key=len, reverse=True)
-            pattern = re.compile("|".join(_phrase_regex(p) for p in ordered), re.IGNORECASE) if ordered else None
-            compiled[kind] = _Compiled(pattern, by_phrase, tuple(regexes[kind]))
+                key = _phrase_key(p)
+                if key:
+                    by_phrase.setdefault(key, entry)  # the first file wins: user files only add
+            first: dict[str, list[tuple[tuple[str, ...], LexiconEntry]]] = {}
+            for key, entry in by_phrase.items():
+                first.setdefault(key[0], []).append((key, entry))
+            by_first = {k: tuple(sorted(v, key=lambda x: -len(x[0]))) for k, v in first.items()}
+            compiled[kind] = _Compiled(by_first, tuple(regexes[kind]))
         return cls(tuple(entries), tuple(str(p) for _, p in docs), compiled)
 
-    def find(self, text: str, kind: str) -> list[LexiconMatch]:
-        """Every non-overlapping match of one kind's phrases, longest first at each position.
+    def find(self, text: str, kind: str, *, words: Words | None = None) -> list[LexiconMatch]:
+        """Every non-overlapping match of one kind's phrases, the longest at each position.
 
         Args:
             text (str): the text (``Article.body``).
             kind (str): label, hedge or loaded.
+            words (Words | None): ``Words.of(text)``, to split the text once for every kind.
         RETURNS (list[LexiconMatch]): matches in text order.
+        Raises:
+            KeyError: for an unknown kind.
         """
         c = self._compiled.get(kind)
         if c is None:
             raise KeyError(f"unknown lexicon kind {kind!r}; choose one of {sorted(KINDS)}")
-        found: list[LexiconMatch] = list(self._phrase_matches(text, c))
+        w = Words.of(text) if words is None else words
+        keys, spans, n = w.keys, w.spans, len(w.keys)
+        found: list[LexiconMatch] = []
+        # only the words that start some phrase are looked at (a set intersection, not a loop over words)
+        for first in c.by_first.keys() & w.positions.keys():
+            for i in w.positions[first]:
+                for phrase, entry in c.by_first[first]:
+                    k = len(phrase)
+                    if i + k <= n and keys[i : i + k] == phrase:
+                        start, end = spans[i][0], spans[i + k - 1][1]
+                        found.append(LexiconMatch(start, end, text[start:end], entry))
+                        break
         for rx, entry in c.regexes:
             for m in rx.finditer(text):
                 g = "span" if "span" in rx.groupindex else 0  # a regex may mark the matched part
@@ -171,15 +219,6 @@ class Lexicon:
                 continue
             out.append(m)
         return out
-
-    @staticmethod
-    def _phrase_matches(text: str, c: _Compiled) -> Iterator[LexiconMatch]:
-        if c.pattern is None:
-            return
-        for m in c.pattern.finditer(text):
-            entry = c.by_phrase.get(_norm(m.group(0)))
-            if entry is not None:
-                yield LexiconMatch(m.start(), m.end(), m.group(0), entry)
 
 
 def _read(path: Path) -> dict:
