@@ -233,6 +233,17 @@ def test_dossier_browser_seed_parts(page, seed_dossier, tmp_path):
     rt_col = 1 + d.outlets.index("RT")
     scare = page.locator(f"table.compare tr.row-scare td:nth-child({rt_col + 1})").inner_text()
     assert "stupor" in scare and "liberated" in scare
+    # Every in-page link has its target, and no id is used twice.
+    broken = page.evaluate(
+        """() => [...document.querySelectorAll('a[href^="#"]')].map(a => a.getAttribute('href').slice(1))
+                 .filter(id => !document.getElementById(id))"""
+    )
+    assert broken == []
+    dupes = page.evaluate(
+        "() => { const s = new Set(), d = []; for (const e of document.querySelectorAll('[id]')) "
+        "{ if (s.has(e.id)) d.push(e.id); s.add(e.id); } return d; }"
+    )
+    assert dupes == []
     # A claim link jumps to its sentence.
     row = next(r for r in d.claimants if r.key == "actor:RU-MOD")
     use = row.uses[0]

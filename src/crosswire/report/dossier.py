@@ -158,7 +158,7 @@ class Mark:
 
     start: int
     end: int
-    kind: str  # attribution | loaded | label | name_calling | scare_quote | hedge
+    kind: str  # attribution | loaded | label | name_calling | scare_quote | hedge | inq (inside a quotation)
     note: str  # shown on hover: the label, technique or claimant
 
 
@@ -366,7 +366,8 @@ def _compare(story: Story, analyses: Sequence[Analysis]) -> tuple[Any, str | Non
 
 def _title(story: Story, analyses: Sequence[Analysis]) -> str:
     """A title from the story's main places (its articles' headlines differ by outlet and are shown apart)."""
-    places = [p.name for p in story.places if not p.feature_code.startswith("PCL")][:3]
+    # Towns and sites only: a province usually shares its name with its capital.
+    places = [p.name for p in story.places if p.feature_class in ("P", "S")][:3]
     if places:
         return " · ".join(places)
     head = next((a.article.title for a in analyses if a.article.title), None)
@@ -588,7 +589,8 @@ def _marks(analysis: Analysis) -> list[Mark]:
     for s in getattr(framing, "spans", None) or ():
         note = s.label + (f" → {s.target_name}" if getattr(s, "target_name", None) else "")
         if getattr(s, "in_quote", False):
-            note += " (in a quotation)"
+            # A quoted speaker's word, not the outlet's own: marked apart.
+            marks.append(Mark(s.start, s.end, "inq", "in a quotation"))
         marks.append(Mark(s.start, s.end, s.kind, note))
     return marks
 

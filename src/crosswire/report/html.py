@@ -178,7 +178,7 @@ def _context_lines(highlights) -> dict[str, list[_ContextLine]]:
                 continue
             pieces.append((text[pos:a], None, None))
             note = f"{h.label} ({h.source})" + (" in a quotation" if h.in_quote else "")
-            pieces.append((text[a:b], h.kind, note))
+            pieces.append((text[a:b], h.kind + (" inq" if h.in_quote else ""), note))
             pos = b
         pieces.append((text[pos:], None, None))
         out.setdefault(outlet, []).append(_ContextLine(anchor(aid, idx), tuple(p for p in pieces if p[0])))

@@ -276,9 +276,12 @@ def render_map_svg(
             return 5.0
         return min(16.0, 4.0 + 2.5 * math.sqrt(max(counts.get(p.id, 1), 1) - 1))
 
-    # Big dots first so small ones stay visible on top; labels avoid each other where they can.
+    # Province rings first, then big dots before small ones so every mark stays visible; labels avoid each other.
     marks = []
-    for p in sorted(pts, key=lambda p: (-radius(p), p.name, p.id)):
+    def is_area(p: Locatable) -> bool:
+        return str(getattr(p, "feature_code", "")).startswith("ADM")
+
+    for p in sorted(pts, key=lambda p: (not is_area(p), -radius(p), p.name, p.id)):
         x, y = view.xy(p.lon, p.lat)
         r = radius(p)
         taken.append((x - r, y - r, x + r, y + r))
@@ -300,7 +303,7 @@ def render_map_svg(
                 break
         cx, cy, anchor = chosen
         # An administrative area is drawn as a dashed ring at its centre point, not as a town.
-        cls = "place area" if str(getattr(p, "feature_code", "")).startswith("ADM") else "place"
+        cls = "place area" if is_area(p) else "place"
         marks.append(
             f'<g class="{cls}" data-place-id="{escape(p.id)}"><title>{escape(tip)}</title>'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"/>'
@@ -324,7 +327,8 @@ def render_map_svg(
             x, y, area = max(pieces, key=lambda t: t[2])
             tw = _text_width(c.name, 11)
             box = (x - tw / 2, y - 7, x + tw / 2, y + 7)
-            if math.sqrt(area) > tw * 0.9 and 12 < y < height - 12 and not any(_overlap(box, b) for b in taken):
+            fits = 12 < y < height - 12 and box[0] > 2 and box[2] < width - 2
+            if math.sqrt(area) > tw * 0.9 and fits and not any(_overlap(box, b) for b in taken):
                 country_labels.append(f'<text class="cname" x="{x:.1f}" y="{y + 4:.1f}">{escape(c.name)}</text>')
     out.extend(country_labels)
     out.extend(marks)
