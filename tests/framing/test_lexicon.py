@@ -16,7 +16,7 @@ def test_lexicon_every_packaged_entry_says_where_it_comes_from():
         assert doc["about"] and doc["entries"]
         for e in doc["entries"]:
             assert e["source"].strip(), (name, e["label"])
-            assert e.get("patterns") or e.get("regex"), (name, e["label"])
+            assert e.get("patterns") or e.get("suffixes") or e.get("regex"), (name, e["label"])
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..events.attribution import attribute, find_quotes
+from ..events.attribution import _REPORTEDLY, _SPEECH, attribute, find_quotes
 from ..linking.corroboration import origin_key
 from ..model import (
     Actor,
@@ -71,6 +71,8 @@ _WORD = re.compile(r"[^\W\d_][\w\-’']*")
 _NAME_SURFACE = re.compile(r"(?:^|[\s\-])[A-Z]")
 _GAP_BEFORE_NOUN = re.compile(r"^\s*(?:[’']s\s*)?$")
 _GAP_AFTER_PRE = re.compile(r"^\s*(?:the\s+)?[“\"‘']?$", re.IGNORECASE)
+#: What an attributed sentence contains at least (a superset of ``events.attribution``'s cues).
+_CUE = re.compile(rf"{_SPEECH.pattern}|{_REPORTEDLY.pattern}|\s[–—-]\s")
 _APPOSITION = re.compile(r"^\s*\)?\s*,\s*(?:an?|the|one)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -371,7 +373,7 @@ def naming_choices(body: str, actors: Sequence[ActorMention], places: Sequence[P
 
 
 def _surface(text: str) -> str:
-    s = re.sub(r"\s+", " ", text).strip()
+    s = " ".join(text.split())
     if s.startswith("The "):
         s = "the " + s[4:]
     return s
@@ -428,14 +430,21 @@ def _attribution(
     def sentence_start(pos: int) -> int:
         return sents[max(bisect.bisect_right(s_starts, pos) - 1, 0)].start
 
+    # Only sentences with a cue can carry an attribution (a speech verb, "reportedly", a dash credit,
+    # or a quotation): the others are the outlet's own voice without running the attribution rules.
+    cued = {max(bisect.bisect_right(s_starts, m.start()) - 1, 0) for m in _CUE.finditer(body)}
+    for q in quotes:
+        cued.update(range(max(bisect.bisect_right(s_starts, q.start) - 1, 0), max(bisect.bisect_right(s_starts, max(q.end - 1, q.start)) - 1, 0) + 1))
     groups: dict[str, dict] = {}
     previous: Claim | None = None
     for i, s in enumerate(sents):
-        near = actors[bisect.bisect_left(a_starts, s.start - 300) : bisect.bisect_left(a_starts, s.end + 300)]
-        att = attribute(
-            body, s.start, s.end, near, quotes,
-            sentence_end=sentence_end, sentence_start=sentence_start, previous=previous, parent_of=parent_of,
-        )  # fmt: skip
+        att = None
+        if i in cued:
+            near = actors[bisect.bisect_left(a_starts, s.start - 300) : bisect.bisect_left(a_starts, s.end + 300)]
+            att = attribute(
+                body, s.start, s.end, near, quotes,
+                sentence_end=sentence_end, sentence_start=sentence_start, previous=previous, parent_of=parent_of,
+            )  # fmt: skip
         claim = att.claim if att is not None else None
         if claim is not None:
             previous = claim

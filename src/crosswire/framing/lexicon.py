@@ -33,7 +33,7 @@ DATA_DIR = Path(__file__).parent / "data"
 #: The lexicon kinds and their files.
 KINDS: dict[str, str] = {"label": "labels.json", "hedge": "hedges.json", "loaded": "loaded.json"}
 _POSITIONS = frozenset({"noun", "pre", "none"})
-_ENTRY_KEYS = frozenset({"label", "category", "position", "patterns", "regex", "source", "comment"})
+_ENTRY_KEYS = frozenset({"label", "category", "position", "patterns", "suffixes", "after", "regex", "source", "comment"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +59,9 @@ class LexiconMatch:
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
-    # first word -> (phrase words, entry), longest phrase first
-    by_first: dict[str, tuple[tuple[tuple[str, ...], LexiconEntry], ...]]
+    # first word -> (phrase words, entry, the words one of which must come right before), longest first
+    by_first: dict[str, tuple[tuple[tuple[str, ...], LexiconEntry, frozenset[str] | None], ...]]
+    suffixes: tuple[tuple[tuple[str, ...], LexiconEntry], ...]  # word endings ("-backed") and their entry
     regexes: tuple[tuple[re.Pattern, LexiconEntry], ...]
 
 
@@ -80,6 +81,7 @@ class Words:
     spans: tuple[tuple[int, int], ...]
     keys: tuple[str, ...]
     positions: dict[str, list[int]]
+    hyphenated: tuple[int, ...]  # the words with a hyphen inside ("us-backed"), for suffix entries
 
     @classmethod
     def of(cls, text: str) -> Words:
@@ -90,14 +92,21 @@ class Words:
         RETURNS (Words): its words.
         """
         low = _token_key(text)
-        if len(low) != len(text):  # a few characters lower-case to two: key each word on its own
-            found = [(m.start(), m.end(), _token_key(m.group(0))) for m in _TOKEN.finditer(text)]
-        else:
-            found = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(low)]
+        if len(low) == len(text):
+            keys = _TOKEN.findall(low)
+            spans = [m.span() for m in _TOKEN.finditer(low)]
+        else:  # a few characters lower-case to two: key each word on its own
+            found = list(_TOKEN.finditer(text))
+            keys = [_token_key(m.group(0)) for m in found]
+            spans = [m.span() for m in found]
         positions: dict[str, list[int]] = {}
-        for i, (_, _, k) in enumerate(found):
-            positions.setdefault(k, []).append(i)
-        return cls(tuple((a, b) for a, b, _ in found), tuple(k for _, _, k in found), positions)
+        for i, k in enumerate(keys):
+            if k in positions:
+                positions[k].append(i)
+            else:
+                positions[k] = [i]
+        hyphenated = tuple(i for i, k in enumerate(keys) if "-" in k) if "-" in low else ()
+        return cls(tuple(spans), tuple(keys), positions, hyphenated)
 
 
 def _phrase_key(phrase: str) -> tuple[str, ...]:
@@ -133,7 +142,8 @@ class Lexicon:
                 raise ConfigError(f"{p}: a user lexicon needs a top-level \"kind\": one of {sorted(KINDS)}, got {kind!r}.")
             docs.append((kind, Path(p)))
         entries: list[LexiconEntry] = []
-        phrases: dict[str, list[tuple[str, LexiconEntry]]] = {k: [] for k in KINDS}
+        phrases: dict[str, list[tuple[str, LexiconEntry, frozenset[str] | None]]] = {k: [] for k in KINDS}
+        suffixes: dict[str, list[tuple[tuple[str, ...], LexiconEntry]]] = {k: [] for k in KINDS}
         regexes: dict[str, list[tuple[re.Pattern, LexiconEntry]]] = {k: [] for k in KINDS}
         for kind, path in docs:
             doc = _read(path)
@@ -156,12 +166,22 @@ class Lexicon:
                 entries.append(entry)
                 pats = e.get("patterns", [])
                 rxs = e.get("regex", [])
-                if not isinstance(pats, list) or not isinstance(rxs, list) or not (pats or rxs):
-                    raise ConfigError(f"{where} ({e['label']!r}): give a non-empty \"patterns\" (or \"regex\") list of strings.")
-                for p in pats:
+                sufs = e.get("suffixes", [])
+                after = e.get("after")
+                if not all(isinstance(x, list) for x in (pats, rxs, sufs)) or not (pats or rxs or sufs):
+                    raise ConfigError(
+                        f"{where} ({e['label']!r}): give a non-empty \"patterns\" (or \"suffixes\", \"regex\") list of strings."
+                    )
+                if after is not None and (not isinstance(after, list) or not all(isinstance(a, str) and a.strip() for a in after)):
+                    raise ConfigError(f"{where} ({e['label']!r}): \"after\" is a list of words that must come right before.")
+                after_keys = frozenset(_token_key(a.strip()) for a in after) if after else None
+                for p in pats + sufs:
                     if not isinstance(p, str) or not p.strip():
                         raise ConfigError(f"{where} ({e['label']!r}): pattern {p!r} is not a non-empty string.")
-                    phrases[kind].append((p, entry))
+                for p in pats:
+                    phrases[kind].append((p, entry, after_keys))
+                if sufs:
+                    suffixes[kind].append((tuple(_token_key(x.strip()) for x in sufs), entry))
                 for r in rxs:
                     try:
                         rx = re.compile(rf"(?<![\w-])(?:{r})(?![\w-])", re.IGNORECASE)
@@ -170,16 +190,16 @@ class Lexicon:
                     regexes[kind].append((rx, entry))
         compiled: dict[str, _Compiled] = {}
         for kind in KINDS:
-            by_phrase: dict[tuple[str, ...], LexiconEntry] = {}
-            for p, entry in phrases[kind]:
+            by_phrase: dict[tuple[str, ...], tuple[LexiconEntry, frozenset[str] | None]] = {}
+            for p, entry, after_keys in phrases[kind]:
                 key = _phrase_key(p)
                 if key:
-                    by_phrase.setdefault(key, entry)  # the first file wins: user files only add
-            first: dict[str, list[tuple[tuple[str, ...], LexiconEntry]]] = {}
-            for key, entry in by_phrase.items():
-                first.setdefault(key[0], []).append((key, entry))
+                    by_phrase.setdefault(key, (entry, after_keys))  # the first file wins: user files only add
+            first: dict[str, list] = {}
+            for key, (entry, after_keys) in by_phrase.items():
+                first.setdefault(key[0], []).append((key, entry, after_keys))
             by_first = {k: tuple(sorted(v, key=lambda x: -len(x[0]))) for k, v in first.items()}
-            compiled[kind] = _Compiled(by_first, tuple(regexes[kind]))
+            compiled[kind] = _Compiled(by_first, tuple(suffixes[kind]), tuple(regexes[kind]))
         return cls(tuple(entries), tuple(str(p) for _, p in docs), compiled)
 
     def find(self, text: str, kind: str, *, words: Words | None = None) -> list[LexiconMatch]:
@@ -202,12 +222,18 @@ class Lexicon:
         # only the words that start some phrase are looked at (a set intersection, not a loop over words)
         for first in c.by_first.keys() & w.positions.keys():
             for i in w.positions[first]:
-                for phrase, entry in c.by_first[first]:
+                for phrase, entry, after in c.by_first[first]:
                     k = len(phrase)
-                    if i + k <= n and keys[i : i + k] == phrase:
+                    if i + k <= n and keys[i : i + k] == phrase and (after is None or (i > 0 and keys[i - 1] in after)):
                         start, end = spans[i][0], spans[i + k - 1][1]
                         found.append(LexiconMatch(start, end, text[start:end], entry))
                         break
+        for endings, entry in c.suffixes:
+            for i in w.hyphenated:
+                key = keys[i]
+                if key.endswith(endings) and not key.startswith("-") and key not in endings:
+                    start, end = spans[i]
+                    found.append(LexiconMatch(start, end, text[start:end], entry))
         for rx, entry in c.regexes:
             for m in rx.finditer(text):
                 g = "span" if "span" in rx.groupindex else 0  # a regex may mark the matched part
