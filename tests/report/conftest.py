@@ -10,8 +10,24 @@ from click.testing import CliRunner
 from crosswire.cli import main
 from crosswire.linking import build_story
 from crosswire.model import (
-    Actor, ActorMention, ActorType, Analysis, Article, Claim, Event, EventDate, Modality, OutletGuess, Place,
-    PlaceMention, PlacePrecision, Provenance, PublishedDate, Sentence, Span, article_id,
+    Actor,
+    ActorMention,
+    ActorType,
+    Analysis,
+    Article,
+    Claim,
+    Event,
+    EventDate,
+    Modality,
+    OutletGuess,
+    Place,
+    PlaceMention,
+    PlacePrecision,
+    Provenance,
+    PublishedDate,
+    Sentence,
+    Span,
+    article_id,
 )  # fmt: skip
 
 KABUL = Place("1138958", "Kabul", "P", "PPLC", "AF", "Kabul", 34.5281, 69.1723, 3_000_000)
@@ -44,7 +60,7 @@ def hand_analysis(body: str, *, outlet: str, title: str, names: tuple[str, ...],
         None, title, None, PublishedDate(2019, 3, 4, Provenance.METADATA, 1.0), "en", body, (), body,
     )  # fmt: skip
     sents = _sentences(body)
-    idx = lambda sp: next(i for i, s in enumerate(sents) if s.start <= sp.start < s.end)  # noqa: E731
+    idx = lambda sp: next(i for i, s in enumerate(sents) if s.start <= sp.start < s.end)
     actors = tuple(ActorMention(*_at(body, n), TALIBAN, idx(_span(body, n)), "alias", 1.0) for n in names)
     kabul = _span(body, "Kabul")
     place = PlaceMention(kabul.start, kabul.end, "Kabul", KABUL, PlacePrecision.CITY, 0.95, idx(kabul))

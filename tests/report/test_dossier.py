@@ -14,7 +14,7 @@ from crosswire.report import build_dossier, render_dossier
 from crosswire.report.dossier import MAP_MAX_KM, anchor
 
 EVIL = '<script>alert("pwned")</script>'  # as in conftest.py's hand-built article
-EXTERNAL = re.compile(r"""\b(?:src|href|xlink:href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
+EXTERNAL = re.compile(r"""\b(?:src|href|xlink:href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
 
 def _sentence_text(dossier, link) -> str:
@@ -203,7 +203,7 @@ def test_dossier_browser_script_in_an_article_shows_as_text(page, hand_story, tm
     body_text = page.locator("section.article").first.locator(".body").inner_text()
     assert EVIL in body_text
     assert EVIL in page.locator("h3.headline").first.inner_text()
-    assert all(u.startswith("file://") or u.startswith("data:") for u in requests), requests
+    assert all(u.startswith(("file://", "data:")) for u in requests), requests
 
 
 @pytest.mark.slow

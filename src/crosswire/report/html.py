@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -72,7 +72,7 @@ def render_report(
         story=story,
         items=items,
         db=db,
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
 
 
@@ -114,7 +114,7 @@ def render_dossier(
     return env.get_template("dossier.html").render(
         d=dossier,
         db=db,
-        generated=generated or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         # The SVG is built by render_map_svg, which escapes every text it draws: markup, not data.
         map_svg=Markup(svg),
         articles_by_id={a.article.id: a for a in dossier.articles},

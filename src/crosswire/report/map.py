@@ -23,6 +23,14 @@ from typing import Protocol
 from ..errors import CrosswireError
 
 KM_PER_DEGREE = 111.32
+_STYLE = (
+    "<style>.land{fill:#f3efe6;stroke:#8c8c8c;stroke-width:.6;stroke-linejoin:round}"
+    ".land.hl{fill:#eadcb8}.cname{fill:#8a8170;font:italic 11px sans-serif;text-anchor:middle}"
+    ".place circle{fill:#c0392b;fill-opacity:.8;stroke:#fff;stroke-width:1.2}"
+    ".place.area circle{fill:#c0392b;fill-opacity:.12;stroke:#c0392b;stroke-width:1.4;stroke-dasharray:3 2}"
+    ".place text,.scale text,.credit{font:12px sans-serif;fill:#222;paint-order:stroke;stroke:#fff;"
+    "stroke-width:3px;stroke-linejoin:round}.credit{font-size:9px;fill:#666}</style>"
+)
 _MAX_LAT = 85.0
 
 
@@ -30,13 +38,13 @@ class Locatable(Protocol):
     """Anything with an id, a name and coordinates (``model.Place`` and ``MapPlace`` both are)."""
 
     @property
-    def id(self) -> str: ...  # noqa: D102
+    def id(self) -> str: ...
     @property
-    def name(self) -> str: ...  # noqa: D102
+    def name(self) -> str: ...
     @property
-    def lat(self) -> float: ...  # noqa: D102
+    def lat(self) -> float: ...
     @property
-    def lon(self) -> float: ...  # noqa: D102
+    def lon(self) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,17 +185,15 @@ def _clip(ring: Sequence[tuple[float, float]], width: float, height: float) -> l
     for axis, bound, keep_below in ((0, 0.0, False), (0, width, True), (1, 0.0, False), (1, height, True)):
         if not pts:
             break
-
-        def inside(p: tuple[float, float]) -> bool:
-            return p[axis] <= bound if keep_below else p[axis] >= bound
-
         out = []
         for a, b in zip(pts, (*pts[1:], pts[0]), strict=True):
-            if inside(b):
-                if not inside(a):
+            a_in = a[axis] <= bound if keep_below else a[axis] >= bound
+            b_in = b[axis] <= bound if keep_below else b[axis] >= bound
+            if b_in:
+                if not a_in:
                     out.append(_cut(a, b, axis, bound))
                 out.append(b)
-            elif inside(a):
+            elif a_in:
                 out.append(_cut(a, b, axis, bound))
         pts = out
     return pts
@@ -251,15 +257,12 @@ def render_map_svg(
     hl = {c.upper() for c in highlight_countries}
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="crosswire-map" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="crosswire-map" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">'
+        ),
         f"<title>{escape(title)}</title>",
-        "<style>.land{fill:#f3efe6;stroke:#8c8c8c;stroke-width:.6;stroke-linejoin:round}"
-        ".land.hl{fill:#eadcb8}.cname{fill:#8a8170;font:italic 11px sans-serif;text-anchor:middle}"
-        ".place circle{fill:#c0392b;fill-opacity:.8;stroke:#fff;stroke-width:1.2}"
-        ".place.area circle{fill:#c0392b;fill-opacity:.12;stroke:#c0392b;stroke-width:1.4;stroke-dasharray:3 2}"
-        ".place text,.scale text,.credit{font:12px sans-serif;fill:#222;paint-order:stroke;stroke:#fff;"
-        "stroke-width:3px;stroke-linejoin:round}.credit{font-size:9px;fill:#666}</style>",
+        _STYLE,
         f'<rect width="{width}" height="{height}" fill="#dcebf5"/>',
     ]
     # The scale bar and the credit first: labels keep clear of them.
