@@ -254,3 +254,32 @@ def test_dossier_browser_seed_parts(page, seed_dossier, tmp_path):
     assert target.get_attribute("class") == "sent" and use.link.text in target.inner_text()
     box = target.bounding_box()
     assert box is not None and 0 <= box["y"] < page.viewport_size["height"]
+
+
+def test_dossier_map_points_leave_out_doubtful_and_far_places(hand_story):
+    from dataclasses import replace
+
+    from crosswire.model import Place, PlaceMention, PlacePrecision
+    from crosswire.report.dossier import map_points
+
+    _, analyses = hand_story
+    a = analyses[0]  # the mentions below borrow a span of its text
+    salta = Place("3838233", "Salta", "P", "PPLA", "AR", "Salta", -24.79, -65.41)
+    jalalabad = Place("1138336", "Jalalabad", "P", "PPLA", "AF", "Nangarhar", 34.4265, 70.4515)
+    lima = Place("3936456", "Lima", "P", "PPLC", "PE", "Lima", -12.04, -77.03)
+    afghanistan = Place("1149361", "Afghanistan", "A", "PCLI", "AF", None, 33.0, 66.0)
+    extra = (
+        PlaceMention(0, 7, "Taliban", salta, PlacePrecision.CITY, 0.03, 0),  # a doubtful match
+        PlaceMention(0, 7, "Taliban", jalalabad, PlacePrecision.CITY, 0.9, 0),
+        PlaceMention(0, 7, "Taliban", lima, PlacePrecision.CITY, 0.9, 0),  # sure, but across the world
+        PlaceMention(0, 7, "Taliban", afghanistan, PlacePrecision.COUNTRY, 1.0, 0),
+        PlaceMention(0, 7, "Taliban", None, None, 0.0, 0, "no gazetteer entry for 'Taliban'"),
+    )
+    points, countries, off = map_points([replace(a, places=a.places + extra), analyses[1]])
+    assert [p.place.id for p in points] == ["1138958", "1138336"]  # Kabul (2 mentions), Jalalabad
+    assert points[0].count == 2 and points[0].outlets == ("Daily A", "Wire B")
+    assert "AF" in countries
+    reasons = {o.place.id: o.reason for o in off if o.place}
+    assert "low confidence 0.03" in reasons["3838233"]
+    assert "km from the story" in reasons["3936456"]
+    assert any(o.place is None and o.reason.startswith("no gazetteer entry") for o in off)

@@ -44,7 +44,9 @@ from .records import (
     outlet_name,
 )  # fmt: skip
 
-__all__ = ["MAP_MAX_KM", "MAP_MIN_CONFIDENCE", "Dossier", "anchor", "build_dossier", "load_dossier", "resolve_story"]
+__all__ = [
+    "MAP_MAX_KM", "MAP_MIN_CONFIDENCE", "Dossier", "anchor", "build_dossier", "load_dossier", "map_points", "resolve_story",
+]  # fmt: skip
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +107,7 @@ def build_dossier(story: Story, analyses: Sequence[Analysis], *, framing: Any = 
     )
     claimants = _claimants(ordered, locators, outlets)
     columns = _columns(story, ordered, outlets, claimants)
-    points, countries, off_map = _places(ordered)
+    points, countries, off_map = map_points(ordered)
     naming = _naming(ordered, outlets)
 
     note = None
@@ -296,13 +298,25 @@ def _columns(
     return tuple(cols)
 
 
-def _places(analyses: Sequence[Analysis]) -> tuple[tuple[MapPoint, ...], tuple[str, ...], tuple[OffMap, ...]]:
+def map_points(analyses: Sequence[Analysis]) -> tuple[tuple[MapPoint, ...], tuple[str, ...], tuple[OffMap, ...]]:
+    """The places of a set of articles to draw on a map, the countries to shade, and those left off, with why.
+
+    Towns, sites and provinces resolved with confidence >= ``MAP_MIN_CONFIDENCE`` are drawn, except those more
+    than ``MAP_MAX_KM`` from the story's central place; countries are shaded; regions and unresolved names are
+    listed. Draw them with ``render_map_svg([p.place for p in points], counts={p.place.id: p.count ...},
+    highlight_countries=countries)``.
+
+    Args:
+        analyses (Sequence[Analysis]): the articles.
+    RETURNS (tuple): (points most mentioned first, ISO alpha-2 codes of the countries named, places left off).
+    """
     counts: Counter[str] = Counter()
     places: dict[str, Place] = {}
     outlets: dict[str, set[str]] = defaultdict(set)
     forms: dict[str, dict[str, None]] = defaultdict(dict)
     countries: dict[str, None] = {}
     off: Counter[tuple[str, str | None, str]] = Counter()
+    seen: dict[str, Place] = {}  # every resolved place, drawn or not
     for a in analyses:
         o = outlet_name(a.article)
         for pm in a.places:
@@ -314,6 +328,7 @@ def _places(analyses: Sequence[Analysis]) -> tuple[tuple[MapPoint, ...], tuple[s
                 if p.country:
                     countries[p.country] = None
                 continue
+            seen[p.id] = p
             if pm.precision not in _DOT_PRECISIONS:
                 off[(pm.text, p.id, f"a region ({p.name}), not a point")] += 1
                 continue
@@ -346,7 +361,7 @@ def _places(analyses: Sequence[Analysis]) -> tuple[tuple[MapPoint, ...], tuple[s
     ]
     drawn = {p.place.id for p in points}  # a place on the map is not listed again for a doubtful mention
     off_map += [
-        OffMap(text, places.get(pid) if pid else None, n, reason)
+        OffMap(text, seen.get(pid) if pid else None, n, reason)
         for (text, pid, reason), n in sorted(off.items(), key=lambda kv: (-kv[1], kv[0][0]))
         if pid is None or pid not in drawn
     ]
