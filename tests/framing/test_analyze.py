@@ -220,3 +220,14 @@ def test_analyze_non_english_article_keeps_naming_only(lexicon):
     assert f.spans == () and f.attribution == ()
     assert [(n.surface, n.count) for n in f.naming] == [("Daesh", 2)]
     assert "'fr'" in f.skipped
+
+
+def test_analyze_told_an_outlet_credits_the_speaker_not_the_outlet(lexicon):
+    rt = Actor("RT", "RT", ActorType.MEDIA, "RU")
+    body = "The capture is a key gain, Jamal Wakeem, a Lebanese professor of history, told RT. The army moved on."
+    f = run_frame(lexicon, body, ("Jamal Wakeem", WAKEEM), ("RT", rt))
+    shares = {s.key: s for s in f.attribution}
+    assert "actor:RT" not in shares
+    assert shares["actor:person:jamal-wakeem"].sentences == (0,)
+    (ev,) = shares["actor:person:jamal-wakeem"].evidence
+    assert body[ev.start : ev.end] == ev.text and ev.text.startswith("Jamal Wakeem") and ev.text.endswith("told RT")

@@ -413,6 +413,27 @@ def side_of(actor: Actor | None, parent_of: Callable[[str], Actor | None], count
     return f"{root.type.value}: {root.name}", country, root.type.value
 
 
+_TOLD = re.compile(r"(?:told|tells)\b")
+
+
+def _told_channel(body: str, claim: Claim, near: list[ActorMention], lo: int, parent_of: Callable[[str], Actor | None]) -> Claim:
+    """ "Jamal Wakeem, a Lebanese professor …, told RT": the outlet after "told" is the channel, and
+    the speaker is the subject before the verb (the attribution rules read "…, told RT" as an inverted
+    "…, said X" and credit RT)."""
+    channel = claim.speaker
+    subject = next(
+        (m for m in reversed(near) if lo <= m.start and m.end <= claim.span.start and m.actor.type is not ActorType.MEDIA
+         and claim.span.start - m.end <= 150),
+        None,
+    )  # fmt: skip
+    if subject is None:
+        return Claim(None, None, claim.speaker_label, (channel,), claim.kind, claim.span, claim.quote)
+    speaker = subject.actor
+    org = (parent_of(speaker.parent) if speaker.parent else None) if speaker.type is ActorType.PERSON else speaker
+    span = Span(subject.start, claim.span.end, body[subject.start : claim.span.end])
+    return Claim(speaker, org, subject.text, (channel,), claim.kind, span, claim.quote)
+
+
 def _attribution(
     body: str,
     sents: list[Sentence],
@@ -446,6 +467,8 @@ def _attribution(
                 sentence_end=sentence_end, sentence_start=sentence_start, previous=previous, parent_of=parent_of,
             )  # fmt: skip
         claim = att.claim if att is not None else None
+        if claim is not None and claim.speaker is not None and claim.speaker.type is ActorType.MEDIA and _TOLD.match(claim.span.text):
+            claim = _told_channel(body, claim, near, s.start, parent_of)
         if claim is not None:
             previous = claim
         if claim is None:
