@@ -138,6 +138,14 @@ def compare_story(story: Story, analyses: Sequence[Analysis]) -> StoryFraming:
         event_outlets[e.id] = [o for o in order if o in outs] + [o for o in outs if o not in order]
     shared_events = tuple(e.id for e in story.events if len(event_outlets[e.id]) > 1)
 
+    # each outlet's mentions of each merged event, in one pass over the story's mentions
+    mentions_of: dict[str, dict[str, list]] = defaultdict(dict)
+    for e in story.events:
+        for m in e.mentions:
+            if m.article_id in lookup:
+                mentions_of[outlet_of(m.article_id, m.outlet)].setdefault(e.id, []).append(m)
+    descriptions = {e.id: describe_event(e) for e in story.events}
+
     per_outlet: list[OutletFraming] = []
     claim_keys: dict[str, set[str]] = defaultdict(set)
     highlights: list[Highlight] = []
@@ -145,13 +153,14 @@ def compare_story(story: Story, analyses: Sequence[Analysis]) -> StoryFraming:
         group = by_outlet[outlet]
         ids = tuple(a.article.id for a in group)
         reports: list[EventReport] = []
+        mine_by_event = mentions_of.get(outlet, {})
         for e in story.events:
-            mine = [m for m in e.mentions if outlet_of(m.article_id, m.outlet) == outlet and m.article_id in lookup]
+            mine = mine_by_event.get(e.id)
             if not mine:
                 continue
             evidence = tuple(lookup[m.article_id].evidence(m.event.trigger.start, m.event.trigger.end) for m in mine)
             reports.append(
-                EventReport(e.id, describe_event(e), e.acled_type, e.acled_subtype, e.plover_root, e.stage,
+                EventReport(e.id, descriptions[e.id], e.acled_type, e.acled_subtype, e.plover_root, e.stage,
                             tuple(event_outlets[e.id]), evidence)
             )  # fmt: skip
         only_here = tuple(r.event_id for r in reports if r.outlets == (outlet,))
