@@ -231,3 +231,26 @@ def test_analyze_told_an_outlet_credits_the_speaker_not_the_outlet(lexicon):
     assert shares["actor:person:jamal-wakeem"].sentences == (0,)
     (ev,) = shares["actor:person:jamal-wakeem"].evidence
     assert body[ev.start : ev.end] == ev.text and ev.text.startswith("Jamal Wakeem") and ev.text.endswith("told RT")
+
+
+@pytest.mark.parametrize(
+    "body,speaker",
+    [
+        ("The bill is narrow, according to Carter. It passed.", "Carter"),
+        ("Cornyn said the bill was narrow. It passed.", "Cornyn"),
+        ("“It is not against the president,” she said. It passed.", "she"),
+        ("The bill, said Senator Cornyn, is narrow. It passed.", "Senator Cornyn"),
+        ("Cornyn, a Republican, and other supporters said the bill is narrow. It passed.", None),
+    ],
+)
+def test_analyze_speakers_the_actor_stage_did_not_resolve_still_count_as_sources(lexicon, body, speaker):
+    f = run_frame(lexicon, body)
+    shares = {s.key: s for s in f.attribution}
+    assert shares["unresolved"].sentences == (0,) and shares["unresolved"].attributed
+    assert shares["unresolved"].speakers == ((speaker,) if speaker else ())
+    assert shares["unattributed"].sentences == (1,)
+
+
+def test_analyze_no_speaker_in_according_to_a_document(lexicon):
+    f = run_frame(lexicon, "Courts may act, according to the terms of the bill. A speech verb “he said” inside a quote.")
+    assert [s.key for s in f.attribution] == ["unattributed"]

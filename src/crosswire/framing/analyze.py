@@ -414,6 +414,41 @@ def side_of(actor: Actor | None, parent_of: Callable[[str], Actor | None], count
 
 
 _TOLD = re.compile(r"(?:told|tells)\b")
+_SAID = re.compile(
+    r"\b(?:said|says|told|tells|added|adds|stressed|stated|noted|explained|insisted|warned|declared|"
+    r"acknowledged|argued|wrote|[Aa]ccording\s+to)\b"
+)
+_NAME = r"(?:[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|of|the|for|al|bin|de|van|von)){0,4})"
+# (searched with pos/endpos: "^" would not match at pos, a lookbehind does)
+_SUBJECT_BEFORE = re.compile(rf"(?<![\w.'’-])(?P<who>{_NAME}|[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\s+(?:(?:has|have|had|also|later|then|previously)\s+)*$")
+_SUBJECT_AFTER = re.compile(rf"\s+(?:the\s+)?(?P<who>{_NAME})")
+
+
+def _unresolved_speaker(body: str, s: Sentence, quotes: list, q_starts: list[int]) -> Claim | None:
+    """A sentence with a speech verb whose speaker the actor stage did not resolve ("Cornyn said",
+    "“…,” she said", "according to Carter"): a claim with the speaker as written, or with no label
+    when the text does not say who (its verb is still outside every quotation)."""
+    for m in _SAID.finditer(body, s.start, s.end):
+        k = bisect.bisect_right(q_starts, m.start()) - 1
+        if k >= 0 and quotes[k].start < m.start() < quotes[k].end:
+            continue  # a speech verb inside a quotation is the speaker's words
+        who = None
+        if not m.group(0).lower().startswith("according"):
+            before = _SUBJECT_BEFORE.search(body, max(s.start, m.start() - 80), m.start())
+            if before is not None:
+                who = (before.start("who"), before.end("who"))
+        if who is None:
+            after = _SUBJECT_AFTER.match(body, m.end(), s.end)
+            if after is not None:
+                who = (after.start("who"), after.end("who"))
+        if who is None:
+            if m.group(0).lower().startswith("according"):
+                continue  # "according to the terms of the bill": no speaker
+            return Claim(None, None, None, (), "paraphrase", Span(m.start(), m.end(), m.group(0)))
+        who = (who[0], who[0] + len(body[who[0] : who[1]].rstrip(".,;:’'")))  # "according to Carter."
+        lo, hi = min(who[0], m.start()), max(who[1], m.end())
+        return Claim(None, None, body[who[0] : who[1]], (), "paraphrase", Span(lo, hi, body[lo:hi]))
+    return None
 
 
 def _told_channel(body: str, claim: Claim, near: list[ActorMention], lo: int, parent_of: Callable[[str], Actor | None]) -> Claim:
@@ -456,6 +491,7 @@ def _attribution(
     cued = {max(bisect.bisect_right(s_starts, m.start()) - 1, 0) for m in _CUE.finditer(body)}
     for q in quotes:
         cued.update(range(max(bisect.bisect_right(s_starts, q.start) - 1, 0), max(bisect.bisect_right(s_starts, max(q.end - 1, q.start)) - 1, 0) + 1))
+    q_starts = [q.start for q in quotes]
     groups: dict[str, dict] = {}
     previous: Claim | None = None
     for i, s in enumerate(sents):
@@ -469,9 +505,15 @@ def _attribution(
         claim = att.claim if att is not None else None
         if claim is not None and claim.speaker is not None and claim.speaker.type is ActorType.MEDIA and _TOLD.match(claim.span.text):
             claim = _told_channel(body, claim, near, s.start, parent_of)
+        unresolved = None
+        if claim is None and i in cued:
+            unresolved = _unresolved_speaker(body, s, quotes, q_starts)
         if claim is not None:
             previous = claim
-        if claim is None:
+        if unresolved is not None:
+            key, label, side, country, atype, attributed = "unresolved", "speakers crosswire did not resolve", "unresolved speaker", None, None, True
+            claim = unresolved
+        elif claim is None:
             key, label, side, country, atype, attributed = "unattributed", "no source named (the outlet's own voice)", "none", None, None, False
         else:
             ok = origin_key(claim)
