@@ -168,20 +168,19 @@ def extract(x: Annotated, res: Resources) -> Analysis:
         )  # fmt: skip
     analysis = Analysis(x.article, x.sentences, x.mentions, places=places, actors=actors, events=events, flags=flags)
     if res.lexicon is not None:
-        tagged = ()
+        tagged, tagger_name = (), None
         if res.span_tagger is not None and res.nlp is not None:
-            tagged = tag_spans(res.span_tagger, res.nlp, body, x.sentences, doc=getattr(x, "doc", None))
-        framing = frame_analysis(
-            analysis, res.lexicon, dictionary=res.actors, tagged=tagged,
-            tagger_name=_tagger_name(res.span_tagger),
-        )  # fmt: skip
+            # The tagger reads the parsed Doc when the NLP stage keeps it (``Annotated.doc``); else a
+            # tokenizer-only Doc, and the framing record says so.
+            doc = getattr(x, "doc", None)
+            tagged = tag_spans(res.span_tagger, res.nlp, body, x.sentences, doc=doc)
+            tagger_name = _tagger_name(res.span_tagger) + ("" if doc is not None else " (tokenizer-only Doc)")
+        framing = frame_analysis(analysis, res.lexicon, dictionary=res.actors, tagged=tagged, tagger_name=tagger_name)
         analysis = replace(analysis, framing=framing)
     return analysis
 
 
-def _tagger_name(tagger) -> str | None:
-    if tagger is None:
-        return None
+def _tagger_name(tagger) -> str:
     return getattr(tagger, "name", None) or type(tagger).__name__
 
 

@@ -133,3 +133,16 @@ def test_framing_seeds_comparison_is_json(seed_comparison):
     assert data["outlets"] == ["Press TV", "RT"]
     h = data["highlights"][0]
     assert h["evidence"]["text"][h["evidence"]["start"] : h["evidence"]["end"]] == h["text"]
+
+
+def test_framing_seeds_tagger_spans_when_the_tagger_is_installed(resources, seed_analyses):
+    if resources.span_tagger is None:
+        pytest.skip("no span tagger model in src/crosswire/framing/models (python -m crosswire.framing.train makes it)")
+    spans = [s for a in seed_analyses.values() for s in a.framing.spans if s.source == "tagger"]
+    assert spans
+    for a in seed_analyses.values():
+        assert a.framing.tagger
+        for s in a.framing.spans:
+            if s.source == "tagger":
+                assert s.kind in ("loaded", "name_calling") and 0.0 <= s.score <= 1.0
+                assert a.article.body[s.start : s.end] == s.text
