@@ -441,7 +441,8 @@ class AttributionShare:
 
     ``key`` follows ``linking.origin_key`` ("actor:RU-MOD", "agency:SANA", "label:military source")
     so a spokesman and "the Russian military" count as one claimant; ``unattributed`` is the
-    outlet's own voice and ``vague`` an anonymous "reportedly" / "reports said".
+    outlet's own voice, ``vague`` an anonymous "reportedly" / "reports said", and ``unresolved`` a
+    speaker the text names but the actor stage did not resolve ("Cornyn said").
     """
 
     key: str

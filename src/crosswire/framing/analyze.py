@@ -19,8 +19,11 @@
 5. **hedges** (``hedges.json``): "reportedly", "alleged", "so-called" …;
 6. **attribution profile**: each sentence's source, found by ``events.attribution.attribute`` (the
    same rules the event stage uses) and keyed like ``linking.origin_key``, grouped by claimant with
-   the claimant's side (the state it belongs to, or the kind of non-state actor it is); the share of
-   sentences with no named source is ``unattributed_share``.
+   the claimant's side (the state it belongs to, or the kind of non-state actor it is). Two
+   corrections: "X, a professor, told RT" credits X with RT as the channel; a speech verb whose
+   speaker the actor stage did not resolve ("Cornyn said") counts under ``unresolved``. Sentences
+   with no source are ``unattributed`` (the outlet's own voice), anonymous ones ``vague``
+   ("reportedly", "reports said"); their share is ``unattributed_share``.
 
 Every span says whether it lies inside a quotation (``in_quote``): a word in Konashenkov's quote is
 his framing, carried by the outlet; a word outside is the outlet's own.
