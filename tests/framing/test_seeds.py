@@ -146,3 +146,16 @@ def test_framing_seeds_tagger_spans_when_the_tagger_is_installed(resources, seed
             if s.source == "tagger":
                 assert s.kind in ("loaded", "name_calling") and 0.0 <= s.score <= 1.0
                 assert a.article.body[s.start : s.end] == s.text
+
+
+@pytest.mark.parametrize(
+    "place_ids,rt_form,presstv_form",
+    [(("173480",), "Al-Mayadeen", "al-Mayadin"), (("172955",), "Raqqa", "Raqqah"), (("170794", "170792"), "Deir ez-Zor", "Dayr al-Zawr")],
+)
+def test_framing_seeds_place_spellings_differ(seed_comparison, place_ids, rt_form, presstv_form):
+    rows = [r for r in seed_comparison.naming if r.kind == "place" and r.canonical_id in place_ids]
+    assert rows and any(r.differs for r in rows)
+    rt = {f.surface for r in rows for o in r.outlets if o.outlet == "RT" for f in o.forms}
+    ptv = {f.surface for r in rows for o in r.outlets if o.outlet == "Press TV" for f in o.forms}
+    assert rt_form in rt and rt_form not in ptv
+    assert presstv_form in ptv and presstv_form not in rt
