@@ -94,9 +94,8 @@ def build_dossier(story: Story, analyses: Sequence[Analysis], *, framing: Any = 
     RETURNS (Dossier): the records the HTML is made from.
     """
     by_id = {a.article.id: a for a in analyses}
-    ordered = [by_id[i] for i in story.article_ids if i in by_id] + [
-        a for a in analyses if a.article.id not in set(story.article_ids)
-    ]
+    in_story = set(story.article_ids)
+    ordered = [by_id[i] for i in story.article_ids if i in by_id] + [a for a in analyses if a.article.id not in in_story]
     locators = {a.article.id: _Locator(a) for a in ordered}
     outlets = tuple(dict.fromkeys(outlet_name(a.article) for a in ordered))
     names = _actor_names(ordered)
