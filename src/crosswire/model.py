@@ -439,7 +439,7 @@ class NamingChoice:
 class AttributionShare:
     """Whose statements an article carries: one claimant (or no one) and the sentences it sources.
 
-    ``key`` follows ``linking.origin_key`` ("actor:RU-MOD", "agency:SANA", "label:military source")
+    ``key`` follows ``linking.origin_key`` ("actor:RU-MOD", "actor:SANA", "label:military source")
     so a spokesman and "the Russian military" count as one claimant; ``unattributed`` is the
     outlet's own voice, ``vague`` an anonymous "reportedly" / "reports said", and ``unresolved`` a
     speaker the text names but the actor stage did not resolve ("Cornyn said").
@@ -569,7 +569,7 @@ class Origin:
     """An independent origin of a claim: everything that goes back to one claimant.
 
     ``key`` names the claimant: "actor:RU-MOD" (a speaker and their organisation count once),
-    "agency:SANA" (an agency in the claim chain), "label:a military source" (an anonymous source).
+    "actor:SANA" (an agency quoted, or in the claim chain), "label:a military source" (an anonymous source).
     """
 
     key: str

@@ -87,7 +87,10 @@ def test_corroboration_spokesman_and_ministry_are_one_origin(build):
 def test_corroboration_origin_keys(build):
     body = "a military source told SANA"
     anon = Claim(None, None, "a military source", (build.REUTERS,), "paraphrase", build.span(body, "told SANA"))
-    assert origin_key(anon) == ("agency:REUTERS", "Reuters")
+    assert origin_key(anon) == ("actor:REUTERS", "Reuters")
+    # "Reuters reported" (the agency as the speaker's organisation) is the same origin as "… told Reuters".
+    direct = Claim(None, build.REUTERS, None, (), "paraphrase", build.span(body, "told SANA"))
+    assert origin_key(direct)[0] == origin_key(anon)[0]
     label = Claim(None, None, "A military source", (), "paraphrase", build.span(body, "told SANA"))
     assert origin_key(label)[0] == "label:military source"
     assert origin_key(Claim(None, None, "reportedly", (), "unattributed", build.span(body, "told"))) is None

@@ -5,7 +5,8 @@ by its original claimant, in this order:
 
 1. the speaker's organisation, else the speaker (Konashenkov → "actor:RU-MOD", as "the Russian
    military" is): a spokesman speaks for his ministry;
-2. the first agency in the claim chain ("a military source told SANA" → "agency:SANA");
+2. the first agency in the claim chain ("a military source told SANA" → "actor:SANA"): the same key
+   as the agency quoted directly ("SANA reported"), since both go back to one agency's report;
 3. the anonymous label as written, normalised ("label:military source").
 
 Mentions with no claim, or an "unattributed" one, count their outlet among ``unattributed_outlets``.
@@ -36,7 +37,7 @@ def origin_key(claim: Claim) -> tuple[str, str] | None:
     if who is not None:
         return f"actor:{who.id}", who.name
     if claim.chain:
-        return f"agency:{claim.chain[0].id}", claim.chain[0].name
+        return f"actor:{claim.chain[0].id}", claim.chain[0].name
     if claim.speaker_label:
         label = _ARTICLE.sub("", claim.speaker_label.strip().casefold())
         return f"label:{label}", claim.speaker_label
