@@ -82,6 +82,19 @@ def test_analyze_label_targets(lexicon, body, pairs, expected):
     assert targets(run_frame(lexicon, body, *pairs)) == expected
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Daesh fled the city. Turkish-backed Syrian militiamen moved in.",
+        "Daesh fled the city. Police arrested an exiled Islamist cleric.",
+        "Daesh fled the city. Kurdish militants claimed the attack.",
+    ],
+)
+def test_analyze_no_fallback_for_another_group_or_one_person(lexicon, body):
+    f = run_frame(lexicon, body, ("Daesh", IS))
+    assert [s.target_id for s in f.spans if s.kind == "label" and s.label != "backed"] == [None]
+
+
 def test_analyze_delegitimising_label_falls_back_to_the_armed_group_just_named(lexicon):
     body = "Daesh fled the city. The army shelled terrorist positions."
     f = run_frame(lexicon, body, ("Daesh", IS))

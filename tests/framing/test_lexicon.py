@@ -36,6 +36,9 @@ def test_lexicon_every_packaged_entry_says_where_it_comes_from():
         ("the claimed attack", "hedge", [("claimed", "claimed")]),
         ("Daesh claimed the attack", "hedge", []),  # "X claimed" is attribution, not a hedge
         ("liberated the town", "loaded", [("liberated", "liberation")]),
+        ("Kremlin-backed separatists", "label", [("Kremlin-backed", "backed"), ("separatists", "separatist")]),
+        ("a foreign-backed plot", "label", [("foreign-backed", "backed")]),
+        ("they co-sponsored the embassy-sponsored talks", "label", []),
     ],
 )
 def test_lexicon_find(lexicon, text, kind, expected):

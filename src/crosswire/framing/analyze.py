@@ -76,6 +76,10 @@ _GAP_BEFORE_NOUN = re.compile(r"^\s*(?:[’']s\s*)?$")
 _GAP_AFTER_PRE = re.compile(r"^\s*(?:the\s+)?[“\"‘']?$", re.IGNORECASE)
 #: What an attributed sentence contains at least (a superset of ``events.attribution``'s cues).
 _CUE = re.compile(rf"{_SPEECH.pattern}|{_REPORTEDLY.pattern}|\s[–—-]\s")
+_NOT_THE_LAST_GROUP = re.compile(
+    r"(?:-(?:backed|led|sponsored|funded|supported|allied|aligned)\s+(?:\S+\s+)?|\b(?:[Aa]n?|[Oo]ne)\s+(?:[a-z][\w-]*\s+)?"
+    r"|\b[A-Z][a-z]+(?:ish|ian|an|i|ese)\s+)$"
+)
 _APPOSITION = re.compile(r"^\s*\)?\s*,\s*(?:an?|the|one)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -288,9 +292,11 @@ def _target(
             break
     # 4. a delegitimising label with no named target: the nearest armed non-state actor just before
     if category == "delegitimising" and position == "noun":
-        before = body[max(0, start - 12) : start]
-        if re.search(r"-(?:backed|led|sponsored|funded|supported|allied)\s+$", before):
-            return None, 0.0  # "US-backed militants": another group than the one just named
+        before = body[max(0, start - 40) : start]
+        if _NOT_THE_LAST_GROUP.search(before):
+            # "US-backed militants", "Turkish-backed Syrian militiamen", "an exiled Islamist cleric":
+            # another group, or one person, not the armed group just named
+            return None, 0.0
         s = sentence_of(start)
         lo = sents[max(0, s - 1)].start
         for m in reversed(actors[bisect.bisect_left(a_starts, lo) : bisect.bisect_left(a_starts, start)]):

@@ -33,7 +33,9 @@ DATA_DIR = Path(__file__).parent / "data"
 #: The lexicon kinds and their files.
 KINDS: dict[str, str] = {"label": "labels.json", "hedge": "hedges.json", "loaded": "loaded.json"}
 _POSITIONS = frozenset({"noun", "pre", "none"})
-_ENTRY_KEYS = frozenset({"label", "category", "position", "patterns", "suffixes", "after", "regex", "source", "comment"})
+_ENTRY_KEYS = frozenset(
+    {"label", "category", "position", "patterns", "suffixes", "lowercase_prefixes", "after", "regex", "source", "comment"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,8 @@ class LexiconMatch:
 class _Compiled:
     # first word -> (phrase words, entry, the words one of which must come right before), longest first
     by_first: dict[str, tuple[tuple[tuple[str, ...], LexiconEntry, frozenset[str] | None], ...]]
-    suffixes: tuple[tuple[tuple[str, ...], LexiconEntry], ...]  # word endings ("-backed") and their entry
+    # word endings ("-backed"), the lower-case words they may follow ("foreign-backed"), the entry
+    suffixes: tuple[tuple[tuple[str, ...], frozenset[str], LexiconEntry], ...]
     regexes: tuple[tuple[re.Pattern, LexiconEntry], ...]
 
 
@@ -143,7 +146,7 @@ class Lexicon:
             docs.append((kind, Path(p)))
         entries: list[LexiconEntry] = []
         phrases: dict[str, list[tuple[str, LexiconEntry, frozenset[str] | None]]] = {k: [] for k in KINDS}
-        suffixes: dict[str, list[tuple[tuple[str, ...], LexiconEntry]]] = {k: [] for k in KINDS}
+        suffixes: dict[str, list[tuple[tuple[str, ...], frozenset[str], LexiconEntry]]] = {k: [] for k in KINDS}
         regexes: dict[str, list[tuple[re.Pattern, LexiconEntry]]] = {k: [] for k in KINDS}
         for kind, path in docs:
             doc = _read(path)
@@ -180,8 +183,12 @@ class Lexicon:
                         raise ConfigError(f"{where} ({e['label']!r}): pattern {p!r} is not a non-empty string.")
                 for p in pats:
                     phrases[kind].append((p, entry, after_keys))
+                lower = e.get("lowercase_prefixes", [])
+                if not isinstance(lower, list) or not all(isinstance(x, str) for x in lower):
+                    raise ConfigError(f"{where} ({e['label']!r}): \"lowercase_prefixes\" is a list of words.")
                 if sufs:
-                    suffixes[kind].append((tuple(_token_key(x.strip()) for x in sufs), entry))
+                    endings = tuple(_token_key(x.strip()) for x in sufs)
+                    suffixes[kind].append((endings, frozenset(_token_key(x) for x in lower), entry))
                 for r in rxs:
                     try:
                         rx = re.compile(rf"(?<![\w-])(?:{r})(?![\w-])", re.IGNORECASE)
@@ -228,11 +235,15 @@ class Lexicon:
                         start, end = spans[i][0], spans[i + k - 1][1]
                         found.append(LexiconMatch(start, end, text[start:end], entry))
                         break
-        for endings, entry in c.suffixes:
+        for endings, lower, entry in c.suffixes:
             for i in w.hyphenated:
                 key = keys[i]
-                if key.endswith(endings) and not key.startswith("-") and key not in endings:
-                    start, end = spans[i]
+                if not key.endswith(endings) or key.startswith("-") or key in endings:
+                    continue
+                start, end = spans[i]
+                # the backer is a name ("US-backed", "Kremlin-backed") or a listed word ("foreign-backed");
+                # not "co-sponsored", "embassy-sponsored"
+                if text[start].isupper() or key[: key.rindex("-")] in lower:
                     found.append(LexiconMatch(start, end, text[start:end], entry))
         for rx, entry in c.regexes:
             for m in rx.finditer(text):
