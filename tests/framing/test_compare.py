@@ -18,12 +18,12 @@ from crosswire.serialize import from_jsonable, to_jsonable
 from .test_analyze import IS, KONASHENKOV, MAYADIN, SAA, SOHR, mentions, sentences_of
 
 PTV_BODY = (
-    "Daesh terrorists fled al-Mayadin. "
+    "Daesh terrorists fled al-Mayadin. Smith said so. "
     "Major General Igor Konashenkov said the Syrian army advanced. "
     "Meanwhile, so-called Syrian Observatory for Human Rights reported fighting."
 )
 RT_BODY = (
-    "Syrian troops have captured Al-Mayadeen from IS. "
+    "Syrian troops have captured Al-Mayadeen from IS. Jones said so. "
     "Major General Igor Konashenkov said the terrorists lost the “stupor” of the coalition. "
     "The carpet bombings went on."
 )
@@ -89,7 +89,8 @@ def test_compare_claims_grouped_by_claimant(story_and_analyses):
     c = compare_story(story, [ptv, rt])
     assert c.shared_claimants == ("actor:RU-MOD",)
     by = {o.outlet: {g.key: g for g in o.claims} for o in c.per_outlet}
-    assert set(by["Press TV"]) == {"actor:RU-MOD", "actor:SOHR"}
+    assert set(by["Press TV"]) == {"actor:RU-MOD", "actor:SOHR", "unresolved"}
+    assert by["Press TV"]["unresolved"].speakers == ("Smith",) and by["RT"]["unresolved"].speakers == ("Jones",)
     group = by["RT"]["actor:RU-MOD"]
     assert (group.label, group.side, group.count, group.speaker_ids) == (
         "Ministry of Defence of Russia", "state: Russia", 1, ("person:igor-konashenkov",)

@@ -186,7 +186,8 @@ def compare_story(story: Story, analyses: Sequence[Analysis]) -> StoryFraming:
                           tuple(hedges), tuple(scares), n_sents)
         )  # fmt: skip
 
-    shared_claimants = tuple(sorted(k for k, outs in claim_keys.items() if len(outs) > 1))
+    # "unresolved" groups different unnamed-to-us speakers: it is never one shared claimant
+    shared_claimants = tuple(sorted(k for k, outs in claim_keys.items() if len(outs) > 1 and k != "unresolved"))
     return StoryFraming(
         story_id=story.id,
         outlets=tuple(order),
