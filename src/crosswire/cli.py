@@ -295,6 +295,12 @@ def _echo_framing(analysis) -> None:
                 item += f" [{s.source}]"
             items.append(item)
         click.echo(f"  {title} ({len(spans)}): " + "; ".join(items))
+    if f.title_spans:
+        click.echo("  in the title: " + "; ".join(
+            f"{s.kind} {s.text!r}" + (f" → {s.target_name}" if s.target_name else "") for s in f.title_spans
+        ))  # fmt: skip
+    if f.skipped:
+        click.echo(f"  note: {f.skipped}")
     click.echo(f"  sources ({f.unattributed_share:.0%} of {f.sentences} sentences name none):")
     for share in f.attribution:
         who = f" ({', '.join(share.speakers[:3])})" if share.speakers and share.attributed else ""

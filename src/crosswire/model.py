@@ -469,6 +469,8 @@ class Framing:
     unattributed_share: float = 0.0  # sentences with no named source (own voice + vague), of all sentences
     tagger: str | None = None  # the span tagger's name/version when it ran, None for lexicon only
     skipped: str | None = None  # why the lexicon, tagger and attribution did not run (a non-English article)
+    title_spans: tuple[FrameSpan, ...] = ()  # labels, loaded words, hedges, scare quotes of ``Article.title``
+    # (offsets into the title, ``sentence`` -1; lexicon only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -659,8 +661,8 @@ class SentenceEvidence:
     """A span shown in its sentence: the sentence text and the span's offsets within it."""
 
     article_id: str
-    sentence: int  # index into the article's sentences
-    text: str  # the whole sentence
+    sentence: int  # index into the article's sentences; -1 for the title
+    text: str  # the whole sentence (or the title)
     start: int  # the span within ``text``
     end: int
 

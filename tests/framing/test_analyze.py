@@ -267,3 +267,22 @@ def test_analyze_speakers_the_actor_stage_did_not_resolve_still_count_as_sources
 def test_analyze_no_speaker_in_according_to_a_document(lexicon):
     f = run_frame(lexicon, "Courts may act, according to the terms of the bill. A speech verb “he said” inside a quote.")
     assert [s.key for s in f.attribution] == ["unattributed"]
+
+
+def test_analyze_title_spans_use_the_body_names_for_targets(lexicon):
+    body = "The so-called Syrian Democratic Forces attacked. Daesh fled the town."
+    acts = mentions(body, ("Syrian Democratic Forces", SDF), ("Daesh", IS))
+    title = "So-called Syrian Democratic Forces ‘liberate’ town as Daesh terrorists flee, reportedly"
+    f = frame(body, sentences_of(body), acts, (), lexicon, title=title)
+    got = [(s.kind, s.text, s.target_id, s.sentence) for s in f.title_spans]
+    assert got == [
+        ("hedge", "So-called", "SDF", -1),
+        ("label", "So-called", "SDF", -1),
+        ("scare_quote", "‘liberate’", None, -1),
+        ("loaded", "liberate", None, -1),
+        ("label", "terrorists", "IS", -1),
+        ("hedge", "reportedly", None, -1),
+    ]
+    for s in f.title_spans:
+        assert title[s.start : s.end] == s.text
+    assert all(s.sentence >= 0 for s in f.spans)  # the body's spans stay in the body

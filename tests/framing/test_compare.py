@@ -127,6 +127,25 @@ def test_compare_highlights_point_into_their_sentences(story_and_analyses):
     assert [u.label for u in rt_out.scare_quotes] == ["stupor"]
 
 
+def test_compare_title_spans_are_highlighted_with_the_title_as_sentence(story_and_analyses, lexicon):
+    story, ptv, rt = story_and_analyses
+    art = ptv.article
+    titled = Analysis(
+        Article(art.id, art.source, art.line, art.format, art.encoding, art.outlet, art.outlet_guess, art.url,
+                "Army closes in on Daesh terrorists", art.author, art.published, art.language, art.original,
+                art.segments, art.body),
+        ptv.sentences, (), (), ptv.actors,
+    )  # fmt: skip
+    titled = Analysis(titled.article, titled.sentences, (), (), titled.actors, framing=frame_analysis(titled, lexicon))
+    c = compare_story(story, [titled, rt])
+    first = c.highlights[0]
+    assert (first.outlet, first.kind, first.text, first.target_id) == ("Press TV", "label", "terrorists", "IS")
+    assert first.evidence.sentence == -1 and first.evidence.text == "Army closes in on Daesh terrorists"
+    assert first.evidence.text[first.evidence.start : first.evidence.end] == "terrorists"
+    terrorist = next(r for r in c.labels if r.label == "terrorist")
+    assert {o.outlet: o.forms[0].count for o in terrorist.outlets}["Press TV"] == 2  # title + body
+
+
 def test_compare_ignores_other_articles_and_duplicates(story_and_analyses, lexicon):
     story, ptv, rt = story_and_analyses
     other = analysis(THIRD_BODY, "Reuters", [("IS", IS)], lexicon)

@@ -26,8 +26,8 @@ BODY = (
 
 def framed(lexicon, actor_dictionary) -> Analysis:
     art = Article(
-        article_id("RT", BODY), "a.txt", None, "text", "utf-8", "RT", OutletGuess("RT", 1.0, "metadata"), None, None,
-        None, PublishedDate(2017, 10), "en", BODY, (), BODY,
+        article_id("RT", BODY), "a.txt", None, "text", "utf-8", "RT", OutletGuess("RT", 1.0, "metadata"), None,
+        "Daesh terrorists flee", None, PublishedDate(2017, 10), "en", BODY, (), BODY,
     )  # fmt: skip
     a = Analysis(art, sentences_of(BODY), (), (), mentions(BODY, ("Syrian Democratic Forces", SDF), ("Daesh", IS),
                                                          ("Major General Igor Konashenkov", KONASHENKOV)))  # fmt: skip
@@ -45,17 +45,21 @@ def test_framing_store_round_trip(tmp_path, lexicon, actor_dictionary):
         rows = store.query(
             "SELECT kind, text, label, target_id, in_quote FROM frame_spans WHERE article_id = ? ORDER BY idx", [a.article.id]
         )
-        assert rows == [(s.kind, s.text, s.label, s.target_id, s.in_quote) for s in a.framing.spans]
+        assert rows == [(s.kind, s.text, s.label, s.target_id, s.in_quote) for s in (*a.framing.title_spans, *a.framing.spans)]
         assert ("label", "so-called", "so-called", "SDF", False) in rows
         names = store.query("SELECT canonical_id, surface, count FROM naming_choices WHERE article_id = ?", [a.article.id])
         assert ("IS", "Daesh", 1) in names
         shares = store.query("SELECT key, side, sentences FROM attribution_shares WHERE article_id = ?", [a.article.id])
         assert ("actor:RU-MOD", "state: Russia", 1) in shares
-        assert store.counts()["frame_spans"] == len(a.framing.spans)
+        n = len(a.framing.title_spans) + len(a.framing.spans)
+        assert [s.text for s in a.framing.title_spans] == ["terrorists"]
+        assert store.counts()["frame_spans"] == n
         out = tmp_path / "spans.jsonl"
-        assert store.export("frame_spans", "jsonl", str(out)) == len(a.framing.spans)
-        first = json.loads(out.read_text().splitlines()[0])
-        assert BODY[first["start_char"] : first["end_char"]] == first["text"]
+        assert store.export("frame_spans", "jsonl", str(out)) == n
+        exported = [json.loads(line) for line in out.read_text().splitlines()]
+        for row in exported:
+            source = a.article.title if row["sentence_idx"] == -1 else BODY
+            assert source[row["start_char"] : row["end_char"]] == row["text"]
     assert {"frame_spans", "naming_choices", "attribution_shares"} <= set(EXPORT_TABLES)
 
 

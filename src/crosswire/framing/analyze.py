@@ -54,7 +54,7 @@ from ..model import (
 )
 from .lexicon import Lexicon, LexiconMatch, Words
 
-__all__ = ["frame", "frame_analysis", "scare_quotes", "side_of", "tag_spans"]
+__all__ = ["frame", "frame_analysis", "scare_quotes", "side_of", "tag_spans", "title_spans"]
 
 #: Technique names of the span tagger, mapped to FrameSpan kinds.
 TAGGER_KINDS = {"Loaded_Language": "loaded", "Name_Calling,Labeling": "name_calling"}
@@ -94,6 +94,7 @@ def frame(
     tagger_name: str | None = None,
     parent_of: Callable[[str], Actor | None] | None = None,
     country_name: Callable[[str], str | None] | None = None,
+    title: str | None = None,
 ) -> Framing:
     """Find how one article frames its story.
 
@@ -109,6 +110,8 @@ def frame(
         parent_of (Callable[[str], Actor | None] | None): an actor id -> the Actor (the dictionary):
             a spokesman's organisation, and the root organisation that gives a claimant's side.
         country_name (Callable[[str], str | None] | None): ISO code -> country name, for sides.
+        title (str | None): ``Article.title``: its labels, loaded words, hedges and scare quotes go to
+            ``Framing.title_spans`` (targets from the names the body's actor mentions use).
     RETURNS (Framing): naming choices, framing spans, attribution profile.
     """
     parent_of = parent_of or (lambda _id: None)
@@ -172,7 +175,57 @@ def frame(
         sentences=len(sentences),
         unattributed_share=unattributed,
         tagger=tagger_name if tagged or tagger_name else None,
+        title_spans=title_spans(title, actors, lexicon) if title else (),
     )
+
+
+def title_spans(title: str, actors: Sequence[ActorMention], lexicon: Lexicon) -> tuple[FrameSpan, ...]:
+    """Labels, loaded words, hedges and scare quotes of a title ("Syrian forces draw close to
+    Daesh-held al-Mayadin"), with the label targets found from the names the body uses.
+
+    Args:
+        title (str): ``Article.title``.
+        actors (Sequence[ActorMention]): the body's actor mentions (their names, found again in the title).
+        lexicon (Lexicon): the compiled framing lexicons.
+    RETURNS (tuple[FrameSpan, ...]): spans with offsets into the title, ``sentence`` -1.
+    """
+    names: dict[str, Actor] = {}
+    for m in actors:
+        if m.method not in ("coreference",) and m.text.casefold() not in _PRONOUNS:
+            names.setdefault(m.text, m.actor)
+    found: list[ActorMention] = []
+    for text, actor in names.items():
+        for hit in re.finditer(rf"(?<![\w-]){re.escape(text)}(?!\w)", title):
+            found.append(ActorMention(hit.start(), hit.end(), text, actor, 0, "title", 1.0))
+    found.sort(key=lambda m: (m.start, -m.end))
+    a_starts = [m.start for m in found]
+    sents = [Sentence(0, len(title))]
+    quotes = find_quotes(title)
+    q_starts = [q.start for q in quotes]
+
+    def in_quote(start: int, end: int) -> bool:
+        k = bisect.bisect_right(q_starts, start) - 1
+        return k >= 0 and quotes[k].start < start and end <= quotes[k].end
+
+    words = Words.of(title)
+    labels = lexicon.find(title, "label", words=words)
+    ranges = [(m.start, m.end) for m in labels]
+    out: list[FrameSpan] = []
+    for m in labels:
+        target, score = _target(title, m.start, m.end, m.entry.position, m.entry.category, found, a_starts, ranges, sents, lambda _p: 0)
+        out.append(_span("label", m, -1, target, score, in_quote(m.start, m.end)))
+    for kind in ("hedge", "loaded"):
+        for m in lexicon.find(title, kind, words=words):
+            if kind == "loaded" and any(s < m.end and m.start < e for s, e in ranges):
+                continue
+            target, score = None, 1.0
+            if kind == "hedge" and (m.entry.position == "pre" or m.entry.label == "so-called"):
+                target, score = _target(title, m.start, m.end, "pre", None, found, a_starts, ranges, sents, lambda _p: 0)
+            out.append(_span(kind, m, -1, target, score, in_quote(m.start, m.end)))
+    for start, end, label in scare_quotes(title, quotes):
+        out.append(FrameSpan("scare_quote", start, end, title[start:end], -1, label, None, source="pattern"))
+    out.sort(key=lambda s: (s.start, s.end, s.kind))
+    return tuple(out)
 
 
 def frame_analysis(analysis, lexicon: Lexicon, *, dictionary=None, tagged: Sequence[Any] = (), tagger_name: str | None = None) -> Framing:
@@ -209,6 +262,7 @@ def frame_analysis(analysis, lexicon: Lexicon, *, dictionary=None, tagged: Seque
     return frame(
         analysis.article.body, analysis.sentences, analysis.actors, analysis.places, lexicon,
         tagged=tagged, tagger_name=tagger_name, parent_of=parent_of, country_name=country_name,
+        title=analysis.article.title,
     )  # fmt: skip
 
 

@@ -8,7 +8,8 @@ articles' analyses (with their ``Framing``) in, a ``StoryFraming`` out:
   sentences), its attribution profile, and its labels, hedges and scare quotes with their targets;
 * a naming table (each canonical actor and place, the forms each outlet uses, and whether they
   differ), a labels table (each label and whom each outlet applies it to);
-* every framing span in its sentence (text + offsets within it), for highlighting.
+* every framing span in its sentence (text + offsets within it), for highlighting; spans of an
+  article's title come first, with ``sentence`` -1 and the title as the sentence text.
 
 An article stored before the framing stage existed has no ``Framing``: its naming comes from its
 actor and place mentions and its claims from its events' claims; its labels and loaded language are
@@ -67,8 +68,13 @@ class _Sentences:
         body = analysis.article.body
         self.id = analysis.article.id
         self.body = body
+        self.title = analysis.article.title
         self.sents = list(analysis.sentences) or []
         self.starts = [s.start for s in self.sents]
+
+    def title_evidence(self, start: int, end: int) -> SentenceEvidence:
+        title = self.title or ""
+        return SentenceEvidence(self.id, -1, title, min(start, len(title)), min(end, len(title)))
 
     def evidence(self, start: int, end: int) -> SentenceEvidence:
         if not self.sents:
@@ -173,8 +179,9 @@ def compare_story(story: Story, analyses: Sequence[Analysis]) -> StoryFraming:
             if a.framing is None:
                 continue
             sl = lookup[a.article.id]
-            for s in a.framing.spans:
-                ev = sl.evidence(s.start, s.end)
+            spans = [(s, sl.title_evidence(s.start, s.end)) for s in a.framing.title_spans]
+            spans += [(s, sl.evidence(s.start, s.end)) for s in a.framing.spans]
+            for s, ev in spans:
                 if s.kind in ("label", "hedge", "scare_quote"):
                     use = LabelUse(s.label, s.kind, s.category, s.target_id, s.target_name, s.in_quote, ev)
                     {"label": labels, "hedge": hedges, "scare_quote": scares}[s.kind].append(use)
@@ -308,7 +315,7 @@ def _label_table(order: list[str], by_outlet: dict[str, list[Analysis]]) -> tupl
         for a in by_outlet[outlet]:
             if a.framing is None:
                 continue
-            for s in a.framing.spans:
+            for s in (*a.framing.title_spans, *a.framing.spans):
                 if s.kind != "label":
                     continue
                 category.setdefault(s.label, s.category)

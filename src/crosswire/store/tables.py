@@ -85,7 +85,8 @@ def framing_tables(analyses: list[Analysis]) -> dict[str, pa.Table]:
             "record": pa.array([json.dumps(to_jsonable(a.framing), ensure_ascii=False) for a in framed], pa.string()),
         }
     )
-    spans = [(a.article.id, i, s) for a in framed for i, s in enumerate(a.framing.spans)]
+    # the title's spans first (sentence_idx -1, offsets into the title), then the body's
+    spans = [(a.article.id, i, s) for a in framed for i, s in enumerate((*a.framing.title_spans, *a.framing.spans))]
     frame_spans = pa.table(
         {
             "article_id": pa.array([r[0] for r in spans], pa.string()),
