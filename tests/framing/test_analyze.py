@@ -111,6 +111,7 @@ def test_analyze_delegitimising_label_falls_back_to_the_armed_group_just_named(l
         ("they will leave Raqqa “tonight.”", []),
         ("it is a “very important achievement” for the army", []),
         ("the “Operation Inherent Resolve” continues", []),
+        ("an actress in ‘Hart of Dixie’, with a role", []),
         ("he said “we will win” yesterday", []),
         ("‘US using civilians as human shields’", []),
         ("the Americans' base and the army's 'positions'", ["positions"]),

@@ -69,6 +69,7 @@ _DETERMINER_BEFORE = re.compile(
     r"what it calls|so called)\s*)$",
     re.IGNORECASE,
 )
+_NAME_FUNCTION_WORDS = frozenset({"of", "the", "and", "in", "on", "for", "a", "an", "de", "al", "to"})
 _SINGLE_QUOTED = re.compile(r"(?<![\w’'])[‘'](?P<inner>[^\W\d_][\w\-’ ]{0,40}?[\w])[’'](?![\w])")
 _WORD = re.compile(r"[^\W\d_][\w\-’']*")
 _NAME_SURFACE = re.compile(r"(?:^|[\s\-])[A-Z]")
@@ -393,7 +394,8 @@ def _short_term(inner: str, *, max_words: int = 2) -> bool:
         return False
     if not all(_WORD.fullmatch(w) for w in words):
         return False  # "tonight." has its own punctuation: a partial quote of speech
-    return not all(w[0].isupper() for w in words)  # “Operation Inherent Resolve” is a name
+    content = [w for w in words if w.lower() not in _NAME_FUNCTION_WORDS]
+    return not (content and all(w[0].isupper() for w in content))  # “Operation Inherent Resolve”, ‘Hart of Dixie’ are names
 
 
 def naming_choices(body: str, actors: Sequence[ActorMention], places: Sequence[PlaceMention]) -> tuple[NamingChoice, ...]:
