@@ -602,12 +602,13 @@ def _attribution(
             if len(g["evidence"]) < 20:
                 g["evidence"].append(Span(claim.span.start, claim.span.end, claim.span.text))
     n = len(sents) or 1
-    shares = tuple(
-        AttributionShare(
-            key, g["label"], g["side"], g["country"], g["type"], g["attributed"], tuple(g["sentences"]),
-            round(len(g["sentences"]) / n, 4), tuple(g["speakers"]), tuple(g["ids"]), tuple(g["evidence"]),
+    shares = []
+    for key, g in sorted(groups.items(), key=lambda kv: (-len(kv[1]["sentences"]), kv[0])):
+        shares.append(
+            AttributionShare(
+                key, g["label"], g["side"], g["country"], g["type"], g["attributed"], tuple(g["sentences"]),
+                round(len(g["sentences"]) / n, 4), tuple(g["speakers"]), tuple(g["ids"]), tuple(g["evidence"]),
+            )
         )  # fmt: skip
-        for key, g in sorted(groups.items(), key=lambda kv: (-len(kv[1]["sentences"]), kv[0]))
-    )
     unattributed = sum(len(g["sentences"]) for g in groups.values() if not g["attributed"]) / n
-    return shares, round(unattributed, 4)
+    return tuple(shares), round(unattributed, 4)

@@ -43,7 +43,7 @@ from ..model import (
 )
 from .analyze import naming_choices
 
-__all__ = ["compare_story", "outlet_of", "describe_event"]
+__all__ = ["compare_story", "describe_event", "outlet_of"]
 
 #: At most this many evidence sentences per claim group (the counts stay exact).
 MAX_EVIDENCE = 12
@@ -304,8 +304,7 @@ def _naming_table(order: list[str], by_outlet: dict[str, list[Analysis]]) -> tup
 
 
 def _fold(surface: str) -> str:
-    s = surface.casefold()
-    return s[4:] if s.startswith("the ") else s
+    return surface.casefold().removeprefix("the ")
 
 
 def _label_table(order: list[str], by_outlet: dict[str, list[Analysis]]) -> tuple[LabelRow, ...]:
