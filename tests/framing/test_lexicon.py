@@ -99,3 +99,17 @@ def test_lexicon_missing_or_broken_file(tmp_path):
     broken.write_text("{not json")
     with pytest.raises(ConfigError, match="cannot be read as JSON"):
         Lexicon.load({"hedge": broken})
+
+
+@pytest.mark.parametrize(
+    "text,kind,label",
+    [
+        ("the Zionist regime", "label", "Zionist"),
+        ("two martyrs were buried", "label", "martyr"),
+        ("the orcs retreated", "label", "dehumanising"),
+        ("the special military operation goes on", "loaded", "euphemism"),
+        ("units eliminated hundreds of fighters", "loaded", "euphemism"),
+    ],
+)
+def test_lexicon_conflict_vocabulary(lexicon, text, kind, label):
+    assert [m.entry.label for m in lexicon.find(text, kind)] == [label]
