@@ -101,8 +101,10 @@ def api(live):
         yield c
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def seed_story_id(api) -> str:
-    items = api.get("/api/stories").json()["items"]
-    assert len(items) == 1 and items[0]["articles"] == 2
-    return items[0]["id"]
+    """The story of the two seed articles (other tests add stories and articles to the server)."""
+    stories = {a["story_id"] for a in api.get("/api/articles", params={"limit": 500}).json()["items"]
+               if a["outlet"] in ("Press TV", "RT")}  # fmt: skip
+    assert len(stories) == 1
+    return stories.pop()

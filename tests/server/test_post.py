@@ -10,6 +10,18 @@ from .conftest import TOKEN
 
 pytestmark = pytest.mark.slow
 
+
+@pytest.fixture(scope="module")
+def live(make_server):
+    """A server of this module's own: its POST tests add articles and stories."""
+    return make_server(token=TOKEN)
+
+
+@pytest.fixture(scope="module")
+def api(live):
+    with live.client() as c:
+        yield c
+
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
@@ -97,3 +109,17 @@ def test_post_concurrent_writes_lose_nothing(api):
     assert results == [201] * n
     assert set(reads) == {200}
     assert api.get("/api/").json()["counts"]["articles"] == before + n
+
+
+def test_post_into_a_cached_story_shows_up_at_once(api, presstv_path, seed_story_id):
+    before = api.get(f"/api/stories/{seed_story_id}").json()["story"]["article_ids"]  # now cached
+    text = presstv_path.read_text("utf-8") + "\n\nLater on Friday, the army said it had reached the city's outskirts."
+    r = api.post("/api/articles", params={"outlet": "Cache Test Wire"}, content=text.encode(),
+                 headers={**AUTH, "Content-Type": "text/plain"})  # fmt: skip
+    assert r.status_code == 201, r.text
+    art = r.json()["articles"][0]
+    assert art["story_id"] == seed_story_id  # the same text with one more paragraph joins the seed story
+    after = api.get(f"/api/stories/{seed_story_id}").json()
+    assert art["id"] in after["story"]["article_ids"]
+    assert len(after["story"]["article_ids"]) == len(before) + 1
+    assert "Cache Test Wire" in after["story"]["outlets"]

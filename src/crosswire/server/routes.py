@@ -220,25 +220,33 @@ def get_story(
     story_id: StoryId,
     include_text: Annotated[bool, Query(description="Send each article's clean text (for side-by-side reading).")] = False,
 ):
-    built = _built(request, story_id)
-    summaries = queries.article_summaries(state(request).reader(), list(built.story.article_ids))
-    by_id = {a.article.id: a for a in built.analyses}
-    articles = []
-    for aid in built.story.article_ids:
-        row = to_jsonable(summaries[aid]) if aid in summaries else {"id": aid}
-        analysis = by_id.get(aid)
-        row["body"] = analysis.article.body if include_text and analysis is not None else None
-        row["frames"] = _frames(analysis) if include_text and analysis is not None else []
-        articles.append(row)
-    return JSONResponse(
-        {
+    st = state(request)
+
+    def render() -> bytes:
+        built = _built(request, story_id)
+        summaries = queries.article_summaries(st.reader(), list(built.story.article_ids))
+        by_id = {a.article.id: a for a in built.analyses}
+        articles = []
+        for aid in built.story.article_ids:
+            row = to_jsonable(summaries[aid]) if aid in summaries else {"id": aid}
+            analysis = by_id.get(aid)
+            row["body"] = analysis.article.body if include_text and analysis is not None else None
+            row["frames"] = _frames(analysis) if include_text and analysis is not None else []
+            articles.append(row)
+        body = {
             "ok": True,
             "story": to_jsonable(built.story),
             "articles": articles,
             "framing": to_jsonable(built.framing) if built.framing is not None else None,
             "map": f"/api/stories/{story_id}/map.svg",
         }
-    )
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    try:
+        content = st.cached(story_id, ("json", story_id, include_text), render)
+    except StoreError as exc:
+        raise ApiError(404, str(exc)) from exc
+    return Response(content, media_type="application/json")
 
 
 def _frames(analysis) -> list[dict]:
@@ -420,7 +428,7 @@ async def post_articles(
     )
     read_errors = [i for i in items if isinstance(i, InputError)]
     raws = [i for i in items if isinstance(i, RawArticle)]
-    outcome = await run_in_threadpool(st.writer.ingest, raws)
+    outcome = await run_in_threadpool(st.ingest, raws)
     if not outcome.analyses:
         reasons = [f"[{r.stage}/{r.code}] {r.reason}" for r in outcome.rejections] + [str(e) for e in read_errors]
         raise ApiError(422, "No article could be analysed: " + (reasons[0] if reasons else "nothing to analyse"), errors=reasons)

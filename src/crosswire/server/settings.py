@@ -28,7 +28,9 @@ class ServerSettings:
     max_body_bytes (int): the largest request body accepted (413 above it).
     max_page_size (int): the largest ``limit`` of a list endpoint.
     max_post_articles (int): the most articles one POST may carry.
-    story_cache_size (int): built stories kept in memory (dropped on every write).
+    story_cache_size (int): built stories and story responses kept in memory (a story's are dropped
+        when a write changes it).
+    analysis_cache_size (int): stored analyses kept in memory (they never change).
     save_index_every (int): save the story index after this many POSTs (and at shutdown).
     config (Config): the analysis settings.
     """
@@ -40,7 +42,8 @@ class ServerSettings:
     max_body_bytes: int = 12 * 1024 * 1024
     max_page_size: int = 500
     max_post_articles: int = 100
-    story_cache_size: int = 256
+    story_cache_size: int = 512
+    analysis_cache_size: int = 5000
     save_index_every: int = 16
     config: Config = field(default_factory=Config)
 

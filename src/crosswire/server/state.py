@@ -35,6 +35,7 @@ class IngestOutcome:
     new_ids: frozenset[str]
     assignments: dict[str, str]  # article id → story id (new and earlier articles alike)
     rejections: tuple[Rejection, ...]
+    changed_stories: frozenset[str] = frozenset()  # stories that gained articles or were merged away
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,6 @@ class Writer:
         self._index = None
         self._unsaved = 0
         self._lock = threading.Lock()
-        self.generation = 0  # bumped by every write; caches compare it
 
     def _ready(self) -> tuple[Resources, Any]:
         if self._resources is None:
@@ -119,9 +119,8 @@ class Writer:
                 raise
             if save:
                 self._unsaved = 0
-            if new:
-                self.generation += 1
-            stories = {a.article_id: a.story_id for a in assignments}
+            changed = {a.story_id for a in assignments} | {old for a in assignments for old in a.merged}
+            stories = {a.article_id: index.resolve(a.story_id) for a in assignments}
             for aid in {a.article.id for a in analyses} - set(stories):
                 sid = index.story_of(aid)
                 if sid is None:
@@ -129,7 +128,7 @@ class Writer:
                     sid = rows[0][0] if rows else None
                 if sid is not None:
                     stories[aid] = sid
-            return IngestOutcome(tuple(analyses), frozenset(new), stories, result.rejections)
+            return IngestOutcome(tuple(analyses), frozenset(new), stories, result.rejections, frozenset(changed))
 
     def close(self) -> None:
         """Save the story index if it changed since it was last saved, and close the cursor."""
@@ -158,8 +157,13 @@ class ServerState:
         self._readers: list[Store] = []
         self._readers_lock = threading.Lock()
         self.writer = Writer(self._root.cursor(), settings, resources=resources)
-        self._cache: OrderedDict[str, tuple[int, BuiltStory]] = OrderedDict()
-        self._cache_lock = threading.Lock()
+        # Caches. Stored articles never change, so analyses are kept as they are; a story changes
+        # when a write adds to it (or merges it away), which bumps its version and so retires
+        # everything cached for it.
+        self._lock = threading.Lock()
+        self._analyses: OrderedDict[str, Analysis] = OrderedDict()
+        self._cache: OrderedDict[tuple, tuple[int, Any]] = OrderedDict()
+        self._versions: dict[str, int] = {}
         self.compare_story = _framing_comparer()
 
     def reader(self) -> Store:
@@ -172,8 +176,66 @@ class ServerState:
                 self._readers.append(store)
         return store
 
+    def ingest(self, items: list[RawArticle]) -> IngestOutcome:
+        """Write articles through the one writer, then retire the cached stories they changed.
+
+        Args:
+            items (list[RawArticle]): the articles read from the request.
+        RETURNS (IngestOutcome): what the writer did.
+        """
+        outcome = self.writer.ingest(items)
+        with self._lock:
+            for sid in outcome.changed_stories:
+                self._versions[sid] = self._versions.get(sid, 0) + 1
+        return outcome
+
+    def cached(self, story_id: str, key: tuple, make: Callable[[], Any]) -> Any:
+        """A value derived from one story, from the cache while the story is unchanged.
+
+        Args:
+            story_id (str): the story the value depends on.
+            key (tuple): what the value is (with the story id in it).
+            make (Callable[[], Any]): builds the value on a miss (outside the lock).
+        RETURNS (Any): the value.
+        """
+        with self._lock:
+            version = self._versions.get(story_id, 0)
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] == version:
+                self._cache.move_to_end(key)
+                return hit[1]
+        value = make()
+        with self._lock:
+            if self._versions.get(story_id, 0) == version:  # not changed while it was being built
+                self._cache[key] = (version, value)
+                self._cache.move_to_end(key)
+                while len(self._cache) > self.settings.story_cache_size:
+                    self._cache.popitem(last=False)
+        return value
+
+    def analysis(self, article_id: str) -> Analysis:
+        """One stored article's analysis (cached: stored articles never change).
+
+        Args:
+            article_id (str): the full article id.
+        RETURNS (Analysis): the analysis.
+        Raises:
+            StoreError: when the id is unknown.
+        """
+        with self._lock:
+            hit = self._analyses.get(article_id)
+            if hit is not None:
+                self._analyses.move_to_end(article_id)
+                return hit
+        analysis = self.reader().analysis(article_id)
+        with self._lock:
+            self._analyses[article_id] = analysis
+            while len(self._analyses) > self.settings.analysis_cache_size:
+                self._analyses.popitem(last=False)
+        return analysis
+
     def story(self, story_id: str) -> BuiltStory:
-        """Build a story (or take it from the cache when nothing was written since).
+        """Build a story (or take it from the cache while it is unchanged).
 
         Args:
             story_id (str): the story id.
@@ -181,26 +243,17 @@ class ServerState:
         Raises:
             StoreError: when the story is unknown.
         """
-        generation = self.writer.generation
-        with self._cache_lock:
-            hit = self._cache.get(story_id)
-            if hit is not None and hit[0] == generation:
-                self._cache.move_to_end(story_id)
-                return hit[1]
+        return self.cached(story_id, ("built", story_id), lambda: self._build(story_id))
+
+    def _build(self, story_id: str) -> BuiltStory:
         store = self.reader()
         ids = [r[0] for r in store.query("SELECT article_id FROM story_assignments WHERE story_id = ?", [story_id])]
         if not ids:
             raise StoreError(f"No story {story_id!r} in {self.settings.db}. List them with GET /api/stories.")
-        analyses = tuple(store.analysis(i) for i in ids)
+        analyses = tuple(self.analysis(i) for i in ids)
         story = build_story(story_id, analyses)
         framing = self.compare_story(story, analyses) if self.compare_story is not None else None
-        built = BuiltStory(story, analyses, framing)
-        with self._cache_lock:
-            self._cache[story_id] = (generation, built)
-            self._cache.move_to_end(story_id)
-            while len(self._cache) > self.settings.story_cache_size:
-                self._cache.popitem(last=False)
-        return built
+        return BuiltStory(story, analyses, framing)
 
     def close(self) -> None:
         """Save what the writer holds and close every cursor and the connection."""
