@@ -66,6 +66,17 @@ def test_page_story_timeline_outlets_and_evidence(page, live, api, seed_story_id
     assert dialogs == []
 
 
+def test_page_story_highlights_loaded_language(page, live, api, seed_story_id):
+    articles = api.get(f"/api/stories/{seed_story_id}", params={"include_text": "true"}).json()["articles"]
+    loaded = [f for a in articles for f in a["frames"] if f["kind"] == "loaded"]
+    assert loaded, "the seed articles carry loaded language (framing stage)"
+    page.goto(f"{live.url}/#/story/{seed_story_id}")
+    page.wait_for_selector("#side-by-side mark.frame-loaded")
+    marked = set(page.locator("#side-by-side mark.frame-loaded").all_inner_texts())
+    assert {f["text"] for f in loaded} & marked
+    assert page.locator("#side-by-side mark.frame-loaded").first.get_attribute("title").startswith("loaded")
+
+
 def test_page_story_search(page, live, seed_story_id):
     page.goto(live.url + "/#/")
     page.wait_for_selector("#stories")
