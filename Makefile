@@ -42,6 +42,7 @@ train: install-train gazetteer
 	mkdir -p build
 	$(BIN)/python scripts/train_geo_ranker.py --bench $(BENCH)/geo --report build/geo_ranker_report.json
 	$(BIN)/python -m crosswire.events.train $(BENCH)/events > build/events_train_report.json
+	$(BIN)/python -m crosswire.framing.train $(BENCH)/framing --cv 5 --report build/framing_train_report.json > /dev/null
 
 demo: install gazetteer
 	rm -f $(DB)
