@@ -6,6 +6,7 @@ import itertools
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import CrosswireError, ModelError
 from .model import Article, Mention, Sentence
@@ -47,6 +48,7 @@ class Annotated:
     sentences: tuple[Sentence, ...] = ()
     mentions: tuple[Mention, ...] = ()
     error: Exception | None = None
+    doc: Any = None  # the parsed spaCy Doc, for stages that read tokens (the framing span tagger)
 
 
 def doc_records(doc) -> tuple[tuple[Sentence, ...], tuple[Mention, ...]]:
@@ -97,7 +99,7 @@ def annotate(articles: Iterable[Article], nlp, *, batch_size: int, n_process: in
     while True:
         try:
             for doc, i in nlp.pipe(feed(), as_tuples=True, batch_size=batch_size, n_process=n_process):
-                yield Annotated(inflight.pop(i), *doc_records(doc))
+                yield Annotated(inflight.pop(i), *doc_records(doc), doc=doc)
             return
         except CrosswireError:
             raise
@@ -106,6 +108,7 @@ def annotate(articles: Iterable[Article], nlp, *, batch_size: int, n_process: in
         for i in sorted(inflight):
             article = inflight.pop(i)
             try:
-                yield Annotated(article, *doc_records(nlp(article.body)))
+                doc = nlp(article.body)
+                yield Annotated(article, *doc_records(doc), doc=doc)
             except Exception as exc:  # one article spaCy cannot process: report it, go on
                 yield Annotated(article, error=exc)

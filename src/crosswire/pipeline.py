@@ -172,7 +172,7 @@ def extract(x: Annotated, res: Resources) -> Analysis:
         if res.span_tagger is not None and res.nlp is not None:
             # The tagger reads the parsed Doc when the NLP stage keeps it (``Annotated.doc``); else a
             # tokenizer-only Doc, and the framing record says so.
-            doc = getattr(x, "doc", None)
+            doc = x.doc
             tagged = tag_spans(res.span_tagger, res.nlp, body, x.sentences, doc=doc)
             tagger_name = _tagger_name(res.span_tagger) + ("" if doc is not None else " (tokenizer-only Doc)")
         framing = frame_analysis(analysis, res.lexicon, dictionary=res.actors, tagged=tagged, tagger_name=tagger_name)

@@ -177,6 +177,16 @@ def test_attribution_unattributed(text, label, kind):
     assert (a.claim.speaker, a.claim.speaker_label, a.claim.kind) == (None, label, kind)
 
 
+def test_attribution_told_outlet_credits_the_speaker_before_the_verb():
+    rt = Actor("RT", "RT", ActorType.MEDIA, "RU")
+    expert = Actor("person:jamal-wakeem", "Jamal Wakeem", ActorType.PERSON, "LB")
+    text = "The capture is a “very important achievement” for the army, Jamal Wakeem, a Lebanese professor, told RT."
+    a = _attr(text, [_am(text, "Jamal Wakeem", expert), _am(text, "RT", rt)])
+    assert a is not None
+    assert a.claim.speaker is not None and a.claim.speaker.id == "person:jamal-wakeem"
+    assert [x.id for x in a.claim.chain] == ["RT"]
+
+
 def test_attribution_outlet_statement_is_none():
     text = "The Syrian army captured the town."
     assert _attr(text, [_am(text, "Syrian army", SAA)]) is None

@@ -203,9 +203,10 @@ def _attribute_range(
                 span = Span(vs, end, body[vs:end])
                 return Claim(None, None, label.group(1), (), "paraphrase", span), (), (vs, end)
             continue
-        # inverted: "…,” said Konashenkov" / "added the report"
+        # inverted: "…,” said Konashenkov" / "added the report". Not "told": in "…, the expert told RT"
+        # the name after the verb is the outlet addressed, and the speaker comes before it.
         before = body[max(lo, vs - 3) : vs]
-        if re.search(r"[,”\"]\s*$", before):
+        if verb.lower() not in ("told", "tells") and re.search(r"[,”\"]\s*$", before):
             after = [m for m in mentions if ve <= m.start < ve + 6]
             if after and re.fullmatch(r"\s*(?:the\s+)?", body[ve : after[0].start]):
                 m = after[0]
