@@ -36,6 +36,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Gazetteer index folder; default $CROSSWIRE_DATA_DIR/gazetteer-v1 or ~/.cache/crosswire/gazetteer-v1.",
     ),
     Setting("actor_files", (), "Extra actor dictionary JSON files, read after the packaged ones (they override by id)."),
+    Setting(
+        "lexicon_files",
+        (),
+        'Extra framing lexicon JSON files (a top-level "kind": label, hedge or loaded); their entries are added.',
+    ),
 )
 
 
@@ -52,10 +57,12 @@ class Config:
     outlet_min_confidence: float = 0.5
     gazetteer_path: str | None = None
     actor_files: tuple[str, ...] = ()
+    lexicon_files: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if not isinstance(self.actor_files, tuple):  # a JSON file gives a list
-            object.__setattr__(self, "actor_files", tuple(self.actor_files))
+        for name in ("actor_files", "lexicon_files"):
+            if not isinstance(getattr(self, name), tuple):  # a JSON file gives a list
+                object.__setattr__(self, name, tuple(getattr(self, name)))
         if self.max_bytes <= 0:
             raise ConfigError(f"max_bytes must be positive, got {self.max_bytes}")
         if self.batch_size <= 0:

@@ -58,7 +58,7 @@ class Resources:
             gazetteer=Gazetteer.load(Path(cfg.gazetteer_path) if cfg.gazetteer_path else None) if with_nlp else None,
             ranker=Ranker.load() if with_nlp else None,
             event_types=EventClassifier.load() if with_nlp else None,
-            lexicon=Lexicon.load() if with_nlp else None,
+            lexicon=Lexicon.load(extra=cfg.lexicon_files) if with_nlp else None,
             span_tagger=load_span_tagger() if with_nlp else None,
         )
 
