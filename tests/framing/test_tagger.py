@@ -1,0 +1,119 @@
+"""The propaganda span tagger: span decoding on hand-made Docs, model loading, real tagging."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+from crosswire.errors import ModelError
+from crosswire.framing.features import doc_buckets, token_features
+from crosswire.framing.tagger import TECHNIQUES, SpanTagger, TaggedSpan, TokenLayout, decode
+
+LL, NC = TECHNIQUES
+
+
+def hand_doc(words: list[str], spaces: list[bool], sent_starts: list[bool]) -> Doc:
+    # an English vocab, so that lexical attributes (lower case, punctuation) are set
+    return Doc(spacy.blank("en").vocab, words=words, spaces=spaces, sent_starts=sent_starts)
+
+
+@pytest.fixture()
+def doc() -> Doc:
+    # "The evil , corrupt regime lied . Thugs ! \n"
+    words = ["The", "evil", ",", "corrupt", "regime", "lied", ".", "Thugs", "!"]
+    spaces = [True, False, True, True, True, False, True, False, False]
+    starts = [True, False, False, False, False, False, False, True, False]
+    return hand_doc(words, spaces, starts)
+
+
+def probs_for(doc: Doc, ll: dict[int, float], nc: dict[int, float] | None = None) -> np.ndarray:
+    p = np.zeros((len(doc), 2), dtype=np.float32)
+    for i, v in ll.items():
+        p[i, 0] = v
+    for i, v in (nc or {}).items():
+        p[i, 1] = v
+    return p
+
+
+def test_tagger_decode_runs_over_threshold_trim_punctuation(doc):
+    # tokens 1-4 ("evil , corrupt regime") over 0.5: one span, the comma inside is kept
+    spans = decode(TokenLayout.of(doc), probs_for(doc, {1: 0.9, 2: 0.6, 3: 0.7, 4: 0.55}), TECHNIQUES, (0.5, 0.5))
+    assert [(doc.text[s.start : s.end], s.technique, s.score) for s in spans] == [
+        ("evil, corrupt regime", LL, pytest.approx(0.9)),
+    ]
+
+
+def test_tagger_decode_trims_edge_punctuation_and_stops_at_sentence_start(doc):
+    # "." (6) and "Thugs" (7) are both on, but token 7 starts a sentence: two spans;
+    # the trailing "." and "!" are trimmed
+    spans = decode(TokenLayout.of(doc), probs_for(doc, {5: 0.8, 6: 0.8, 7: 0.8, 8: 0.8}), TECHNIQUES, (0.5, 0.5))
+    assert [doc.text[s.start : s.end] for s in spans] == ["lied", "Thugs"]
+
+
+def test_tagger_decode_techniques_are_independent(doc):
+    p = probs_for(doc, {1: 0.4}, {3: 0.7, 4: 0.7})
+    spans = decode(TokenLayout.of(doc), p, TECHNIQUES, (0.5, 0.6))
+    assert spans == [TaggedSpan(doc[3].idx, doc[4].idx + len("regime"), NC, pytest.approx(0.7))]
+    # a lower LL threshold adds "evil", sorted by start
+    spans = decode(TokenLayout.of(doc), p, TECHNIQUES, (0.3, 0.6))
+    assert [(doc.text[s.start : s.end], s.technique) for s in spans] == [("evil", LL), ("corrupt regime", NC)]
+
+
+def test_tagger_decode_punctuation_only_run_gives_no_span(doc):
+    assert decode(TokenLayout.of(doc), probs_for(doc, {2: 0.9}), TECHNIQUES, (0.5, 0.5)) == []
+
+
+def test_tagger_features_are_per_token_and_hash_stably(doc):
+    feats = token_features(doc)
+    assert len(feats) == len(doc)
+    assert "w=evil" in feats[1] and "w-1=the" in feats[1] and "w+1=," in feats[1]
+    # "Thugs" starts the second sentence: its left context is the sentence boundary
+    assert "w-1=<s>" in feats[7] and "midcap" not in feats[7]
+    b1, o1 = doc_buckets(doc)
+    b2, o2 = doc_buckets(doc)
+    assert np.array_equal(b1, b2) and np.array_equal(o1, o2)
+    assert o1[-1] == len(b1) and len(o1) == len(doc) + 1
+
+
+def test_tagger_load_missing_model_raises_model_error(tmp_path: Path):
+    with pytest.raises(ModelError, match="crosswire.framing.train"):
+        SpanTagger.load(tmp_path)
+
+
+def test_tagger_load_refuses_other_feature_version(tmp_path: Path):
+    np.savez(tmp_path / "span_tagger.npz", cols=np.array([1]), weights=np.zeros((1, 2)), bias=np.zeros(2))
+    meta = {"techniques": list(TECHNIQUES), "thresholds": {LL: 0.5, NC: 0.5}, "feature_version": -1, "hash_bits": 20}
+    (tmp_path / "span_tagger.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError, match="features v-1"):
+        SpanTagger.load(tmp_path)
+
+
+def test_tagger_shipped_model_loads():
+    tagger = SpanTagger.load()
+    assert tagger.techniques == TECHNIQUES
+    assert all(0.0 < t < 1.0 for t in tagger.thresholds)
+    assert tagger.weights.shape[1] == 2 and np.isfinite(tagger.weights).all()
+
+
+@pytest.mark.slow
+def test_tagger_tags_obvious_loaded_language(resources):
+    text = (
+        "Obama's corrupt regime and its cowardly, evil thugs committed a barbaric, disgusting massacre.\n"
+        "The weather in Geneva was mild on Tuesday."
+    )
+    doc = resources.nlp(text)
+    spans = SpanTagger.load().tag(doc)
+    assert spans, "no span found in an obviously loaded sentence"
+    for s in spans:
+        assert 0 <= s.start < s.end <= len(text)
+        assert s.technique in TECHNIQUES and 0.0 <= s.score <= 1.0
+        assert text[s.start : s.end] == text[s.start : s.end].strip()
+    # the loaded words are found, the neutral sentence is left alone
+    found = " ".join(text[s.start : s.end] for s in spans).lower()
+    assert any(w in found for w in ("barbaric", "disgusting", "cowardly", "evil", "thugs", "corrupt"))
+    assert all(s.start < text.index("The weather") for s in spans)
