@@ -6,7 +6,6 @@ import click
 
 from ..cli import data_errors, db_option
 from ..store import Store
-from .security import is_loopback
 from .settings import ENV_ALLOW_REMOTE_READ, ENV_CORS_ORIGINS, ENV_TOKEN, ServerSettings
 
 
@@ -45,6 +44,7 @@ def serve(cfg, db, host, port, allow_remote, cors_origins, max_body_bytes, warm)
     import uvicorn
 
     from .app import create_app
+    from .security import is_loopback
 
     settings = ServerSettings.from_env(
         db=db,

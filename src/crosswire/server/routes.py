@@ -215,7 +215,7 @@ def _built(request: Request, story_id: str):
     responses={**READ_ERRORS, **NOT_FOUND},
     summary="One story: timeline, corroboration, contradictions, articles, framing",
 )
-def get_story(
+async def get_story(
     request: Request,
     story_id: StoryId,
     include_text: Annotated[bool, Query(description="Send each article's clean text (for side-by-side reading).")] = False,
@@ -242,10 +242,15 @@ def get_story(
         }
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
-    try:
-        content = st.cached(story_id, ("json", story_id, include_text), render)
-    except StoreError as exc:
-        raise ApiError(404, str(exc)) from exc
+    key = ("json", story_id, include_text)
+    # A cached story is answered on the event loop, without waiting for a worker thread behind
+    # slower requests; a miss is built in a worker thread.
+    content = st.peek(story_id, key)
+    if content is None:
+        try:
+            content = await run_in_threadpool(st.cached, story_id, key, render)
+        except StoreError as exc:
+            raise ApiError(404, str(exc)) from exc
     return Response(content, media_type="application/json")
 
 

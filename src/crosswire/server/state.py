@@ -189,6 +189,21 @@ class ServerState:
                 self._versions[sid] = self._versions.get(sid, 0) + 1
         return outcome
 
+    def peek(self, story_id: str, key: tuple) -> Any | None:
+        """The cached value for ``key`` while its story is unchanged, else None (never builds anything).
+
+        Args:
+            story_id (str): the story the value depends on.
+            key (tuple): what the value is.
+        RETURNS (Any | None): the value, or None on a miss.
+        """
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] == self._versions.get(story_id, 0):
+                self._cache.move_to_end(key)
+                return hit[1]
+        return None
+
     def cached(self, story_id: str, key: tuple, make: Callable[[], Any]) -> Any:
         """A value derived from one story, from the cache while the story is unchanged.
 
@@ -250,7 +265,15 @@ class ServerState:
         ids = [r[0] for r in store.query("SELECT article_id FROM story_assignments WHERE story_id = ?", [story_id])]
         if not ids:
             raise StoreError(f"No story {story_id!r} in {self.settings.db}. List them with GET /api/stories.")
-        analyses = tuple(self.analysis(i) for i in ids)
+        with self._lock:
+            cached = {i: self._analyses[i] for i in ids if i in self._analyses}
+        loaded = {a.article.id: a for a in store.analyses([i for i in ids if i not in cached])}
+        with self._lock:
+            for aid, a in loaded.items():
+                self._analyses[aid] = a
+            while len(self._analyses) > self.settings.analysis_cache_size:
+                self._analyses.popitem(last=False)
+        analyses = tuple(cached.get(i) or loaded[i] for i in ids)
         story = build_story(story_id, analyses)
         framing = self.compare_story(story, analyses) if self.compare_story is not None else None
         return BuiltStory(story, analyses, framing)
