@@ -113,6 +113,8 @@ def test_post_concurrent_writes_lose_nothing(api):
 
 def test_post_into_a_cached_story_shows_up_at_once(api, presstv_path, seed_story_id):
     before = api.get(f"/api/stories/{seed_story_id}").json()["story"]["article_ids"]  # now cached
+    page = {"outlet": "Cache Test Wire"}
+    assert api.get("/api/articles", params=page).json()["total"] == 0  # this page is cached too
     text = presstv_path.read_text("utf-8") + "\n\nLater on Friday, the army said it had reached the city's outskirts."
     r = api.post("/api/articles", params={"outlet": "Cache Test Wire"}, content=text.encode(),
                  headers={**AUTH, "Content-Type": "text/plain"})  # fmt: skip
@@ -123,3 +125,4 @@ def test_post_into_a_cached_story_shows_up_at_once(api, presstv_path, seed_story
     assert art["id"] in after["story"]["article_ids"]
     assert len(after["story"]["article_ids"]) == len(before) + 1
     assert "Cache Test Wire" in after["story"]["outlets"]
+    assert [a["id"] for a in api.get("/api/articles", params=page).json()["items"]] == [art["id"]]

@@ -85,10 +85,22 @@ Limit = Annotated[int, Query(ge=1, le=500, description="Rows per page (at most 5
 Offset = Annotated[int, Query(ge=0, le=10**9, description="Rows to skip.")]
 
 
-def _page(page: queries.Page) -> JSONResponse:
-    return JSONResponse(
-        {"ok": True, "total": page.total, "limit": page.limit, "offset": page.offset, "items": to_jsonable(page.items)}
-    )
+def _page_bytes(page: queries.Page) -> bytes:
+    body = {"ok": True, "total": page.total, "limit": page.limit, "offset": page.offset, "items": to_jsonable(page.items)}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+async def _cached_page(request: Request, query) -> Response:
+    """A list page from the cache while nothing was written since, else queried in a worker thread.
+
+    The key is the path and the validated query string, sorted; any write retires every page.
+    """
+    st = state(request)
+    key = (request.url.path, tuple(sorted(request.query_params.multi_items())))
+    content = st.peek_page(key)
+    if content is None:
+        content = await run_in_threadpool(st.cached_page, key, lambda: _page_bytes(query()))
+    return Response(content, media_type="application/json")
 
 
 @router.get("/", response_model=InfoOut, responses=READ_ERRORS, summary="The server and its store")
@@ -112,7 +124,7 @@ def info(request: Request):
 
 
 @router.get("/articles", response_model=ArticlePage, responses=READ_ERRORS, summary="List and search articles")
-def list_articles(
+async def list_articles(
     request: Request,
     q: Text = None,
     outlet: Annotated[str | None, Query(max_length=200)] = None,
@@ -125,11 +137,11 @@ def list_articles(
     limit: Limit = 50,
     offset: Offset = 0,
 ):
-    page = queries.list_articles(
+    return await _cached_page(
+        request, lambda: queries.list_articles(
         state(request).reader(), q=q, outlet=outlet, language=language, story=story, since=since, until=until,
         sort=sort, order=order, limit=_limit(request, limit), offset=offset,
-    )  # fmt: skip
-    return _page(page)
+        ))  # fmt: skip
 
 
 @router.get(
@@ -152,7 +164,7 @@ def get_article(
 
 
 @router.get("/events", response_model=EventPage, responses=READ_ERRORS, summary="List and filter events")
-def list_events(
+async def list_events(
     request: Request,
     event_type: Annotated[
         str | None, Query(alias="type", max_length=100, description="An ACLED type or sub-type, or a PLOVER root.")
@@ -170,16 +182,16 @@ def list_events(
     limit: Limit = 50,
     offset: Offset = 0,
 ):
-    page = queries.list_events(
+    return await _cached_page(
+        request, lambda: queries.list_events(
         state(request).reader(), event_type=event_type, actor=actor, place=place, outlet=outlet, story=story,
         article=article, q=q, since=since, until=until, sort=sort, order=order, limit=_limit(request, limit),
         offset=offset,
-    )  # fmt: skip
-    return _page(page)
+        ))  # fmt: skip
 
 
 @router.get("/stories", response_model=StoryPage, responses=READ_ERRORS, summary="List and search stories")
-def list_stories(
+async def list_stories(
     request: Request,
     q: Text = None,
     outlet: Annotated[str | None, Query(max_length=200)] = None,
@@ -192,11 +204,11 @@ def list_stories(
     limit: Limit = 50,
     offset: Offset = 0,
 ):
-    page = queries.list_stories(
+    return await _cached_page(
+        request, lambda: queries.list_stories(
         state(request).reader(), q=q, outlet=outlet, place=place, since=since, until=until,
         min_articles=min_articles, sort=sort, order=order, limit=_limit(request, limit), offset=offset,
-    )  # fmt: skip
-    return _page(page)
+        ))  # fmt: skip
 
 
 StoryId = Annotated[str, PathParam(min_length=1, max_length=200, description="The story id (GET /api/stories).")]
@@ -283,7 +295,7 @@ def story_map(request: Request, story_id: StoryId):
 
 
 @router.get("/actors", response_model=ActorPage, responses=READ_ERRORS, summary="List and search actors")
-def list_actors(
+async def list_actors(
     request: Request,
     q: Text = None,
     actor_type: Annotated[str | None, Query(alias="type", max_length=100)] = None,
@@ -294,11 +306,11 @@ def list_actors(
     limit: Limit = 50,
     offset: Offset = 0,
 ):
-    page = queries.list_actors(
+    return await _cached_page(
+        request, lambda: queries.list_actors(
         state(request).reader(), q=q, actor_type=actor_type, country=country, story=story, sort=sort, order=order,
         limit=_limit(request, limit), offset=offset,
-    )  # fmt: skip
-    return _page(page)
+        ))  # fmt: skip
 
 
 @router.get(

@@ -31,6 +31,7 @@ class ServerSettings:
     story_cache_size (int): built stories and story responses kept in memory (a story's are dropped
         when a write changes it).
     analysis_cache_size (int): stored analyses kept in memory (they never change).
+    page_cache_size (int): list pages kept in memory (all dropped by a write).
     save_index_every (int): save the story index after this many POSTs (and at shutdown).
     config (Config): the analysis settings.
     """
@@ -44,6 +45,7 @@ class ServerSettings:
     max_post_articles: int = 100
     story_cache_size: int = 512
     analysis_cache_size: int = 5000
+    page_cache_size: int = 2048
     save_index_every: int = 16
     config: Config = field(default_factory=Config)
 

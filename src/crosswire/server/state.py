@@ -164,6 +164,8 @@ class ServerState:
         self._analyses: OrderedDict[str, Analysis] = OrderedDict()
         self._cache: OrderedDict[tuple, tuple[int, Any]] = OrderedDict()
         self._versions: dict[str, int] = {}
+        self._pages: OrderedDict[tuple, tuple[int, bytes]] = OrderedDict()
+        self._generation = 0  # bumped by every write that stores an article: list pages depend on all
         self.compare_story = _framing_comparer()
 
     def reader(self) -> Store:
@@ -187,7 +189,46 @@ class ServerState:
         with self._lock:
             for sid in outcome.changed_stories:
                 self._versions[sid] = self._versions.get(sid, 0) + 1
+            if outcome.new_ids:
+                self._generation += 1
+                self._pages.clear()
         return outcome
+
+    def peek_page(self, key: tuple) -> bytes | None:
+        """A cached list page when nothing was written since it was made, else None.
+
+        Args:
+            key (tuple): the path and the sorted query parameters.
+        RETURNS (bytes | None): the response body, or None on a miss.
+        """
+        with self._lock:
+            hit = self._pages.get(key)
+            if hit is not None and hit[0] == self._generation:
+                self._pages.move_to_end(key)
+                return hit[1]
+        return None
+
+    def cached_page(self, key: tuple, make: Callable[[], bytes]) -> bytes:
+        """A list page, from the cache or made now (and kept unless a write happened meanwhile).
+
+        Args:
+            key (tuple): the path and the sorted query parameters.
+            make (Callable[[], bytes]): runs the query and renders the body.
+        RETURNS (bytes): the response body.
+        """
+        with self._lock:
+            generation = self._generation
+        hit = self.peek_page(key)
+        if hit is not None:
+            return hit
+        content = make()
+        with self._lock:
+            if self._generation == generation:
+                self._pages[key] = (generation, content)
+                self._pages.move_to_end(key)
+                while len(self._pages) > self.settings.page_cache_size:
+                    self._pages.popitem(last=False)
+        return content
 
     def peek(self, story_id: str, key: tuple) -> Any | None:
         """The cached value for ``key`` while its story is unchanged, else None (never builds anything).
