@@ -599,10 +599,12 @@ def _register_optional_groups() -> None:
     from .benchmark import bench_group
     from .eval import eval_group
     from .places.cli import gazetteer_group
+    from .server.cli import serve
 
     main.add_command(bench_group)
     main.add_command(eval_group)
     main.add_command(gazetteer_group)
+    main.add_command(serve)
 
 
 _register_optional_groups()
