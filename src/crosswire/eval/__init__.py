@@ -13,7 +13,9 @@ import click
 
 from ..errors import CrosswireError
 from .extraction import FORMATS, SYSTEMS, ExtractionScores, evaluate_extraction, get_system
+from .basil import basil_cmd
 from .events import events_cmd
+from .framing import framing_cmd
 from .geo import geo_cmd
 from .similarity import similarity_cmd
 
@@ -93,3 +95,5 @@ def extraction_cmd(
 eval_group.add_command(geo_cmd)
 eval_group.add_command(events_cmd)
 eval_group.add_command(similarity_cmd)
+eval_group.add_command(framing_cmd)
+eval_group.add_command(basil_cmd)
