@@ -670,6 +670,31 @@ class Store:
             raise StoreError(f"Cannot export {table} to {path}: {exc}") from exc
         return self._con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
+    def story_cache(self, story_id: str) -> tuple[str, bytes] | None:
+        """A story's cached response body and its signature (see ``put_story_cache``).
+
+        Args:
+            story_id (str): the story id.
+        RETURNS (tuple[str, bytes] | None): (signature, body), or None when nothing is cached.
+        """
+        row = self._con.execute("SELECT signature, body FROM story_cache WHERE story_id = ?", [story_id]).fetchone()
+        return None if row is None else (row[0], bytes(row[1]))
+
+    def put_story_cache(self, entries: Iterable[tuple[str, str, bytes]]) -> None:
+        """Keep built story bodies, replacing earlier ones, in one transaction.
+
+        Args:
+            entries (Iterable[tuple[str, str, bytes]]): (story id, signature, body); the signature says
+                which articles the body was built from, so a reader can tell a stale body.
+        Raises:
+            StoreError: when the write fails (nothing is written then).
+        """
+        rows = [(sid, sig, body, utc_now()) for sid, sig, body in entries]
+        if not rows:
+            return
+        with self._transaction("the story cache"):
+            self._con.executemany("INSERT OR REPLACE INTO story_cache VALUES (?, ?, ?, ?)", rows)
+
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         """Run a read query (for analysts and tests).
 

@@ -157,6 +157,15 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX attribution_shares_article ON attribution_shares (article_id);
         """,
     ),
+    (
+        # Built story responses of the web server, kept across restarts. A row is valid while its
+        # signature (a hash of the story's article ids and the code version) matches the story's
+        # current articles; a write that changes a story makes its row stale until rebuilt.
+        "0008_story_cache",
+        """
+        CREATE TABLE story_cache (story_id VARCHAR PRIMARY KEY, signature VARCHAR, body BLOB, built_at TIMESTAMP);
+        """,
+    ),
 )
 
 #: Tables a user may export, with their columns in order.
