@@ -160,9 +160,8 @@ def free_port() -> int:
 
 def start_server(db: Path, port: int) -> subprocess.Popen:
     env = {**os.environ, "CROSSWIRE_TOKEN": TOKEN}
-    code = "from crosswire.server.cli import serve; serve()"
     proc = subprocess.Popen(
-        [sys.executable, "-c", code, "--db", str(db), "--port", str(port), "--warm"], env=env,
+        [sys.executable, "-c", "from crosswire.cli import main; main()", "serve", "--db", str(db), "--port", str(port), "--warm"], env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     deadline = time.monotonic() + 300

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+import crosswire.cli  # noqa: F401  (first: it registers serve, and crosswire.server.cli imports it)
 from crosswire.server.cli import serve
 
 from .conftest import free_port
@@ -42,7 +43,7 @@ def test_serve_cli_serves_page_and_api(tmp_path, seed_db, token):
     if token:
         env["CROSSWIRE_TOKEN"] = token
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from crosswire.server.cli import serve; serve()", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-c", "from crosswire.cli import main; main()", "serve", "--db", str(db), "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:

@@ -70,6 +70,10 @@ def create_app(settings: ServerSettings | None = None, *, resources: Resources |
         description=DESCRIPTION,
         version=_version(),
         lifespan=lifespan,
+        # Swagger UI and ReDoc load their scripts from a CDN, which fails offline: they are off.
+        # The schema stays at /openapi.json.
+        docs_url=None,
+        redoc_url=None,
         openapi_tags=[{"name": "api", "description": "The REST API."}],
     )
     install_error_handlers(app)

@@ -85,21 +85,18 @@ Limit = Annotated[int, Query(ge=1, le=500, description="Rows per page (at most 5
 Offset = Annotated[int, Query(ge=0, le=10**9, description="Rows to skip.")]
 
 
-def _page_bytes(page: queries.Page) -> bytes:
-    body = {"ok": True, "total": page.total, "limit": page.limit, "offset": page.offset, "items": to_jsonable(page.items)}
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-async def _cached_page(request: Request, query) -> Response:
-    """A list page from the cache while nothing was written since, else queried in a worker thread.
-
-    The key is the path and the validated query string, sorted; any write retires every page.
+async def _cached_page(request: Request, limit: int, offset: int, fetch) -> Response:
+    """A list page: a slice of the list's window in memory (answered on the event loop), or queried in
+    a worker thread. The window's key is the path and the validated query string without limit and
+    offset, sorted; any write that stores an article retires every window.
     """
     st = state(request)
-    key = (request.url.path, tuple(sorted(request.query_params.multi_items())))
-    content = st.peek_page(key)
+    limit = _limit(request, limit)
+    params = request.query_params.multi_items()
+    shape = (request.url.path, tuple(sorted(kv for kv in params if kv[0] not in ("limit", "offset"))))
+    content = st.peek_page(shape, limit, offset)
     if content is None:
-        content = await run_in_threadpool(st.cached_page, key, lambda: _page_bytes(query()))
+        content = await run_in_threadpool(st.list_page, shape, limit, offset, fetch)
     return Response(content, media_type="application/json")
 
 
@@ -138,9 +135,9 @@ async def list_articles(
     offset: Offset = 0,
 ):
     return await _cached_page(
-        request, lambda: queries.list_articles(
+        request, limit, offset, lambda lim, off: queries.list_articles(
         state(request).reader(), q=q, outlet=outlet, language=language, story=story, since=since, until=until,
-        sort=sort, order=order, limit=_limit(request, limit), offset=offset,
+        sort=sort, order=order, limit=lim, offset=off,
         ))  # fmt: skip
 
 
@@ -183,10 +180,9 @@ async def list_events(
     offset: Offset = 0,
 ):
     return await _cached_page(
-        request, lambda: queries.list_events(
+        request, limit, offset, lambda lim, off: queries.list_events(
         state(request).reader(), event_type=event_type, actor=actor, place=place, outlet=outlet, story=story,
-        article=article, q=q, since=since, until=until, sort=sort, order=order, limit=_limit(request, limit),
-        offset=offset,
+        article=article, q=q, since=since, until=until, sort=sort, order=order, limit=lim, offset=off,
         ))  # fmt: skip
 
 
@@ -205,9 +201,9 @@ async def list_stories(
     offset: Offset = 0,
 ):
     return await _cached_page(
-        request, lambda: queries.list_stories(
+        request, limit, offset, lambda lim, off: queries.list_stories(
         state(request).reader(), q=q, outlet=outlet, place=place, since=since, until=until,
-        min_articles=min_articles, sort=sort, order=order, limit=_limit(request, limit), offset=offset,
+        min_articles=min_articles, sort=sort, order=order, limit=lim, offset=off,
         ))  # fmt: skip
 
 
@@ -233,48 +229,17 @@ async def get_story(
     include_text: Annotated[bool, Query(description="Send each article's clean text (for side-by-side reading).")] = False,
 ):
     st = state(request)
-
-    def render() -> bytes:
-        built = _built(request, story_id)
-        summaries = queries.article_summaries(st.reader(), list(built.story.article_ids))
-        by_id = {a.article.id: a for a in built.analyses}
-        articles = []
-        for aid in built.story.article_ids:
-            row = to_jsonable(summaries[aid]) if aid in summaries else {"id": aid}
-            analysis = by_id.get(aid)
-            row["body"] = analysis.article.body if include_text and analysis is not None else None
-            row["frames"] = _frames(analysis) if include_text and analysis is not None else []
-            articles.append(row)
-        body = {
-            "ok": True,
-            "story": to_jsonable(built.story),
-            "articles": articles,
-            "framing": to_jsonable(built.framing) if built.framing is not None else None,
-            "map": f"/api/stories/{story_id}/map.svg",
-        }
-        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
     key = ("json", story_id, include_text)
-    # A cached story is answered on the event loop, without waiting for a worker thread behind
-    # slower requests; a miss is built in a worker thread.
-    content = st.peek(story_id, key)
-    if content is None:
-        try:
-            content = await run_in_threadpool(st.cached, story_id, key, render)
-        except StoreError as exc:
-            raise ApiError(404, str(exc)) from exc
+    # A story in memory is answered on the event loop, without waiting for a worker thread behind
+    # slower requests; otherwise it comes from the store's story cache or is built, in a worker thread.
+    hit = st.peek(story_id, key)
+    if hit is not None:
+        return Response(hit[0], media_type="application/json")
+    try:
+        content = await run_in_threadpool(st.story_json, story_id, include_text=include_text)
+    except StoreError as exc:
+        raise ApiError(404, str(exc)) from exc
     return Response(content, media_type="application/json")
-
-
-def _frames(analysis) -> list[dict]:
-    """The article's framing spans (loaded language, labels, hedges) in body offsets, for highlighting."""
-    framing = getattr(analysis, "framing", None)  # absent before the framing stage, or for older stores
-    if framing is None:
-        return []
-    return [
-        {"kind": f.kind, "start": f.start, "end": f.end, "label": f.label, "text": f.text, "in_quote": f.in_quote}
-        for f in framing.spans
-    ]
 
 
 @router.get(
@@ -307,9 +272,9 @@ async def list_actors(
     offset: Offset = 0,
 ):
     return await _cached_page(
-        request, lambda: queries.list_actors(
+        request, limit, offset, lambda lim, off: queries.list_actors(
         state(request).reader(), q=q, actor_type=actor_type, country=country, story=story, sort=sort, order=order,
-        limit=_limit(request, limit), offset=offset,
+        limit=lim, offset=off,
         ))  # fmt: skip
 
 

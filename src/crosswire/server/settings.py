@@ -31,7 +31,10 @@ class ServerSettings:
     story_cache_size (int): built stories and story responses kept in memory (a story's are dropped
         when a write changes it).
     analysis_cache_size (int): stored analyses kept in memory (they never change).
-    page_cache_size (int): list pages kept in memory (all dropped by a write).
+    page_cache_size (int): list windows kept in memory: for each filter and sort asked for, the first
+        rows (up to ``list_window``) encoded once, so any page inside them is a slice (all dropped
+        by a write).
+    list_window (int): the most rows one list window holds; pages beyond it are queried each time.
     save_index_every (int): save the story index after this many POSTs (and at shutdown).
     config (Config): the analysis settings.
     """
@@ -45,7 +48,8 @@ class ServerSettings:
     max_post_articles: int = 100
     story_cache_size: int = 512
     analysis_cache_size: int = 5000
-    page_cache_size: int = 2048
+    page_cache_size: int = 256
+    list_window: int = 4096
     save_index_every: int = 16
     config: Config = field(default_factory=Config)
 

@@ -9,6 +9,8 @@ so reads run while a write is in progress.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 from collections import OrderedDict
@@ -21,7 +23,9 @@ from ..linking import build_story
 from ..model import Analysis, RawArticle, Rejection, Story, StoryAssignment
 from ..pipeline import run
 from ..resources import Resources
+from ..serialize import to_jsonable
 from ..store import Store
+from . import queries
 from .settings import ServerSettings
 
 logger = logging.getLogger(__name__)
@@ -54,6 +58,26 @@ def _framing_comparer() -> Callable | None:
     except ImportError:
         return None
     return compare_story
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """The first rows of one filtered, sorted list, each encoded as JSON, made at ``generation``."""
+
+    generation: int
+    total: int
+    rows: list[bytes]
+    complete: bool  # the rows are the whole list
+
+    def page(self, limit: int, offset: int, *, offset_shown: int | None = None) -> bytes:
+        """RETURNS (bytes): the body of the page of ``limit`` rows from ``offset`` of these rows."""
+        items = b",".join(self.rows[offset : offset + limit])
+        shown = offset if offset_shown is None else offset_shown
+        return b'{"ok":true,"total":%d,"limit":%d,"offset":%d,"items":[%b]}' % (self.total, limit, shown, items)
+
+
+def _encode(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 class Writer:
@@ -130,6 +154,24 @@ class Writer:
                     stories[aid] = sid
             return IngestOutcome(tuple(analyses), frozenset(new), stories, result.rejections, frozenset(changed))
 
+    def put_story_cache(self, entries: list[tuple[str, str, bytes]], *, wait: bool = True) -> bool:
+        """Keep built story bodies in the store, on the writer's cursor (DuckDB has one writer).
+
+        Args:
+            entries (list[tuple[str, str, bytes]]): (story id, signature, body).
+            wait (bool): wait for a write in progress; when False and one is, keep nothing.
+        RETURNS (bool): whether they were written.
+        Raises:
+            StoreError: when the write fails.
+        """
+        if not self._lock.acquire(blocking=wait):
+            return False
+        try:
+            self._store.put_story_cache(entries)
+        finally:
+            self._lock.release()
+        return True
+
     def close(self) -> None:
         """Save the story index if it changed since it was last saved, and close the cursor."""
         with self._lock:
@@ -164,7 +206,7 @@ class ServerState:
         self._analyses: OrderedDict[str, Analysis] = OrderedDict()
         self._cache: OrderedDict[tuple, tuple[int, Any]] = OrderedDict()
         self._versions: dict[str, int] = {}
-        self._pages: OrderedDict[tuple, tuple[int, bytes]] = OrderedDict()
+        self._pages: OrderedDict[tuple, _Window] = OrderedDict()
         self._generation = 0  # bumped by every write that stores an article: list pages depend on all
         self.compare_story = _framing_comparer()
 
@@ -192,43 +234,158 @@ class ServerState:
             if outcome.new_ids:
                 self._generation += 1
                 self._pages.clear()
+        self.materialise(sorted(outcome.changed_stories))
         return outcome
 
-    def peek_page(self, key: tuple) -> bytes | None:
-        """A cached list page when nothing was written since it was made, else None.
+    def materialise(self, story_ids: list[str]) -> int:
+        """Build the response bodies of these stories now and keep them (in memory and in the store's
+        ``story_cache``), so their next GET is a lookup. Stories merged away are skipped.
 
         Args:
-            key (tuple): the path and the sorted query parameters.
+            story_ids (list[str]): story ids.
+        RETURNS (int): how many were built.
+        """
+        entries = []
+        for sid in story_ids:
+            try:
+                body, signature, built = self._story_body(sid, include_text=False, persist=False)
+            except StoreError:
+                continue  # merged away
+            if built:
+                entries.append((sid, signature, body))
+        if entries:
+            try:
+                self.writer.put_story_cache(entries)
+            except StoreError:  # a cache: a failed write costs a rebuild later, never a wrong answer
+                logger.warning("could not keep %d built stories in the store", len(entries), exc_info=True)
+        return len(entries)
+
+    def story_json(self, story_id: str, *, include_text: bool = False) -> bytes:
+        """The response body of GET /api/stories/{id}: from memory, from the store's story cache while its
+        signature matches the story's articles, or built now (and kept).
+
+        Args:
+            story_id (str): the story id.
+            include_text (bool): add each article's text and framing spans.
+        RETURNS (bytes): the JSON body.
+        Raises:
+            StoreError: when the story is unknown.
+        """
+        return self._story_body(story_id, include_text=include_text, persist=True)[0]
+
+    def _story_body(self, story_id: str, *, include_text: bool, persist: bool) -> tuple[bytes, str, bool]:
+        key = ("json", story_id, include_text)
+        with self._lock:
+            version = self._versions.get(story_id, 0)
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] == version:
+                self._cache.move_to_end(key)
+                return hit[1][0], hit[1][1], False
+        store = self.reader()
+        ids = [r[0] for r in store.query("SELECT article_id FROM story_assignments WHERE story_id = ?", [story_id])]
+        if not ids:
+            raise StoreError(f"No story {story_id!r} in {self.settings.db}. List them with GET /api/stories.")
+        signature = self._signature(ids)
+        body = None
+        built = False
+        if not include_text:
+            row = store.story_cache(story_id)
+            if row is not None and row[0] == signature:
+                body = row[1]
+        if body is None:
+            body = self._render(story_id, include_text=include_text)
+            built = True
+            if persist and not include_text:
+                try:
+                    self.writer.put_story_cache([(story_id, signature, body)], wait=False)
+                except StoreError:
+                    logger.warning("could not keep story %s in the store", story_id, exc_info=True)
+        with self._lock:
+            if self._versions.get(story_id, 0) == version:
+                self._cache[key] = (version, (body, signature))
+                self._cache.move_to_end(key)
+                while len(self._cache) > self.settings.story_cache_size:
+                    self._cache.popitem(last=False)
+        return body, signature, built
+
+    def _signature(self, article_ids: list[str]) -> str:
+        """What a built story depends on: its articles, the code version and whether framing is compared."""
+        h = hashlib.sha1(f"{_version()}|{self.compare_story is not None}|".encode())
+        h.update("\n".join(sorted(article_ids)).encode())
+        return h.hexdigest()
+
+    def _render(self, story_id: str, *, include_text: bool) -> bytes:
+        built = self._build(story_id)
+        summaries = queries.article_summaries(self.reader(), list(built.story.article_ids))
+        by_id = {a.article.id: a for a in built.analyses}
+        articles = []
+        for aid in built.story.article_ids:
+            row = to_jsonable(summaries[aid]) if aid in summaries else {"id": aid}
+            analysis = by_id.get(aid)
+            row["body"] = analysis.article.body if include_text and analysis is not None else None
+            row["frames"] = _frames(analysis) if include_text and analysis is not None else []
+            articles.append(row)
+        body = {
+            "ok": True,
+            "story": to_jsonable(built.story),
+            "articles": articles,
+            "framing": to_jsonable(built.framing) if built.framing is not None else None,
+            "map": f"/api/stories/{story_id}/map.svg",
+        }
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    def peek_page(self, shape: tuple, limit: int, offset: int) -> bytes | None:
+        """A list page from a window in memory when nothing was written since it was made, else None.
+
+        Args:
+            shape (tuple): the path and the sorted query parameters other than limit and offset.
+            limit (int): the page size.
+            offset (int): rows to skip.
         RETURNS (bytes | None): the response body, or None on a miss.
         """
         with self._lock:
-            hit = self._pages.get(key)
-            if hit is not None and hit[0] == self._generation:
-                self._pages.move_to_end(key)
-                return hit[1]
-        return None
+            hit = self._pages.get(shape)
+            if hit is None or hit.generation != self._generation:
+                return None
+            if offset + limit > len(hit.rows) and not hit.complete:
+                return None
+            self._pages.move_to_end(shape)
+        return hit.page(limit, offset)
 
-    def cached_page(self, key: tuple, make: Callable[[], bytes]) -> bytes:
-        """A list page, from the cache or made now (and kept unless a write happened meanwhile).
+    def list_page(self, shape: tuple, limit: int, offset: int, fetch: Callable[[int, int], Any]) -> bytes:
+        """A list page: a slice of the window of this filter and sort, queried now when not in memory.
+
+        The window is the first rows of the list (a multiple of 1,024 that covers the page, at most
+        ``list_window``), each row encoded once; pages beyond the largest window are queried alone.
 
         Args:
-            key (tuple): the path and the sorted query parameters.
-            make (Callable[[], bytes]): runs the query and renders the body.
+            shape (tuple): the path and the sorted query parameters other than limit and offset.
+            limit (int): the page size.
+            offset (int): rows to skip.
+            fetch (Callable[[int, int], Any]): runs the list query for (limit, offset); returns a Page.
         RETURNS (bytes): the response body.
         """
-        with self._lock:
-            generation = self._generation
-        hit = self.peek_page(key)
+        hit = self.peek_page(shape, limit, offset)
         if hit is not None:
             return hit
-        content = make()
+        with self._lock:
+            generation = self._generation
+        needed = offset + limit
+        if needed > self.settings.list_window:
+            page = fetch(limit, offset)
+            rows = [_encode(to_jsonable(i)) for i in page.items]
+            return _Window(generation, page.total, rows, True).page(limit, 0, offset_shown=offset)
+        size = min(self.settings.list_window, -(-needed // 1024) * 1024)
+        page = fetch(size, 0)
+        rows = [_encode(to_jsonable(i)) for i in page.items]
+        window = _Window(generation, page.total, rows, len(rows) < size)
         with self._lock:
             if self._generation == generation:
-                self._pages[key] = (generation, content)
-                self._pages.move_to_end(key)
+                self._pages[shape] = window
+                self._pages.move_to_end(shape)
                 while len(self._pages) > self.settings.page_cache_size:
                     self._pages.popitem(last=False)
-        return content
+        return window.page(limit, offset)
 
     def peek(self, story_id: str, key: tuple) -> Any | None:
         """The cached value for ``key`` while its story is unchanged, else None (never builds anything).
@@ -332,3 +489,23 @@ class ServerState:
                         pass
                 self._readers.clear()
             self._root.close()
+
+
+def _frames(analysis) -> list[dict]:
+    """The article's framing spans (loaded language, labels, hedges) in body offsets, for highlighting."""
+    framing = getattr(analysis, "framing", None)  # absent before the framing stage, or for older stores
+    if framing is None:
+        return []
+    return [
+        {"kind": f.kind, "start": f.start, "end": f.end, "label": f.label, "text": f.text, "in_quote": f.in_quote}
+        for f in framing.spans
+    ]
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("crosswire")
+    except PackageNotFoundError:
+        return "unknown"
