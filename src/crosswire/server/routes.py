@@ -6,6 +6,7 @@ own cursor, and send ``to_jsonable`` output. Every error leaves as the one error
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import tempfile
@@ -234,12 +235,20 @@ async def get_story(
     # slower requests; otherwise it comes from the store's story cache or is built, in a worker thread.
     hit = st.peek(story_id, key)
     if hit is not None:
-        return Response(hit[0], media_type="application/json")
-    try:
-        content = await run_in_threadpool(st.story_json, story_id, include_text=include_text)
-    except StoreError as exc:
-        raise ApiError(404, str(exc)) from exc
-    return Response(content, media_type="application/json")
+        content = hit[0]
+    else:
+        try:
+            content = await run_in_threadpool(st.story_json, story_id, include_text=include_text)
+        except StoreError as exc:
+            raise ApiError(404, str(exc)) from exc
+    # The body is kept gzip-compressed: sent as it is to clients that accept gzip (browsers, httpx,
+    # requests, curl --compressed), unpacked for the others.
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(content, media_type="application/json", headers=_GZIP_HEADERS)
+    return Response(gzip.decompress(content), media_type="application/json", headers={"Vary": "Accept-Encoding"})
+
+
+_GZIP_HEADERS = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
 
 
 @router.get(
