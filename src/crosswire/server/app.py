@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ..resources import Resources
 from .errors import install_error_handlers
-from .routes import router
+from .routes import router, warm_lists
 from .security import GuardMiddleware
 from .settings import ServerSettings
 from .state import ServerState
@@ -46,7 +46,8 @@ def create_app(settings: ServerSettings | None = None, *, resources: Resources |
     Args:
         settings (ServerSettings | None): how to run; defaults (``crosswire.duckdb``, no token) when None.
         resources (Resources | None): loaded NLP resources for POSTs; loaded on the first POST when None.
-        warm (bool): load the resources and the story index at startup instead of on the first POST.
+        warm (bool): load the resources and the story index at startup instead of on the first POST, and
+            make the first list pages (``routes.WARM_LISTS``).
     RETURNS (FastAPI): the application; the store is opened when it starts (its lifespan) and closed
         when it stops.
     Raises:
@@ -61,6 +62,7 @@ def create_app(settings: ServerSettings | None = None, *, resources: Resources |
         try:
             if warm:
                 st.writer.warm_up()
+                warm_lists(st)
             yield
         finally:
             st.close()

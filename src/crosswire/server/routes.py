@@ -86,19 +86,47 @@ Limit = Annotated[int, Query(ge=1, le=500, description="Rows per page (at most 5
 Offset = Annotated[int, Query(ge=0, le=10**9, description="Rows to skip.")]
 
 
-async def _cached_page(request: Request, limit: int, offset: int, fetch) -> Response:
+def _shape(lister, filters: dict) -> tuple:
+    """The key of a list's window: the query function and the filters and sort given (not the page)."""
+    return (lister.__name__, tuple(sorted((k, v) for k, v in filters.items() if v is not None)))
+
+
+def _fetch(st: ServerState, lister, filters: dict):
+    return lambda lim, off: lister(st.reader(), **filters, limit=lim, offset=off)
+
+
+async def _cached_page(request: Request, limit: int, offset: int, lister, filters: dict) -> Response:
     """A list page: a slice of the list's window in memory (answered on the event loop), or queried in
-    a worker thread. The window's key is the path and the validated query string without limit and
-    offset, sorted; any write that stores an article retires every window.
+    a worker thread. A window is kept per query function, filters and sort; any write that stores an
+    article retires every window.
     """
     st = state(request)
     limit = _limit(request, limit)
-    params = request.query_params.multi_items()
-    shape = (request.url.path, tuple(sorted(kv for kv in params if kv[0] not in ("limit", "offset"))))
+    shape = _shape(lister, filters)
     content = st.peek_page(shape, limit, offset)
     if content is None:
-        content = await run_in_threadpool(st.list_page, shape, limit, offset, fetch)
+        content = await run_in_threadpool(st.list_page, shape, limit, offset, _fetch(st, lister, filters))
     return Response(content, media_type="application/json")
+
+
+#: The lists a client sees first (the web page's and the API's defaults, each sort), made at startup by
+#: ``warm_lists``.
+WARM_LISTS = (
+    *((queries.list_articles, {"sort": s, "order": "desc"}) for s in ("published", "ingested")),
+    *((queries.list_events, {"sort": s, "order": "desc"}) for s in ("date",)),
+    *((queries.list_stories, {"min_articles": 1, "sort": s, "order": "desc"}) for s in ("articles", "last_seen")),
+    (queries.list_actors, {"sort": "mentions", "order": "desc"}),
+)
+
+
+def warm_lists(st: ServerState) -> None:
+    """Make the windows of ``WARM_LISTS`` now, so the first clients find them in memory.
+
+    Args:
+        st (ServerState): the server's state.
+    """
+    for lister, filters in WARM_LISTS:
+        st.list_page(_shape(lister, filters), 50, 0, _fetch(st, lister, filters))
 
 
 @router.get("/", response_model=InfoOut, responses=READ_ERRORS, summary="The server and its store")
@@ -136,10 +164,9 @@ async def list_articles(
     offset: Offset = 0,
 ):
     return await _cached_page(
-        request, limit, offset, lambda lim, off: queries.list_articles(
-        state(request).reader(), q=q, outlet=outlet, language=language, story=story, since=since, until=until,
-        sort=sort, order=order, limit=lim, offset=off,
-        ))  # fmt: skip
+        request, limit, offset, queries.list_articles,
+        dict(q=q, outlet=outlet, language=language, story=story, since=since, until=until, sort=sort, order=order),
+    )
 
 
 @router.get(
@@ -181,10 +208,10 @@ async def list_events(
     offset: Offset = 0,
 ):
     return await _cached_page(
-        request, limit, offset, lambda lim, off: queries.list_events(
-        state(request).reader(), event_type=event_type, actor=actor, place=place, outlet=outlet, story=story,
-        article=article, q=q, since=since, until=until, sort=sort, order=order, limit=lim, offset=off,
-        ))  # fmt: skip
+        request, limit, offset, queries.list_events,
+        dict(event_type=event_type, actor=actor, place=place, outlet=outlet, story=story, article=article, q=q,
+             since=since, until=until, sort=sort, order=order),
+    )  # fmt: skip
 
 
 @router.get("/stories", response_model=StoryPage, responses=READ_ERRORS, summary="List and search stories")
@@ -202,10 +229,10 @@ async def list_stories(
     offset: Offset = 0,
 ):
     return await _cached_page(
-        request, limit, offset, lambda lim, off: queries.list_stories(
-        state(request).reader(), q=q, outlet=outlet, place=place, since=since, until=until,
-        min_articles=min_articles, sort=sort, order=order, limit=lim, offset=off,
-        ))  # fmt: skip
+        request, limit, offset, queries.list_stories,
+        dict(q=q, outlet=outlet, place=place, since=since, until=until, min_articles=min_articles, sort=sort,
+             order=order),
+    )  # fmt: skip
 
 
 StoryId = Annotated[str, PathParam(min_length=1, max_length=200, description="The story id (GET /api/stories).")]
@@ -281,10 +308,9 @@ async def list_actors(
     offset: Offset = 0,
 ):
     return await _cached_page(
-        request, limit, offset, lambda lim, off: queries.list_actors(
-        state(request).reader(), q=q, actor_type=actor_type, country=country, story=story, sort=sort, order=order,
-        limit=lim, offset=off,
-        ))  # fmt: skip
+        request, limit, offset, queries.list_actors,
+        dict(q=q, actor_type=actor_type, country=country, story=story, sort=sort, order=order),
+    )
 
 
 @router.get(
