@@ -607,7 +607,11 @@ def _register_optional_groups() -> None:
     main.add_command(serve)
 
 
-_register_optional_groups()
-
 if __name__ == "__main__":
-    main()
+    # ``python -m crosswire.cli``: run the package's module, not this copy of it (the command modules
+    # import their shared options from ``crosswire.cli``, which must be one module).
+    from crosswire.cli import main as _main
+
+    _main()
+else:
+    _register_optional_groups()

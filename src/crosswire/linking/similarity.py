@@ -121,7 +121,9 @@ def tfidf(counts: Counter[int], idf: Idf) -> dict[int, float]:
         idf (Idf): the document frequencies.
     RETURNS (dict[int, float]): bucket → weight, unit length (empty for an empty document).
     """
-    vec = {h: (1.0 + math.log(c)) * idf.weight(h) for h, c in counts.items()}
+    # ``idf.weight`` inlined: this runs for every article linked and every text scored.
+    log, df, n1 = math.log, idf.df, 1 + idf.n_docs
+    vec = {h: (1.0 + log(c)) * (log(n1 / (1 + df.get(h, 0))) + 1.0) for h, c in counts.items()}
     norm = math.sqrt(sum(v * v for v in vec.values()))
     if norm == 0:
         return {}

@@ -50,7 +50,7 @@ class LinkConfig:
     salient_terms: int = 12  # terms per article posted to the index
     centroid_terms: int = 150  # terms kept per story centroid
     posting_cap: int = 256  # stories kept per key (the most recently updated)
-    max_candidates: int = 32  # stories scored in full per article
+    max_candidates: int = 16  # stories scored in full per article (32 gave the same B-cubed F1 at 30% more cost)
     max_text_chars: int = 6000  # text used per article (title + the start of the body)
 
 
