@@ -152,7 +152,18 @@ def doc_buckets(doc, lexicon: Mapping[int, str] | None = None) -> tuple[np.ndarr
         ``buckets[offsets[i]:offsets[i + 1]]``.
     """
     feats = token_features(doc, lexicon)
-    return flatten([[bucket(x) for x in f] for f in feats])
+    # many names repeat within a document ("bias", tags, frequent words): hash each once
+    cache: dict[str, int] = {}
+    rows = []
+    for f in feats:
+        row = []
+        for name in f:
+            b = cache.get(name)
+            if b is None:
+                b = cache[name] = bucket(name)
+            row.append(b)
+        rows.append(row)
+    return flatten(rows)
 
 
 def flatten(rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
