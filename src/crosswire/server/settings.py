@@ -46,7 +46,7 @@ class ServerSettings:
     max_body_bytes: int = 12 * 1024 * 1024
     max_page_size: int = 500
     max_post_articles: int = 100
-    story_cache_size: int = 512
+    story_cache_size: int = 2048
     analysis_cache_size: int = 5000
     page_cache_size: int = 256
     list_window: int = 4096

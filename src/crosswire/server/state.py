@@ -15,7 +15,8 @@ import json
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -208,6 +209,7 @@ class ServerState:
         self._cache: OrderedDict[tuple, tuple[int, Any]] = OrderedDict()
         self._versions: dict[str, int] = {}
         self._pages: OrderedDict[tuple, _Window] = OrderedDict()
+        self._flights: dict[tuple, list] = {}
         self._generation = 0  # bumped by every write that stores an article: list pages depend on all
         self.compare_story = _framing_comparer()
 
@@ -283,6 +285,16 @@ class ServerState:
             if hit is not None and hit[0] == version:
                 self._cache.move_to_end(key)
                 return hit[1][0], hit[1][1], False
+        with self._flight(key):
+            with self._lock:
+                hit = self._cache.get(key)
+                if hit is not None and hit[0] == version:
+                    return hit[1][0], hit[1][1], False
+            return self._make_story_body(story_id, key, version, include_text=include_text, persist=persist)
+
+    def _make_story_body(
+        self, story_id: str, key: tuple, version: int, *, include_text: bool, persist: bool
+    ) -> tuple[bytes, str, bool]:
         store = self.reader()
         ids = [r[0] for r in store.query("SELECT article_id FROM story_assignments WHERE story_id = ?", [story_id])]
         if not ids:
@@ -309,6 +321,34 @@ class ServerState:
                 while len(self._cache) > self.settings.story_cache_size:
                     self._cache.popitem(last=False)
         return body, signature, built
+
+    def warm_stories(self) -> int:
+        """Load the most recently built story bodies the store keeps (up to ``story_cache_size``) into
+        memory, those whose signature still matches their story's articles.
+
+        RETURNS (int): how many were loaded.
+        """
+        store = self.reader()
+        rows = store.query(
+            "SELECT story_id, signature, body FROM story_cache ORDER BY built_at DESC LIMIT ?",
+            [self.settings.story_cache_size],
+        )
+        if not rows:
+            return 0
+        members = dict(
+            store.query(
+                "SELECT story_id, list(article_id) FROM story_assignments "
+                "WHERE story_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY story_id",
+                [[r[0] for r in rows]],
+            )
+        )
+        loaded = 0
+        with self._lock:
+            for sid, signature, body in reversed(rows):  # oldest first: the newest end up most recent
+                if sid in members and self._signature(members[sid]) == signature:
+                    self._cache[("json", sid, False)] = (self._versions.get(sid, 0), (bytes(body), signature))
+                    loaded += 1
+        return loaded
 
     def _signature(self, article_ids: list[str]) -> str:
         """What a built story depends on: its articles, the code version and whether framing is compared."""
@@ -377,17 +417,41 @@ class ServerState:
             page = fetch(limit, offset)
             rows = [_encode(to_jsonable(i)) for i in page.items]
             return _Window(generation, page.total, rows, True).page(limit, 0, offset_shown=offset)
-        size = min(self.settings.list_window, -(-needed // 1024) * 1024)
-        page = fetch(size, 0)
-        rows = [_encode(to_jsonable(i)) for i in page.items]
-        window = _Window(generation, page.total, rows, len(rows) < size)
-        with self._lock:
-            if self._generation == generation:
-                self._pages[shape] = window
-                self._pages.move_to_end(shape)
-                while len(self._pages) > self.settings.page_cache_size:
-                    self._pages.popitem(last=False)
+        # One query per window: requests that miss the same window meanwhile wait for it.
+        with self._flight(("list", shape)):
+            hit = self.peek_page(shape, limit, offset)
+            if hit is not None:
+                return hit
+            with self._lock:
+                generation = self._generation
+            size = min(self.settings.list_window, -(-needed // 2048) * 2048)
+            page = fetch(size, 0)
+            rows = [_encode(to_jsonable(i)) for i in page.items]
+            window = _Window(generation, page.total, rows, len(rows) < size)
+            with self._lock:
+                if self._generation == generation:
+                    self._pages[shape] = window
+                    self._pages.move_to_end(shape)
+                    while len(self._pages) > self.settings.page_cache_size:
+                        self._pages.popitem(last=False)
         return window.page(limit, offset)
+
+    @contextmanager
+    def _flight(self, key: tuple) -> Iterator[None]:
+        """Hold the lock of ``key`` (one per thing being made), so concurrent misses make it once."""
+        with self._lock:
+            entry = self._flights.get(key)
+            if entry is None:
+                entry = self._flights[key] = [threading.Lock(), 0]
+            entry[1] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._lock:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    self._flights.pop(key, None)
 
     def peek(self, story_id: str, key: tuple) -> Any | None:
         """The cached value for ``key`` while its story is unchanged, else None (never builds anything).
