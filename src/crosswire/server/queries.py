@@ -138,6 +138,44 @@ def _iso(y: int | None, m: int | None, d: int | None) -> str | None:
     return f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{d:02d}" if m and d else "")
 
 
+def _article_where(q, outlet, language, story, since, until) -> _Where:
+    w = _Where()
+    w.add(q, "strpos(lower(coalesce(a.title, '') || ' ' || a.body), lower(?)) > 0")
+    w.add(outlet, "lower(a.outlet) = lower(?)")
+    w.add(language, "a.language = ?")
+    w.add(story, "a.id IN (SELECT article_id FROM story_assignments WHERE story_id = ?)")
+    w.add(since, f"{_PUB_KEY} >= ?")
+    w.add(_until(until), f"{_PUB_KEY} <= ?")
+    return w
+
+
+def article_keys(
+    store: Store,
+    *,
+    q: str | None = None,
+    outlet: str | None = None,
+    language: str | None = None,
+    story: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    sort: str = "published",
+    order: str = "desc",
+    limit: int = 50,
+) -> tuple[int, list[str]]:
+    """The ids of the first articles of ``list_articles`` (same filters and order), and the total.
+
+    Only the narrow key columns are sorted; the rows come from ``article_summaries``.
+
+    RETURNS (tuple[int, list[str]]): the number of matching articles and the first ``limit`` ids.
+    """
+    w = _article_where(q, outlet, language, story, since, until)
+    total = store.query(f"SELECT count(*) FROM articles a {w.sql}", w.params)[0][0]
+    rows = store.query(
+        f"SELECT a.id FROM articles a {w.sql} ORDER BY {_order(ARTICLE_SORTS, sort, order)} LIMIT ?", [*w.params, limit]
+    )
+    return total, [r[0] for r in rows]
+
+
 def list_articles(
     store: Store,
     *,
@@ -168,13 +206,7 @@ def list_articles(
         offset (int): rows to skip.
     RETURNS (Page): ``ArticleRow`` items and the total.
     """
-    w = _Where()
-    w.add(q, "strpos(lower(coalesce(a.title, '') || ' ' || a.body), lower(?)) > 0")
-    w.add(outlet, "lower(a.outlet) = lower(?)")
-    w.add(language, "a.language = ?")
-    w.add(story, "a.id IN (SELECT article_id FROM story_assignments WHERE story_id = ?)")
-    w.add(since, f"{_PUB_KEY} >= ?")
-    w.add(_until(until), f"{_PUB_KEY} <= ?")
+    w = _article_where(q, outlet, language, story, since, until)
     total = store.query(f"SELECT count(*) FROM articles a {w.sql}", w.params)[0][0]
     order_by = _order(ARTICLE_SORTS, sort, order)
     rows = store.query(
@@ -403,6 +435,59 @@ def list_events(
         [*w.params, limit, offset],
     )
     return Page(tuple(EventRow(*r) for r in rows), total, limit, offset)
+
+
+def event_keys(
+    store: Store,
+    *,
+    event_type: str | None = None,
+    actor: str | None = None,
+    place: str | None = None,
+    outlet: str | None = None,
+    story: str | None = None,
+    article: str | None = None,
+    q: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    sort: str = "date",
+    order: str = "desc",
+    limit: int = 50,
+) -> tuple[int, list[tuple[str, int]]]:
+    """The keys (article id, index) of the first events of ``list_events`` (same filters and order), and
+    the total. Only the key columns are sorted; the rows come from ``event_rows``.
+
+    RETURNS (tuple[int, list[tuple[str, int]]]): the number of matching events and the first keys.
+    """
+    w, needs_article = _event_where(event_type, actor, place, outlet, story, article, q, since, until)
+    join = "JOIN articles a ON a.id = e.article_id" if needs_article or sort == "outlet" else ""
+    count_join = "JOIN articles a ON a.id = e.article_id" if outlet is not None else ""
+    total = store.query(f"SELECT count(*) FROM events e {count_join} {w.sql}", w.params)[0][0]
+    rows = store.query(
+        f"SELECT e.article_id, e.idx FROM events e {join} {w.sql} ORDER BY {_order(EVENT_SORTS, sort, order)} LIMIT ?",
+        [*w.params, limit],
+    )
+    return total, [(r[0], r[1]) for r in rows]
+
+
+def event_rows(store: Store, keys: list[tuple[str, int]]) -> dict[tuple[str, int], EventRow]:
+    """The list rows of these events (found by their articles' ids: index lookups).
+
+    Args:
+        store (Store): a reader's store.
+        keys (list[tuple[str, int]]): (article id, index) of each event.
+    RETURNS (dict[tuple[str, int], EventRow]): by key.
+    """
+    ids = sorted({k[0] for k in keys})
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    rows = store.query(
+        f"SELECT e.idx, {_EVENT_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id "
+        f"WHERE e.article_id IN ({marks})",
+        ids,
+    )
+    wanted = set(keys)
+    return {(r[1], r[0]): EventRow(*r[1:]) for r in rows if (r[1], r[0]) in wanted}
 
 
 def all_events(store: Store, **filters) -> list[EventRow]:

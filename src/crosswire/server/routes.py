@@ -109,6 +109,30 @@ async def _cached_page(request: Request, limit: int, offset: int, lister, filter
     return Response(content, media_type="application/json")
 
 
+async def _keyed_page(request: Request, limit: int, offset: int, lister, filters: dict) -> Response:
+    """A page of articles or events: the list's keys (sorted once per filter and sort until the next
+    write) and rows encoded once each; answered on the event loop when all are in memory."""
+    st = state(request)
+    limit = _limit(request, limit)
+    kind, keyer, rower = _KEYED[lister]
+    shape = _shape(lister, filters)
+    content = st.peek_keyed(kind, shape, limit, offset)
+    if content is None:
+        content = await run_in_threadpool(
+            st.list_keyed, kind, shape, limit, offset,
+            keys=lambda n: keyer(st.reader(), **filters, limit=n),
+            rows=lambda keys: rower(st.reader(), keys),
+            fetch=_fetch(st, lister, filters),
+        )  # fmt: skip
+    return Response(content, media_type="application/json")
+
+
+_KEYED = {
+    queries.list_articles: ("articles", queries.article_keys, queries.article_summaries),
+    queries.list_events: ("events", queries.event_keys, queries.event_rows),
+}
+
+
 #: The lists a client sees first (the web page's and the API's defaults, each sort), made at startup by
 #: ``warm_lists``.
 WARM_LISTS = (
@@ -126,7 +150,15 @@ def warm_lists(st: ServerState) -> None:
         st (ServerState): the server's state.
     """
     for lister, filters in WARM_LISTS:
-        st.list_page(_shape(lister, filters), 50, 0, _fetch(st, lister, filters))
+        shape = _shape(lister, filters)
+        if lister in _KEYED:
+            kind, keyer, rower = _KEYED[lister]
+            st.list_keyed(
+                kind, shape, 50, 0, keys=lambda n, k=keyer, f=filters: k(st.reader(), **f, limit=n),
+                rows=lambda keys, r=rower: r(st.reader(), keys), fetch=_fetch(st, lister, filters),
+            )  # fmt: skip
+        else:
+            st.list_page(shape, 50, 0, _fetch(st, lister, filters))
 
 
 @router.get("/", response_model=InfoOut, responses=READ_ERRORS, summary="The server and its store")
@@ -163,7 +195,7 @@ async def list_articles(
     limit: Limit = 50,
     offset: Offset = 0,
 ):
-    return await _cached_page(
+    return await _keyed_page(
         request, limit, offset, queries.list_articles,
         dict(q=q, outlet=outlet, language=language, story=story, since=since, until=until, sort=sort, order=order),
     )
@@ -207,7 +239,7 @@ async def list_events(
     limit: Limit = 50,
     offset: Offset = 0,
 ):
-    return await _cached_page(
+    return await _keyed_page(
         request, limit, offset, queries.list_events,
         dict(event_type=event_type, actor=actor, place=place, outlet=outlet, story=story, article=article, q=q,
              since=since, until=until, sort=sort, order=order),

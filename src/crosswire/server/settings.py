@@ -35,6 +35,7 @@ class ServerSettings:
         rows (up to ``list_window``) encoded once, so any page inside them is a slice (all dropped
         by a write).
     list_window (int): the most rows one list window holds; pages beyond it are queried each time.
+    row_cache_size (int): encoded rows of articles and events kept in memory for list pages.
     save_index_every (int): save the story index after this many POSTs (and at shutdown).
     config (Config): the analysis settings.
     """
@@ -50,6 +51,7 @@ class ServerSettings:
     analysis_cache_size: int = 5000
     page_cache_size: int = 256
     list_window: int = 4096
+    row_cache_size: int = 200_000
     save_index_every: int = 16
     config: Config = field(default_factory=Config)
 

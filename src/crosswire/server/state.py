@@ -73,9 +73,22 @@ class _Window:
 
     def page(self, limit: int, offset: int, *, offset_shown: int | None = None) -> bytes:
         """RETURNS (bytes): the body of the page of ``limit`` rows from ``offset`` of these rows."""
-        items = b",".join(self.rows[offset : offset + limit])
         shown = offset if offset_shown is None else offset_shown
-        return b'{"ok":true,"total":%d,"limit":%d,"offset":%d,"items":[%b]}' % (self.total, limit, shown, items)
+        return _page(self.total, limit, shown, self.rows[offset : offset + limit])
+
+
+def _page(total: int, limit: int, offset: int, items: list[bytes]) -> bytes:
+    return b'{"ok":true,"total":%d,"limit":%d,"offset":%d,"items":[%b]}' % (total, limit, offset, b",".join(items))
+
+
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    """The keys of the first rows of one filtered, sorted list, made at ``generation``."""
+
+    generation: int
+    total: int
+    keys: list
+    complete: bool  # the keys are the whole list
 
 
 def _encode(value: Any) -> bytes:
@@ -208,8 +221,9 @@ class ServerState:
         self._analyses: OrderedDict[str, Analysis] = OrderedDict()
         self._cache: OrderedDict[tuple, tuple[int, Any]] = OrderedDict()
         self._versions: dict[str, int] = {}
-        self._pages: OrderedDict[tuple, _Window] = OrderedDict()
+        self._pages: OrderedDict[tuple, _Window | _Keys] = OrderedDict()
         self._flights: dict[tuple, list] = {}
+        self._rows: dict[str, OrderedDict] = {}  # kind → key → encoded row (see list_keyed)
         self._generation = 0  # bumped by every write that stores an article: list pages depend on all
         self.compare_story = _framing_comparer()
 
@@ -237,6 +251,9 @@ class ServerState:
             if outcome.new_ids:
                 self._generation += 1
                 self._pages.clear()
+                # An article's row carries its story, which a write can change (merges); events' rows
+                # never change.
+                self._rows.pop("articles", None)
         self.materialise(sorted(outcome.changed_stories))
         return outcome
 
@@ -387,7 +404,7 @@ class ServerState:
         """
         with self._lock:
             hit = self._pages.get(shape)
-            if hit is None or hit.generation != self._generation:
+            if not isinstance(hit, _Window) or hit.generation != self._generation:
                 return None
             if offset + limit > len(hit.rows) and not hit.complete:
                 return None
@@ -435,6 +452,94 @@ class ServerState:
                     while len(self._pages) > self.settings.page_cache_size:
                         self._pages.popitem(last=False)
         return window.page(limit, offset)
+
+    def peek_keyed(self, kind: str, shape: tuple, limit: int, offset: int) -> bytes | None:
+        """A page of a keyed list (``list_keyed``) when its keys and all its rows are in memory, else None.
+
+        Args:
+            kind (str): the row kind ("articles", "events").
+            shape (tuple): the query function and the filters and sort given.
+            limit (int): the page size.
+            offset (int): rows to skip.
+        RETURNS (bytes | None): the response body, or None on a miss.
+        """
+        with self._lock:
+            hit = self._pages.get(shape)
+            if not isinstance(hit, _Keys) or hit.generation != self._generation:
+                return None
+            if offset + limit > len(hit.keys) and not hit.complete:
+                return None
+            rows = self._rows.setdefault(kind, OrderedDict())
+            try:
+                items = [rows[k] for k in hit.keys[offset : offset + limit]]
+            except KeyError:
+                return None
+            self._pages.move_to_end(shape)
+        return _page(hit.total, limit, offset, items)
+
+    def list_keyed(
+        self,
+        kind: str,
+        shape: tuple,
+        limit: int,
+        offset: int,
+        *,
+        keys: Callable[[int], tuple[int, list]],
+        rows: Callable[[list], dict],
+        fetch: Callable[[int, int], Any],
+    ) -> bytes:
+        """A list page made of the list's keys (sorted once per filter and sort until the next write)
+        and rows encoded once each and shared by every list of that kind.
+
+        Args:
+            kind (str): the row kind: rows of one kind are the same whatever the filter or sort.
+            shape (tuple): the query function and the filters and sort given.
+            limit (int): the page size.
+            offset (int): rows to skip.
+            keys (Callable[[int], tuple[int, list]]): (total, first n keys) of the list for n.
+            rows (Callable[[list], dict]): the rows of these keys, by key.
+            fetch (Callable[[int, int], Any]): the whole query for (limit, offset), for pages past the window.
+        RETURNS (bytes): the response body.
+        """
+        hit = self.peek_keyed(kind, shape, limit, offset)
+        if hit is not None:
+            return hit
+        needed = offset + limit
+        if needed > self.settings.list_window:
+            page = fetch(limit, offset)
+            return _page(page.total, limit, offset, [_encode(to_jsonable(i)) for i in page.items])
+        with self._flight(("keys", shape)):
+            with self._lock:
+                generation = self._generation
+                window = self._pages.get(shape)
+            if not (
+                isinstance(window, _Keys)
+                and window.generation == generation
+                and (needed <= len(window.keys) or window.complete)
+            ):
+                size = min(self.settings.list_window, -(-needed // 2048) * 2048)
+                total, found = keys(size)
+                window = _Keys(generation, total, found, len(found) < size)
+                with self._lock:
+                    if self._generation == generation:
+                        self._pages[shape] = window
+                        self._pages.move_to_end(shape)
+                        while len(self._pages) > self.settings.page_cache_size:
+                            self._pages.popitem(last=False)
+        wanted = window.keys[offset : offset + limit]
+        with self._lock:
+            cache = self._rows.setdefault(kind, OrderedDict())
+            have = {k: cache[k] for k in wanted if k in cache}
+        missing = [k for k in wanted if k not in have]
+        if missing:
+            made = {k: _encode(to_jsonable(v)) for k, v in rows(missing).items()}
+            have.update(made)
+            with self._lock:
+                if self._generation == window.generation:
+                    cache.update(made)
+                    while len(cache) > self.settings.row_cache_size:
+                        cache.popitem(last=False)
+        return _page(window.total, limit, offset, [have[k] for k in wanted if k in have])
 
     @contextmanager
     def _flight(self, key: tuple) -> Iterator[None]:
