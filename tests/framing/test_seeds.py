@@ -142,8 +142,9 @@ def test_framing_seeds_tagger_spans_when_the_tagger_is_installed(resources, seed
 
     for a in seed_analyses.values():
         assert a.framing.tagger
-        # the pipeline's tagger spans are exactly the tagger's output on the body (same Doc path)
-        direct = tag_spans(resources.span_tagger, resources.nlp, a.article.body, a.sentences)
+        # the pipeline's tagger spans are exactly the tagger's output on the parsed body
+        doc = resources.nlp(a.article.body)
+        direct = tag_spans(resources.span_tagger, resources.nlp, a.article.body, a.sentences, doc=doc)
         expected = sorted((t.start, t.end, TAGGER_KINDS[t.technique]) for t in direct if t.technique in TAGGER_KINDS)
         got = sorted((s.start, s.end, s.kind) for s in a.framing.spans if s.source == "tagger")
         assert got == expected
