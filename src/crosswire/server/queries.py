@@ -298,6 +298,82 @@ def list_stories(
     return Page(tuple(items), total, limit, offset)
 
 
+def story_keys(
+    store: Store,
+    *,
+    q: str | None = None,
+    outlet: str | None = None,
+    place: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    min_articles: int = 1,
+    sort: str = "articles",
+    order: str = "desc",
+    limit: int = 50,
+) -> tuple[int, list[str]]:
+    """The ids of the first stories of ``list_stories`` (same filters and order), and the total; the
+    rows come from ``story_rows``.
+
+    RETURNS (tuple[int, list[str]]): the number of matching stories and the first ``limit`` ids.
+    """
+    having = _Where()
+    having.add(q, "bool_or(strpos(lower(coalesce(a.title, '')), lower(?)) > 0 OR strpos(sa.story_id, ?) > 0)", 2)
+    having.add(outlet, "bool_or(lower(a.outlet) = lower(?))")
+    having.add(min_articles if min_articles > 1 else None, "count(*) >= ?")
+    w = _Where()
+    w.add(since, "strftime(last_seen, '%Y-%m-%d') >= ?")
+    w.add(_until(until), "strftime(first_seen, '%Y-%m-%d') <= ?")
+    w.add(
+        place,
+        "story_id IN (SELECT sa.story_id FROM place_mentions pm JOIN story_assignments sa ON sa.article_id = pm.article_id "
+        "WHERE pm.place_id = ? OR strpos(strip_accents(lower(pm.name)), strip_accents(lower(?))) > 0)",
+        2,
+    )
+    having_sql = having.sql.replace("WHERE", "HAVING", 1)
+    rows = store.query(
+        f"""
+        WITH s AS (
+            SELECT sa.story_id, count(*) AS n, min({_PUB_DATE}) AS first_seen, max({_PUB_DATE}) AS last_seen,
+                   count(DISTINCT a.outlet) AS n_outlets
+            FROM story_assignments sa JOIN articles a ON a.id = sa.article_id
+            GROUP BY sa.story_id {having_sql}
+        )
+        SELECT story_id, count(*) OVER () AS total FROM s {w.sql}
+        ORDER BY {_order(STORY_SORTS, sort, order)} LIMIT ?
+        """,
+        [*having.params, *w.params, limit],
+    )
+    return (rows[0][1] if rows else 0), [r[0] for r in rows]
+
+
+def story_rows(store: Store, story_ids: list[str]) -> dict[str, StoryRow]:
+    """The list rows of these stories (as ``list_stories`` makes them).
+
+    Args:
+        store (Store): a reader's store.
+        story_ids (list[str]): story ids.
+    RETURNS (dict[str, StoryRow]): by id.
+    """
+    if not story_ids:
+        return {}
+    marks = ", ".join("?" * len(story_ids))
+    rows = store.query(
+        f"""
+        SELECT sa.story_id, count(*), min({_PUB_DATE}), max({_PUB_DATE})
+        FROM story_assignments sa JOIN articles a ON a.id = sa.article_id
+        WHERE sa.story_id IN ({marks}) GROUP BY sa.story_id
+        """,
+        list(story_ids),
+    )
+    details = _story_details(store, list(story_ids))
+    places = _story_places(store, list(story_ids))
+    out = {}
+    for r in rows:
+        outlets, title = details.get(r[0], ((), None))
+        out[r[0]] = StoryRow(r[0], r[1], outlets, r[2], r[3], places.get(r[0], ()), title)
+    return out
+
+
 def _story_details(store: Store, story_ids: list[str]) -> dict[str, tuple[tuple[str, ...], str | None]]:
     """The outlets and the earliest article's title of each story (for one page only)."""
     if not story_ids:

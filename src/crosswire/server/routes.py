@@ -130,6 +130,7 @@ async def _keyed_page(request: Request, limit: int, offset: int, lister, filters
 _KEYED = {
     queries.list_articles: ("articles", queries.article_keys, queries.article_summaries),
     queries.list_events: ("events", queries.event_keys, queries.event_rows),
+    queries.list_stories: ("stories", queries.story_keys, queries.story_rows),
 }
 
 
@@ -260,7 +261,7 @@ async def list_stories(
     limit: Limit = 50,
     offset: Offset = 0,
 ):
-    return await _cached_page(
+    return await _keyed_page(
         request, limit, offset, queries.list_stories,
         dict(q=q, outlet=outlet, place=place, since=since, until=until, min_articles=min_articles, sort=sort,
              order=order),

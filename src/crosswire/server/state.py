@@ -251,9 +251,10 @@ class ServerState:
             if outcome.new_ids:
                 self._generation += 1
                 self._pages.clear()
-                # An article's row carries its story, which a write can change (merges); events' rows
-                # never change.
+                # An article's row carries its story and a story's row its articles, which a write
+                # changes; events' rows never change.
                 self._rows.pop("articles", None)
+                self._rows.pop("stories", None)
         self.materialise(sorted(outcome.changed_stories))
         return outcome
 
