@@ -57,10 +57,12 @@ class LiveServer:
         self.thread.join(timeout=30)
 
 
-def start_server(db: Path, resources, *, host: str = "127.0.0.1", connect_host: str = "127.0.0.1", **settings) -> LiveServer:
+def start_server(
+    db: Path, resources, *, host: str = "127.0.0.1", connect_host: str = "127.0.0.1", warm: bool = False, **settings
+) -> LiveServer:
     """Start a real server on a free port and wait until it answers."""
     port = free_port()
-    app = create_app(ServerSettings(db=str(db), **settings), resources=resources)
+    app = create_app(ServerSettings(db=str(db), **settings), resources=resources, warm=warm)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()

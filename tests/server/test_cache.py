@@ -133,3 +133,28 @@ def test_story_bodies_are_kept_reused_after_restart_and_rebuilt_by_a_write(make_
             assert c.get(f"/api/stories/{new_story}").json() == body
     finally:
         last.stop()
+
+
+def test_a_write_remakes_the_rows_it_changes_on_a_warm_server(tmp_path, seed_db, resources, rt_path):
+    db = tmp_path / "warm.duckdb"
+    db.write_bytes(seed_db.read_bytes())
+    srv = start_server(db, resources, token=TOKEN, warm=True)
+    try:
+        with srv.client() as c:
+            before = c.get("/api/articles", params={"limit": 500}).json()
+            stories_before = c.get("/api/stories", params={"limit": 500}).json()
+            text = rt_path.read_text("utf-8") + "\n\nUpdate: a later report said nine vehicles were seen."
+            r = c.post("/api/articles", params={"outlet": "Wire B"}, content=text.encode(),
+                       headers={**AUTH, "Content-Type": "text/plain"})  # fmt: skip
+            assert r.status_code == 201, r.text
+            after = c.get("/api/articles", params={"limit": 500}).json()
+            assert after["total"] == before["total"] + 1
+            for item in after["items"]:  # every row's story is the article's story now
+                assert item["story_id"] == c.get(f"/api/articles/{item['id']}").json()["story_id"]
+            stories = {s["id"]: s for s in c.get("/api/stories", params={"limit": 500}).json()["items"]}
+            new_story = r.json()["articles"][0]["story_id"]
+            members = [a for a in after["items"] if a["story_id"] == new_story]
+            assert stories[new_story]["articles"] == len(members)
+            assert sum(s["articles"] for s in stories.values()) == sum(s["articles"] for s in stories_before["items"]) + 1
+    finally:
+        srv.stop()

@@ -47,7 +47,8 @@ def create_app(settings: ServerSettings | None = None, *, resources: Resources |
         settings (ServerSettings | None): how to run; defaults (``crosswire.duckdb``, no token) when None.
         resources (Resources | None): loaded NLP resources for POSTs; loaded on the first POST when None.
         warm (bool): load the resources and the story index at startup instead of on the first POST, and
-            make the first list pages (``routes.WARM_LISTS``) and load the story bodies the store keeps.
+            encode every article's list row, make the first list pages (``routes.WARM_LISTS``) and load
+            the story bodies the store keeps.
     RETURNS (FastAPI): the application; the store is opened when it starts (its lifespan) and closed
         when it stops.
     Raises:
@@ -62,6 +63,7 @@ def create_app(settings: ServerSettings | None = None, *, resources: Resources |
         try:
             if warm:
                 st.writer.warm_up()
+                st.warm_rows()
                 warm_lists(st)
                 st.warm_stories()
             yield

@@ -631,23 +631,26 @@ def list_actors(
     return Page(items, total, limit, offset)
 
 
-def article_summaries(store: Store, ids: list[str]) -> dict[str, ArticleRow]:
-    """Summaries of the given articles (a story's).
+def article_summaries(store: Store, ids: list[str] | None) -> dict[str, ArticleRow]:
+    """Summaries of the given articles (a story's, a page's), or of every article.
 
     Args:
         store (Store): a reader's store.
-        ids (list[str]): full article ids.
+        ids (list[str] | None): full article ids (found by index lookups); None for all articles.
     RETURNS (dict[str, ArticleRow]): by id.
     """
-    if not ids:
+    if ids is not None and not ids:
         return {}
+    marks = ", ".join("?" * len(ids)) if ids is not None else ""
     rows = store.query(
-        """
+        f"""
         SELECT a.id, a.outlet, a.title, a.published_year, a.published_month, a.published_day, a.published_precision,
-               a.language, a.url, sa.story_id, (SELECT count(*) FROM events e WHERE e.article_id = a.id)
+               a.language, a.url, sa.story_id, coalesce(ec.n, 0)
         FROM articles a LEFT JOIN story_assignments sa ON sa.article_id = a.id
-        WHERE a.id IN (SELECT unnest(?::VARCHAR[]))
+        LEFT JOIN (SELECT article_id, count(*) AS n FROM events {f"WHERE article_id IN ({marks})" if ids else ""}
+                   GROUP BY article_id) ec ON ec.article_id = a.id
+        {f"WHERE a.id IN ({marks})" if ids else ""}
         """,
-        [ids],
+        [*ids, *ids] if ids else [],
     )
     return {r[0]: ArticleRow(r[0], r[1], r[2], _iso(r[3], r[4], r[5]), r[6], r[7], r[8], r[9], r[10]) for r in rows}

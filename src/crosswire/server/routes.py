@@ -15,7 +15,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path as PathParam, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import ValidationError
 from starlette.background import BackgroundTask
@@ -198,7 +199,7 @@ async def list_articles(
 ):
     return await _keyed_page(
         request, limit, offset, queries.list_articles,
-        dict(q=q, outlet=outlet, language=language, story=story, since=since, until=until, sort=sort, order=order),
+        {"q": q, "outlet": outlet, "language": language, "story": story, "since": since, "until": until, "sort": sort, "order": order},
     )
 
 
@@ -242,8 +243,8 @@ async def list_events(
 ):
     return await _keyed_page(
         request, limit, offset, queries.list_events,
-        dict(event_type=event_type, actor=actor, place=place, outlet=outlet, story=story, article=article, q=q,
-             since=since, until=until, sort=sort, order=order),
+        {"event_type": event_type, "actor": actor, "place": place, "outlet": outlet, "story": story, "article": article, "q": q,
+             "since": since, "until": until, "sort": sort, "order": order},
     )  # fmt: skip
 
 
@@ -263,8 +264,8 @@ async def list_stories(
 ):
     return await _keyed_page(
         request, limit, offset, queries.list_stories,
-        dict(q=q, outlet=outlet, place=place, since=since, until=until, min_articles=min_articles, sort=sort,
-             order=order),
+        {"q": q, "outlet": outlet, "place": place, "since": since, "until": until, "min_articles": min_articles, "sort": sort,
+             "order": order},
     )  # fmt: skip
 
 
@@ -342,7 +343,7 @@ async def list_actors(
 ):
     return await _cached_page(
         request, limit, offset, queries.list_actors,
-        dict(q=q, actor_type=actor_type, country=country, story=story, sort=sort, order=order),
+        {"q": q, "actor_type": actor_type, "country": country, "story": story, "sort": sort, "order": order},
     )
 
 

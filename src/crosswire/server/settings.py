@@ -65,7 +65,7 @@ class ServerSettings:
             raise ConfigError("max_body_bytes, max_page_size and max_post_articles must be positive.")
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, **values) -> "ServerSettings":
+    def from_env(cls, env: dict[str, str] | None = None, **values) -> ServerSettings:
         """Settings from the environment, overridden by explicit values (None values are ignored).
 
         Args:

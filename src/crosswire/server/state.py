@@ -245,16 +245,25 @@ class ServerState:
         RETURNS (IngestOutcome): what the writer did.
         """
         outcome = self.writer.ingest(items)
+        changed = sorted(outcome.changed_stories)
+        members = []
+        if changed:
+            marks = ", ".join("?" * len(changed))
+            sql = f"SELECT article_id FROM story_assignments WHERE story_id IN ({marks})"
+            members = [r[0] for r in self.reader().query(sql, changed)]
         with self._lock:
             for sid in outcome.changed_stories:
                 self._versions[sid] = self._versions.get(sid, 0) + 1
             if outcome.new_ids:
                 self._generation += 1
                 self._pages.clear()
-                # An article's row carries its story and a story's row its articles, which a write
-                # changes; events' rows never change.
-                self._rows.pop("articles", None)
-                self._rows.pop("stories", None)
+            # An article's row carries its story and a story's row its articles: the rows of the
+            # stories the write changed (and of their articles) are made again. Events' rows never change.
+            articles, stories = self._rows.get("articles", {}), self._rows.get("stories", {})
+            for aid in members:
+                articles.pop(aid, None)
+            for sid in changed:
+                stories.pop(sid, None)
         self.materialise(sorted(outcome.changed_stories))
         return outcome
 
@@ -339,6 +348,24 @@ class ServerState:
                 while len(self._cache) > self.settings.story_cache_size:
                     self._cache.popitem(last=False)
         return body, signature, built
+
+    def warm_rows(self) -> int:
+        """Encode the list row of every article now (when they fit in ``row_cache_size``), so article
+        list pages need only their sorted keys.
+
+        RETURNS (int): how many rows were made.
+        """
+        store = self.reader()
+        if store.counts()["articles"] > self.settings.row_cache_size:
+            return 0
+        with self._lock:
+            generation = self._generation
+        made = {k: _encode(to_jsonable(v)) for k, v in queries.article_summaries(store, None).items()}
+        with self._lock:
+            if self._generation != generation:
+                return 0
+            self._rows.setdefault("articles", OrderedDict()).update(made)
+        return len(made)
 
     def warm_stories(self) -> int:
         """Load the most recently built story bodies the store keeps (up to ``story_cache_size``) into
