@@ -350,8 +350,8 @@ class ServerState:
         return body, signature, built
 
     def warm_rows(self) -> int:
-        """Encode the list row of every article now (when they fit in ``row_cache_size``), so article
-        list pages need only their sorted keys.
+        """Encode the list row of every article and every story now (when the articles fit in
+        ``row_cache_size``), so their list pages need only their sorted keys.
 
         RETURNS (int): how many rows were made.
         """
@@ -361,11 +361,14 @@ class ServerState:
         with self._lock:
             generation = self._generation
         made = {k: _encode(to_jsonable(v)) for k, v in queries.article_summaries(store, None).items()}
+        page = queries.list_stories(store, limit=self.settings.row_cache_size)
+        stories = {row.id: _encode(to_jsonable(row)) for row in page.items}
         with self._lock:
             if self._generation != generation:
                 return 0
             self._rows.setdefault("articles", OrderedDict()).update(made)
-        return len(made)
+            self._rows.setdefault("stories", OrderedDict()).update(stories)
+        return len(made) + len(stories)
 
     def warm_stories(self) -> int:
         """Load the most recently built story bodies the store keeps (up to ``story_cache_size``) into
