@@ -557,13 +557,24 @@ def event_rows(store: Store, keys: list[tuple[str, int]]) -> dict[tuple[str, int
     if not ids:
         return {}
     marks = ", ".join("?" * len(ids))
-    rows = store.query(
-        f"SELECT e.idx, {_EVENT_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id "
-        f"WHERE e.article_id IN ({marks})",
-        ids,
-    )
+    # Two index lookups (events by article, articles by id) joined here: a join in SQL scans articles.
+    articles = {
+        r[0]: (r[1], r[2])
+        for r in store.query(f"SELECT a.id, a.outlet, {_PUB_KEY} FROM articles a WHERE a.id IN ({marks})", ids)
+    }
+    rows = store.query(f"SELECT e.idx, {_EVENT_ONLY_COLUMNS} FROM events e WHERE e.article_id IN ({marks})", ids)
     wanted = set(keys)
-    return {(r[1], r[0]): EventRow(*r[1:]) for r in rows if (r[1], r[0]) in wanted}
+    out = {}
+    for r in rows:
+        if (r[1], r[0]) in wanted:
+            values = list(r[1:])
+            values[2], values[3] = articles.get(r[1], (None, None))  # outlet, published
+            out[(r[1], r[0])] = EventRow(*values)
+    return out
+
+
+#: ``_EVENT_COLUMNS`` with the article's outlet and publication date left out (NULL), for ``event_rows``.
+_EVENT_ONLY_COLUMNS = _EVENT_COLUMNS.replace("a.outlet", "NULL").replace(_PUB_KEY, "NULL")
 
 
 def all_events(store: Store, **filters) -> list[EventRow]:
