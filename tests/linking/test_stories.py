@@ -83,7 +83,7 @@ def test_stories_synthetic_story_of_10000_articles(build):
     seconds = time.perf_counter() - t
     stories = Counter(idx.resolve(g.story_id) for g in got)
     biggest, size = stories.most_common(1)[0]
-    assert size >= 9_000, stories.most_common(5)  # measured: 9,319; early articles start small stories
+    assert size >= 9_500, stories.most_common(5)  # measured: 9,993 (9,319 before key shares)
     assert seconds < 60, f"{seconds:.1f} s for 10,000 articles"
     # A story of 10,000 hand-built articles builds: one event per article, all one merged event.
     analyses = []
