@@ -75,7 +75,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404 and message == "Not Found":
             message = f"No such endpoint: {request.method} {request.url.path}. The API is described at /docs."
         elif exc.status_code == 405:
-            message = f"{request.method} is not allowed on {request.url.path}. See /docs for the methods."
+            message = f"{request.method} is not allowed on {request.url.path}. See /openapi.json for the methods."
         return error_response(exc.status_code, message, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
