@@ -223,6 +223,34 @@ def list_articles(
     return Page(items, total, limit, offset)
 
 
+def _story_where(q, outlet, place, since, until, min_articles) -> tuple[_Where, _Where]:
+    """The story filters: conditions on the grouped articles (HAVING) and on the story rows (WHERE)."""
+    having = _Where()
+    having.add(q, "bool_or(strpos(lower(coalesce(a.title, '')), lower(?)) > 0 OR strpos(sa.story_id, ?) > 0)", 2)
+    having.add(outlet, "bool_or(lower(a.outlet) = lower(?))")
+    having.add(min_articles if min_articles > 1 else None, "count(*) >= ?")
+    w = _Where()
+    w.add(since, "strftime(last_seen, '%Y-%m-%d') >= ?")
+    w.add(_until(until), "strftime(first_seen, '%Y-%m-%d') <= ?")
+    w.add(
+        place,
+        "story_id IN (SELECT sa.story_id FROM place_mentions pm JOIN story_assignments sa ON sa.article_id = pm.article_id "
+        "WHERE pm.place_id = ? OR strpos(strip_accents(lower(pm.name)), strip_accents(lower(?))) > 0)",
+        2,
+    )
+    return having, w
+
+
+def _story_cte(having_sql: str) -> str:
+    """RETURNS (str): the ``WITH s AS (…)`` of one row per story (articles, first/last seen, outlets)."""
+    return f"""WITH s AS (
+            SELECT sa.story_id, count(*) AS n, min({_PUB_DATE}) AS first_seen, max({_PUB_DATE}) AS last_seen,
+                   count(DISTINCT a.outlet) AS n_outlets
+            FROM story_assignments sa JOIN articles a ON a.id = sa.article_id
+            GROUP BY sa.story_id {having_sql}
+        )"""
+
+
 def list_stories(
     store: Store,
     *,
@@ -253,28 +281,11 @@ def list_stories(
         offset (int): rows to skip.
     RETURNS (Page): ``StoryRow`` items and the total.
     """
-    having = _Where()
-    having.add(q, "bool_or(strpos(lower(coalesce(a.title, '')), lower(?)) > 0 OR strpos(sa.story_id, ?) > 0)", 2)
-    having.add(outlet, "bool_or(lower(a.outlet) = lower(?))")
-    having.add(min_articles if min_articles > 1 else None, "count(*) >= ?")
-    w = _Where()
-    w.add(since, "strftime(last_seen, '%Y-%m-%d') >= ?")
-    w.add(_until(until), "strftime(first_seen, '%Y-%m-%d') <= ?")
-    w.add(
-        place,
-        "story_id IN (SELECT sa.story_id FROM place_mentions pm JOIN story_assignments sa ON sa.article_id = pm.article_id "
-        "WHERE pm.place_id = ? OR strpos(strip_accents(lower(pm.name)), strip_accents(lower(?))) > 0)",
-        2,
-    )
+    having, w = _story_where(q, outlet, place, since, until, min_articles)
     having_sql = having.sql.replace("WHERE", "HAVING", 1)
     rows = store.query(
         f"""
-        WITH s AS (
-            SELECT sa.story_id, count(*) AS n, min({_PUB_DATE}) AS first_seen, max({_PUB_DATE}) AS last_seen,
-                   count(DISTINCT a.outlet) AS n_outlets
-            FROM story_assignments sa JOIN articles a ON a.id = sa.article_id
-            GROUP BY sa.story_id {having_sql}
-        )
+        {_story_cte(having_sql)}
         SELECT story_id, n, first_seen, last_seen, count(*) OVER () AS total FROM s {w.sql}
         ORDER BY {_order(STORY_SORTS, sort, order)} LIMIT ? OFFSET ?
         """,
@@ -316,28 +327,11 @@ def story_keys(
 
     RETURNS (tuple[int, list[str]]): the number of matching stories and the first ``limit`` ids.
     """
-    having = _Where()
-    having.add(q, "bool_or(strpos(lower(coalesce(a.title, '')), lower(?)) > 0 OR strpos(sa.story_id, ?) > 0)", 2)
-    having.add(outlet, "bool_or(lower(a.outlet) = lower(?))")
-    having.add(min_articles if min_articles > 1 else None, "count(*) >= ?")
-    w = _Where()
-    w.add(since, "strftime(last_seen, '%Y-%m-%d') >= ?")
-    w.add(_until(until), "strftime(first_seen, '%Y-%m-%d') <= ?")
-    w.add(
-        place,
-        "story_id IN (SELECT sa.story_id FROM place_mentions pm JOIN story_assignments sa ON sa.article_id = pm.article_id "
-        "WHERE pm.place_id = ? OR strpos(strip_accents(lower(pm.name)), strip_accents(lower(?))) > 0)",
-        2,
-    )
+    having, w = _story_where(q, outlet, place, since, until, min_articles)
     having_sql = having.sql.replace("WHERE", "HAVING", 1)
     rows = store.query(
         f"""
-        WITH s AS (
-            SELECT sa.story_id, count(*) AS n, min({_PUB_DATE}) AS first_seen, max({_PUB_DATE}) AS last_seen,
-                   count(DISTINCT a.outlet) AS n_outlets
-            FROM story_assignments sa JOIN articles a ON a.id = sa.article_id
-            GROUP BY sa.story_id {having_sql}
-        )
+        {_story_cte(having_sql)}
         SELECT story_id, count(*) OVER () AS total FROM s {w.sql}
         ORDER BY {_order(STORY_SORTS, sort, order)} LIMIT ?
         """,
