@@ -154,11 +154,15 @@ class TokenLayout:
     @classmethod
     def of(cls, doc) -> "TokenLayout":
         """RETURNS (TokenLayout): the layout of a parsed ``Doc``."""
+        from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
+
         n = len(doc)
-        start = np.fromiter((t.idx for t in doc), dtype=np.int64, count=n)
-        end = start + np.fromiter((len(t.text) for t in doc), dtype=np.int64, count=n)
-        space = np.fromiter((t.is_space for t in doc), dtype=bool, count=n)
-        punct = np.fromiter((t.is_punct for t in doc), dtype=bool, count=n)
+        # One to_array call instead of a Token object per token and attribute.
+        arr = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).astype(np.int64).reshape(n, 4)
+        start = arr[:, 0].copy()
+        end = start + arr[:, 1]
+        space = arr[:, 2].astype(bool)
+        punct = arr[:, 3].astype(bool)
         sent_start = np.zeros(n, dtype=bool)
         for sent in doc.sents:
             sent_start[sent.start] = True
