@@ -11,7 +11,7 @@ import pytest
 
 import crosswire
 from crosswire.linking import StoryIndex, build_story
-from crosswire.linking.stories import ArticleFeatures
+from crosswire.linking.stories import ArticleFeatures, LinkConfig
 from crosswire.linking.similarity import hashed
 
 
@@ -56,6 +56,62 @@ def test_stories_time_distance_separates_same_topic(build):
     assert sb.story_id == sa.story_id
     assert sc.new, sc.reasons
     assert any("penalty 0.80" in r for r in sc.reasons)
+
+
+def _feat(aid: str, day: int | None, words: str, *, actors=("IS",), places=("170794",)) -> ArticleFeatures:
+    return ArticleFeatures(aid, hashed(words.split(), prefix="w:"), frozenset(actors), frozenset(places), day)
+
+
+def test_stories_join_horizon_is_where_the_penalty_alone_fails():
+    cfg = LinkConfig()
+    # 1 − penalty(gap) = threshold exactly at the horizon: 7 + 90 · 0.7 / 0.8 = 85.75 days.
+    assert cfg.join_horizon_days == pytest.approx(85.75)
+    text = "army captured the town after heavy fighting near the river crossing"
+    idx = StoryIndex(cfg)
+    first = idx.assign_features(_feat("a", 1000, text))
+    inside = idx.assign_features(_feat("b", 1000 + 85, text))
+    assert inside.story_id == first.story_id, inside.reasons
+    idx2 = StoryIndex(cfg)
+    idx2.assign_features(_feat("a", 1000, text))
+    outside = idx2.assign_features(_feat("c", 1000 + 87, text))
+    assert outside.new
+    assert LinkConfig(time_weight=0.5).join_horizon_days == float("inf")
+
+
+def test_stories_postings_drop_entries_past_the_horizon():
+    idx = StoryIndex()
+    idx.assign_features(_feat("old", 1000, "alpha beta gamma", places=("p1",)))
+    assert "old" in next(iter(idx.postings["p:p1"]))  # the first story, posted under its place
+    idx.assign_features(_feat("new", 1200, "delta epsilon zeta", places=("p1",)))
+    # Posting the new story trimmed the old one: its gap to the list's newest entry is past the horizon.
+    assert [d for d in idx.postings["p:p1"].values()] == [1200]
+    assert len(idx) == 2
+
+
+def test_stories_old_stories_are_packed_and_still_reachable():
+    text = "shelling hit the camp and killed civilians near the border crossing"
+    idx = StoryIndex()
+    old = idx.assign_features(_feat("old", 1000, text, places=("p9",)))
+    for i in range(5):  # the feed moves on a year
+        idx.assign_features(_feat(f"n{i}", 1365 + i, f"unrelated story number {i} about elections", places=(f"q{i}",)))
+    st = idx.stories[old.story_id]
+    assert st.packed is not None and st.centroid == {}
+    # A late article from the old period (backfill) reaches the packed story through its salient terms.
+    late = idx.assign_features(_feat("late", 1001, text))
+    assert late.story_id == old.story_id, late.reasons
+    assert idx.stories[old.story_id].packed is None and idx.stories[old.story_id].n == 2
+    # Packing sweeps the least recently updated first: the late article put the old story last in line.
+    idx.assign_features(_feat("n5", 1405, "more unrelated news", places=("q5",)))
+    assert idx.stories[old.story_id].packed is None
+    idx.assign_features(_feat("n6", 1600, "still more unrelated news", places=("q6",)))
+    assert idx.stories[old.story_id].packed is not None
+    # Packed stories survive the round trip through JSON and are packed again on load.
+    assert idx.stories[old.story_id].packed is not None
+    restored = StoryIndex.from_state(json.loads(json.dumps(idx.to_state())))
+    assert restored.stories[old.story_id].packed is not None
+    assert dict(restored.stories[old.story_id].unpack().keys) == {"a:IS": 2, "p:p9": 1, "p:170794": 1}
+    assert restored.story_of("late") == old.story_id
+    assert restored.to_state() == StoryIndex.from_state(json.loads(json.dumps(idx.to_state()))).to_state()
 
 
 def _synthetic(n: int, *, seed: int = 7) -> list[ArticleFeatures]:
