@@ -11,7 +11,7 @@ import spacy
 from spacy.tokens import Doc
 
 from crosswire.errors import ModelError
-from crosswire.framing.features import doc_buckets, token_features
+from crosswire.framing.features import HASH_BITS, PAD_E, PAD_S, TEMPLATES, doc_buckets, feature_table, word_key
 from crosswire.framing.tagger import TECHNIQUES, SpanTagger, TaggedSpan, TokenLayout, decode
 
 LL, NC = TECHNIQUES
@@ -69,15 +69,46 @@ def test_tagger_decode_punctuation_only_run_gives_no_span(doc):
 
 
 def test_tagger_features_are_per_token_and_hash_stably(doc):
-    feats = token_features(doc)
-    assert len(feats) == len(doc)
-    assert "w=evil" in feats[1] and "w-1=the" in feats[1] and "w+1=," in feats[1]
-    # "Thugs" starts the second sentence: its left context is the sentence boundary
-    assert "w-1=<s>" in feats[7] and "midcap" not in feats[7]
+    t = feature_table(doc)
+    w = t.column("w")
+    assert t.values.shape == (len(doc), len(TEMPLATES)) and not t.space.any()
+    # neighbours inside the sentence; the sentence boundary pads: "Thugs" (7) starts sentence 2
+    assert t.column("w-1")[1] == w[0] and t.column("w+1")[1] == w[2] and t.column("w+2")[1] == w[3]
+    assert t.column("w-1")[7] == PAD_S and t.column("w-2")[8] == PAD_S and t.column("w+1")[6] == PAD_E
+    assert t.column("w-1")[6] == w[5]
+    # the same word has the same value wherever it is; another word another value
+    other = feature_table(hand_doc(["so", "evil"], [True, False], [True, False]))
+    assert other.column("w")[1] == w[1] and other.column("w")[0] != w[1]
+    # optional features: "Thugs" starts a sentence, so it is not a mid-sentence capital; "!" marks sentence 2
+    midcap = t.present[:, TEMPLATES.index("midcap")]
+    assert not midcap[7] and not midcap.any()
+    assert set(t.column("sm")[7:].tolist()) == {1} and set(t.column("sm")[:7].tolist()) == {0}
     b1, o1 = doc_buckets(doc)
     b2, o2 = doc_buckets(doc)
     assert np.array_equal(b1, b2) and np.array_equal(o1, o2)
-    assert o1[-1] == len(b1) and len(o1) == len(doc) + 1
+    assert o1[-1] == len(b1) and len(o1) == len(doc) + 1 and (np.diff(o1) > 0).all()
+    assert b1.min() >= 0 and b1.max() < 2**HASH_BITS
+
+
+def test_tagger_features_quotes_title_lexicon_and_whitespace():
+    words = ["Headline", "\n", "He", "called", "them", '"', "thugs", '"', "today", "."]
+    spaces = [False, False, True, True, True, False, False, True, False, False]
+    starts = [True, False, True, False, False, False, False, False, False, False]
+    doc = hand_doc(words, spaces, starts)
+    lexicon = {word_key("thugs"): "babe_hi", word_key("called"): "basil"}
+    t = feature_table(doc, lexicon)
+    q = t.column("q").tolist()
+    assert q[6] == 1 and q[5] == q[7] == 0 and q[4] == 0 and q[8] == 0  # inside the quotes only
+    title = t.present[:, TEMPLATES.index("title")]
+    assert title[0] and not title[2:].any()
+    lex = t.present[:, TEMPLATES.index("lex")]
+    assert lex[3] and lex[6] and lex.sum() == 2
+    assert t.column("lex")[3] != t.column("lex")[6]  # two classes, two values
+    assert t.present[5, TEMPLATES.index("lex+1")] and t.present[7, TEMPLATES.index("lex-1")]
+    assert t.space[1] and not t.present[1].any()
+    b, o = doc_buckets(doc, lexicon)
+    assert o[2] - o[1] == 1  # the whitespace token: the single feature "space"
+    assert feature_table(hand_doc([], [], [])).values.shape == (0, len(TEMPLATES))
 
 
 def test_tagger_load_missing_model_raises_model_error(tmp_path: Path):

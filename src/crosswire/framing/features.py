@@ -1,10 +1,16 @@
 """Token features of the propaganda span tagger, identical at training and run time.
 
-Each token of a spaCy ``Doc`` gets a list of named features (its word, lemma, shape, part of
-speech, dependency, entity type, affixes; the words and tags around it; where it sits: inside
-quotes, in the title line, in a sentence with "!" or "?"). Names are hashed with CRC-32 (stable
-across processes, unlike ``hash``) into ``2**HASH_BITS`` buckets, so a model is a weight vector
-per technique indexed by bucket, and scoring a token is a sum of weights.
+Each token of a spaCy ``Doc`` gets a set of features from fixed templates: its word, lemma, shape,
+part of speech, fine tag, dependency, entity type and affixes; the words and tags around it (the
+sentence boundary as padding for words); its head's lemma; where it sits (inside double quotes, in
+the title line, in a sentence with "!" or "?"); capitalisation; and, with a word lexicon, the bias
+class of the word and of its neighbours. Whitespace tokens get the single feature ``space``.
+
+A feature is a template and a 64-bit value (spaCy's string hashes where the ``Doc`` has them, CRC-32
+of the string otherwise; pairs are mixed into one value). Template and value are mixed with the
+SplitMix64 finaliser and cut to ``HASH_BITS`` bits, all in numpy over whole token arrays: the
+features of a document cost a few numpy passes, not a Python loop over tokens. A model is a
+weight vector per technique indexed by bucket, and scoring a token is a sum of weights.
 
 Only numpy and the ``Doc`` are needed; no model is loaded here.
 """
@@ -12,22 +18,51 @@ Only numpy and the ``Doc`` are needed; no model is loaded here.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
+from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, IS_SPACE, IS_TITLE, IS_UPPER, LEMMA, LOWER, POS, SENT_START, SHAPE, TAG
 
-__all__ = ["HASH_BITS", "FEATURE_VERSION", "token_features", "doc_buckets", "bucket", "word_key"]
+__all__ = ["HASH_BITS", "FEATURE_VERSION", "TEMPLATES", "FeatureTable", "feature_table", "doc_buckets", "word_key"]
 
 HASH_BITS = 20
 #: Bumped whenever the features change: a model trained on other features is refused at load.
-FEATURE_VERSION = 2
-_MASK = (1 << HASH_BITS) - 1
-_QUOTES = frozenset('"“”«»„')
+FEATURE_VERSION = 3
+_MASK = np.uint64((1 << HASH_BITS) - 1)
+_QUOTES = frozenset('"“”«»„') | {"''", "``"}
+_ATTRS = [LOWER, LEMMA, SHAPE, POS, TAG, DEP, ENT_IOB, ENT_TYPE, HEAD, IS_SPACE, IS_TITLE, IS_UPPER, IDX, SENT_START]
+
+#: Feature templates, in column order of ``FeatureTable.values``.
+TEMPLATES = (
+    "bias", "w", "l", "s", "p", "t", "d", "e", "suf", "pre",
+    "w-1", "w+1", "w-2", "w+2", "b-", "b+", "p-1", "p+1", "pp-", "pp+",
+    "hl", "dh", "dl", "q", "sm",
+    "title", "title|p", "lex", "lex|p", "lex-1", "lex+1", "midcap", "allcaps", "hyphen",
+)  # fmt: skip
+_COL = {name: k for k, name in enumerate(TEMPLATES)}
 
 
-def bucket(name: str) -> int:
-    """RETURNS (int): the hash bucket of one feature name."""
-    return zlib.crc32(name.encode("utf-8")) & _MASK
+def _crc(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8"))
+
+
+#: Template salts and the padding values (sentence start/end for words, document edge for tags).
+_SALT = np.array([_crc("tpl:" + name) for name in TEMPLATES], dtype=np.uint64) << np.uint64(32)
+_SPACE_BUCKET = _crc("tpl:space") & int(_MASK)
+PAD_S, PAD_E, PAD = (np.uint64(_crc(x)) for x in ("<s>", "</s>", "<pad>"))
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: a well-spread 64-bit hash of each uint64 (wrapping arithmetic)."""
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def _pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One value for an ordered pair of values."""
+    return _mix(a) ^ b
 
 
 def word_key(word: str) -> int:
@@ -35,110 +70,154 @@ def word_key(word: str) -> int:
     return zlib.crc32(("lex:" + word).encode("utf-8"))
 
 
-def _quoted(doc) -> list[bool]:
-    """Whether each token lies between an opening and a closing double quote of its sentence."""
-    inside = [False] * len(doc)
-    for sent in doc.sents:
-        state = False
-        for tok in sent:
-            if tok.text in _QUOTES or (tok.text == "''" or tok.text == "``"):
-                state = not state
-                continue
-            inside[tok.i] = state
-    return inside
+@dataclass(frozen=True, slots=True)
+class FeatureTable:
+    """The features of every token: ``values[i, k]`` is template ``TEMPLATES[k]``'s value for token i,
+    present where ``present[i, k]``; whitespace tokens have none (they get ``space`` alone)."""
+
+    values: np.ndarray  # uint64, (n_tokens, len(TEMPLATES))
+    present: np.ndarray  # bool, same shape
+    space: np.ndarray  # bool, (n_tokens,)
+
+    def column(self, template: str) -> np.ndarray:
+        """RETURNS (np.ndarray): one template's values for every token."""
+        return self.values[:, _COL[template]]
 
 
-def token_features(doc, lexicon: Mapping[int, str] | None = None) -> list[list[str]]:
-    """Named features of every token.
+def _word_props(w: str, lexicon: Mapping[int, str] | None, code: Mapping[str, int]) -> tuple[int, ...]:
+    """Word, suffix and prefix hashes, flags and lexicon class code of one lower-cased word."""
+    flags = (w in _QUOTES) | ("!" in w) << 1 | ("?" in w) << 2 | ("-" in w and len(w) > 3) << 3 | (len(w) > 1) << 4
+    lex = code.get(lexicon.get(word_key(w), ""), 0) if lexicon else 0
+    return _crc(w), _crc(w[-3:]), _crc(w[:3]), flags, lex
+
+
+def _title_end(doc) -> int:
+    """The character offset of the document's first newline (``len(text)`` + 1 when none), found
+    without building ``doc.text``."""
+    for tok in doc:
+        ws = tok.text_with_ws
+        if "\n" in ws:
+            return tok.idx + ws.index("\n")
+    return doc[-1].idx + len(doc[-1].text_with_ws) + 1
+
+
+def feature_table(doc, lexicon: Mapping[int, str] | None = None) -> FeatureTable:
+    """Template values of every token of a document.
 
     Args:
         doc (Doc): a spaCy document parsed by the tagger, parser, lemmatizer and NER of
             ``en_core_web_sm`` (missing annotations only make features blank).
         lexicon (Mapping[int, str] | None): ``word_key(lower-cased word)`` -> class name of a
             word lexicon (how often annotators of other corpora marked the word as biased); a
-            word found gets the feature ``lex=<class>``, and its neighbours ``lex±1=<class>``.
-    RETURNS (list[list[str]]): one list of feature names per token, in token order.
+            word found gets the features ``lex`` and ``lex|p``, and its neighbours ``lex±1``.
+    RETURNS (FeatureTable): the values and where they are present.
     """
     n = len(doc)
-    lower = [t.lower_ for t in doc]
-    pos = [t.pos_ or "-" for t in doc]
-    sent_start = [False] * n
-    sent_end = [False] * n
-    sent_mark: list[str] = [""] * n
-    title_end = doc.text.find("\n")
-    for sent in doc.sents:
-        sent_start[sent.start] = True
-        sent_end[sent.end - 1] = True
-        text = sent.text
-        mark = ("!" if "!" in text else "") + ("?" if "?" in text else "")
-        for i in range(sent.start, sent.end):
-            sent_mark[i] = mark
-    quoted = _quoted(doc)
-    lex = [lexicon.get(word_key(w), "") for w in lower] if lexicon else [""] * n
+    if n == 0:
+        empty = np.zeros((0, len(TEMPLATES)), dtype=np.uint64)
+        return FeatureTable(empty, empty.astype(bool), np.zeros(0, dtype=bool))
+    a = doc.to_array(_ATTRS).astype(np.uint64)
+    lower, lemma, shape, pos, tag, dep, iob, ent, head_rel = (a[:, k] for k in range(9))
+    space, is_title, is_upper = a[:, 9] == 1, a[:, 10] == 1, a[:, 11] == 1
+    idx = a[:, 12].astype(np.int64)
+    strings = doc.vocab.strings
+    code = {c: k + 1 for k, c in enumerate(sorted(set(lexicon.values())))} if lexicon else {}
+    # once per distinct word (and lemma) of the document, then spread to the tokens
+    uniq, inverse = np.unique(lower, return_inverse=True)
+    props = np.array([_word_props(strings[h], lexicon, code) for h in uniq.tolist()], dtype=np.uint64)[inverse]
+    word, suf, pre, flags, lex = (props[:, k] for k in range(5))
+    uniq, inverse = np.unique(lemma, return_inverse=True)
+    lem = np.array([_crc(strings[h].lower()) for h in uniq.tolist()], dtype=np.uint64)[inverse]
+    quote = (flags & np.uint64(1)) > 0
 
-    def word(i: int) -> str:
-        return lower[i] if 0 <= i < n else "<pad>"
+    starts = a[:, 13].view(np.int64) == 1
+    starts[0] = True
+    ends = np.zeros(n, dtype=bool)
+    ends[:-1] = starts[1:]
+    ends[-1] = True
+    sid = np.cumsum(starts) - 1
+    first = np.flatnonzero(starts)
+    # inside double quotes: an odd number of quote tokens before it in its sentence (quotes excluded)
+    cq = np.cumsum(quote) - quote
+    inside = ((cq - cq[first][sid]) % 2 == 1) & ~quote
+    # sentence marks: "!" / "?" anywhere in the sentence
+    excl = np.maximum.reduceat((flags >> np.uint64(1)) & np.uint64(1), first)[sid]
+    ques = np.maximum.reduceat((flags >> np.uint64(2)) & np.uint64(1), first)[sid]
+    mark = excl | (ques << np.uint64(1))
 
-    def tag(i: int) -> str:
-        return pos[i] if 0 <= i < n else "<pad>"
+    def shift(x: np.ndarray, k: int, pad: np.uint64, edge: np.ndarray | None = None) -> np.ndarray:
+        out = np.full(n, pad, dtype=np.uint64)
+        if k > 0 and n > k:
+            out[k:] = x[:-k]
+        elif k < 0 and n > -k:
+            out[:k] = x[-k:]
+        if edge is not None:
+            out[edge] = pad
+        return out
 
-    out: list[list[str]] = []
-    for tok in doc:
-        i = tok.i
-        w = lower[i]
-        if tok.is_space:
-            out.append(["space"])
-            continue
-        prev_w = "<s>" if sent_start[i] else word(i - 1)
-        next_w = "</s>" if sent_end[i] else word(i + 1)
-        prev2 = "<s>" if sent_start[i] or (i >= 1 and sent_start[i - 1]) else word(i - 2)
-        next2 = "</s>" if sent_end[i] or (i + 1 < n and sent_end[i + 1]) else word(i + 2)
-        head = tok.head
-        f = [
-            "bias",
-            "w=" + w,
-            "l=" + tok.lemma_.lower(),
-            "s=" + tok.shape_,
-            "p=" + pos[i],
-            "t=" + tok.tag_,
-            "d=" + tok.dep_,
-            "e=" + (tok.ent_iob_ + tok.ent_type_ if tok.ent_type_ else "-"),
-            "suf=" + w[-3:],
-            "pre=" + w[:3],
-            "w-1=" + prev_w,
-            "w+1=" + next_w,
-            "w-2=" + prev2,
-            "w+2=" + next2,
-            "b-=" + prev_w + "|" + w,
-            "b+=" + w + "|" + next_w,
-            "p-1=" + tag(i - 1),
-            "p+1=" + tag(i + 1),
-            "pp-=" + tag(i - 1) + "|" + pos[i],
-            "pp+=" + pos[i] + "|" + tag(i + 1),
-            "hl=" + head.lemma_.lower(),
-            "dh=" + tok.dep_ + "|" + head.pos_,
-            "dl=" + tok.dep_ + "|" + tok.lemma_.lower(),
-            "q=" + str(quoted[i]),
-            "sm=" + sent_mark[i],
-        ]
-        if 0 <= title_end and tok.idx < title_end:
-            f.append("title")
-            f.append("title|p=" + pos[i])
-        if lex[i]:
-            f.append("lex=" + lex[i])
-            f.append("lex=" + lex[i] + "|p=" + pos[i])
-        if i > 0 and lex[i - 1]:
-            f.append("lex-1=" + lex[i - 1])
-        if i + 1 < n and lex[i + 1]:
-            f.append("lex+1=" + lex[i + 1])
-        if tok.is_title and not sent_start[i]:
-            f.append("midcap")
-        if tok.is_upper and len(w) > 1:
-            f.append("allcaps")
-        if "-" in w and len(w) > 3:
-            f.append("hyphen")
-        out.append(f)
-    return out
+    prev_w = shift(word, 1, PAD_S, starts)
+    next_w = shift(word, -1, PAD_E, ends)
+    prev2 = shift(word, 2, PAD_S, starts | shift(starts.astype(np.uint64), 1, np.uint64(1)).astype(bool))
+    next2 = shift(word, -2, PAD_E, ends | shift(ends.astype(np.uint64), -1, np.uint64(1)).astype(bool))
+    p_prev, p_next = shift(pos, 1, PAD), shift(pos, -1, PAD)
+    head = np.arange(n, dtype=np.int64) + head_rel.view(np.int64)
+    head = np.clip(head, 0, n - 1)
+    in_title = idx < _title_end(doc)
+    lex_prev, lex_next = shift(lex, 1, np.uint64(0)), shift(lex, -1, np.uint64(0))
+
+    cols = {
+        "bias": np.zeros(n, dtype=np.uint64),
+        "w": word,
+        "l": lem,
+        "s": shape,
+        "p": pos,
+        "t": tag,
+        "d": dep,
+        "e": np.where(ent > 0, _pair(iob, ent), np.uint64(0)),
+        "suf": suf,
+        "pre": pre,
+        "w-1": prev_w,
+        "w+1": next_w,
+        "w-2": prev2,
+        "w+2": next2,
+        "b-": _pair(prev_w, word),
+        "b+": _pair(word, next_w),
+        "p-1": p_prev,
+        "p+1": p_next,
+        "pp-": _pair(p_prev, pos),
+        "pp+": _pair(pos, p_next),
+        "hl": lem[head],
+        "dh": _pair(dep, pos[head]),
+        "dl": _pair(dep, lem),
+        "q": inside.astype(np.uint64),
+        "sm": mark,
+        "title": np.zeros(n, dtype=np.uint64),
+        "title|p": pos,
+        "lex": lex,
+        "lex|p": _pair(lex, pos),
+        "lex-1": lex_prev,
+        "lex+1": lex_next,
+        "midcap": np.zeros(n, dtype=np.uint64),
+        "allcaps": np.zeros(n, dtype=np.uint64),
+        "hyphen": np.zeros(n, dtype=np.uint64),
+    }
+    values = np.stack([cols[name] for name in TEMPLATES], axis=1)
+    present = np.ones((n, len(TEMPLATES)), dtype=bool)
+    optional = {
+        "title": in_title,
+        "title|p": in_title,
+        "lex": lex > 0,
+        "lex|p": lex > 0,
+        "lex-1": lex_prev > 0,
+        "lex+1": lex_next > 0,
+        "midcap": is_title & ~starts,
+        "allcaps": is_upper & ((flags & np.uint64(16)) > 0),
+        "hyphen": (flags & np.uint64(8)) > 0,
+    }
+    for name, mask in optional.items():
+        present[:, _COL[name]] = mask
+    present[space] = False
+    return FeatureTable(values, present, space)
 
 
 def doc_buckets(doc, lexicon: Mapping[int, str] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -146,29 +225,17 @@ def doc_buckets(doc, lexicon: Mapping[int, str] | None = None) -> tuple[np.ndarr
 
     Args:
         doc (Doc): a parsed document.
-        lexicon (Mapping[int, str] | None): the word lexicon (see ``token_features``).
+        lexicon (Mapping[int, str] | None): the word lexicon (see ``feature_table``).
     RETURNS (tuple[np.ndarray, np.ndarray]): ``buckets`` (int64, all tokens' features one after
         the other) and ``offsets`` (int64, len(doc) + 1): token i's buckets are
-        ``buckets[offsets[i]:offsets[i + 1]]``.
+        ``buckets[offsets[i]:offsets[i + 1]]``. Every token has at least one feature.
     """
-    feats = token_features(doc, lexicon)
-    # many names repeat within a document ("bias", tags, frequent words): hash each once
-    cache: dict[str, int] = {}
-    rows = []
-    for f in feats:
-        row = []
-        for name in f:
-            b = cache.get(name)
-            if b is None:
-                b = cache[name] = bucket(name)
-            row.append(b)
-        rows.append(row)
-    return flatten(rows)
-
-
-def flatten(rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
-    """RETURNS (tuple[np.ndarray, np.ndarray]): rows of ints as (values, offsets)."""
-    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(r) for r in rows])
-    values = np.fromiter((b for r in rows for b in r), dtype=np.int64, count=int(offsets[-1]))
-    return values, offsets
+    table = feature_table(doc, lexicon)
+    buckets = (_mix(table.values ^ _SALT) & _MASK).astype(np.int64)
+    present = table.present.copy()
+    # whitespace tokens: the single feature "space" (in the bias column)
+    buckets[table.space, 0] = _SPACE_BUCKET
+    present[table.space, 0] = True
+    offsets = np.zeros(len(buckets) + 1, dtype=np.int64)
+    np.cumsum(present.sum(axis=1), out=offsets[1:])
+    return buckets[present], offsets
