@@ -279,7 +279,7 @@ def _echo_framing(analysis) -> None:
         for (kind, name), forms in named:
             click.echo(f"    {name} [{kind}]: " + "; ".join(f"{n.surface} ×{n.count}" for n in forms))
     kinds = (("label", "labels"), ("loaded", "loaded language"), ("name_calling", "name calling"),
-             ("scare_quote", "scare quotes"), ("hedge", "hedges"))  # fmt: skip
+             ("scare_quote", "scare quotes"), ("hedge", "hedges"), ("gloss", "glosses"))  # fmt: skip
     for kind, title in kinds:
         spans = [s for s in f.spans if s.kind == kind]
         if not spans:
@@ -555,7 +555,8 @@ def _echo_story_framing(c) -> None:
         for r in differ[:15]:
             click.echo(f"  {r.canonical_name} [{r.kind} {r.canonical_id}]")
             for o in r.outlets:
-                click.echo(f"      {o.outlet:12} {_forms(o.forms)}")
+                notes = "".join(f" ({t})" for t in o.notes)
+                click.echo(f"      {o.outlet:12} {_forms(o.forms)}{notes}")
     if c.labels:
         click.echo("\nLabels (whom each outlet applies them to):")
         for r in c.labels:

@@ -403,13 +403,15 @@ class FrameSpan:
 
     ``kind`` is one of ``label`` ("terrorists", "so-called", "US-backed"), ``loaded`` (loaded
     language: "carpet bombings", "liberate"), ``name_calling`` (a tagger span labelling someone),
-    ``scare_quote`` (a quoted word that is not speech: 'liberated') and ``hedge`` ("reportedly").
+    ``scare_quote`` (a quoted word that is not speech: 'liberated'), ``hedge`` ("reportedly") and
+    ``gloss`` (a name the outlet explains: "Daesh [Arabic pejorative term for Islamic State]", label
+    ``pejorative`` or ``gloss``).
     ``label`` is the canonical lexicon entry (``"terrorist"``) or the tagger's technique
     (``"Loaded_Language"``, ``"Name_Calling,Labeling"``). ``target_id`` is the canonical actor the
     device applies to, when it can be found (``"IS"`` for "Daesh terrorists").
     """
 
-    kind: str  # label | loaded | name_calling | scare_quote | hedge
+    kind: str  # label | loaded | name_calling | scare_quote | hedge | gloss
     start: int
     end: int
     text: str
@@ -699,7 +701,7 @@ class LabelUse:
     """One use of a label (or hedge, or scare quote) by an outlet, with its target and sentence."""
 
     label: str
-    kind: str  # label | hedge | scare_quote
+    kind: str  # label | hedge | scare_quote | gloss
     category: str | None
     target_id: str | None
     target_name: str | None
@@ -722,6 +724,7 @@ class OutletFraming:
     hedges: tuple[LabelUse, ...]
     scare_quotes: tuple[LabelUse, ...]
     sentences: int
+    glosses: tuple[LabelUse, ...] = ()  # names the outlet explains ("Daesh [Arabic pejorative term …]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -738,6 +741,7 @@ class OutletForms:
 
     outlet: str
     forms: tuple[SurfaceCount, ...]
+    notes: tuple[str, ...] = ()  # what the outlet says about its naming: 'explains "Daesh" as a pejorative'
 
 
 @dataclass(frozen=True, slots=True)

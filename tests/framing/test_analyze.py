@@ -287,3 +287,23 @@ def test_analyze_title_spans_use_the_body_names_for_targets(lexicon):
     for s in f.title_spans:
         assert title[s.start : s.end] == s.text
     assert all(s.sentence >= 0 for s in f.spans)  # the body's spans stay in the body
+
+
+@pytest.mark.issue(6)
+def test_analyze_glosses_name_explanations(lexicon):
+    body = (
+        "“The Americans are losing the game that Daesh [Arabic pejorative term for Islamic State] is playing,” he said. "
+        "The Hashd al-Shaabi (a term for the Popular Mobilization Units) moved north. "
+        "Fighting near Raqqa (the group's de facto capital) went on. "
+        "He said the ISIS (also known as ISIL) cells (in Hama) were small."
+    )
+    f = run_frame(lexicon, body, ("Daesh", IS), ("Islamic State", IS), ("ISIS", IS))
+    got = [(s.text, s.label, s.category, s.target_id, s.in_quote) for s in f.spans if s.kind == "gloss"]
+    assert got == [
+        # square brackets inside a quotation: the editor's words, so not the speaker's
+        ("Daesh [Arabic pejorative term for Islamic State]", "pejorative", "pejorative", "IS", False),
+        ("Hashd al-Shaabi (a term for the Popular Mobilization Units)", "gloss", "explanatory", None, False),
+        ("ISIS (also known as ISIL)", "gloss", "explanatory", "IS", False),
+    ]
+    # an aside that says nothing of the name ("the group's de facto capital", "in Hama") is not a gloss
+    assert not [s for s in f.spans if s.kind == "gloss" and ("Raqqa" in s.text or "Hama" in s.text)]

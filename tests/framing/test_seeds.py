@@ -36,6 +36,9 @@ def test_framing_seeds_rt_names_is_isis_isil_presstv_daesh(seed_comparison):
     assert max(rt, key=rt.get) in {"Islamic State", "IS"}
     row = next(r for r in seed_comparison.naming if r.canonical_id == "IS")
     assert row.differs
+    # EXPECTED.md: RT "explains 'Daesh' as a pejorative"; Press TV uses it without a word
+    notes = {o.outlet: o.notes for o in row.outlets}
+    assert notes == {"Press TV": (), "RT": ('explains "Daesh" as a pejorative',)}
 
 
 def test_framing_seeds_presstv_labels_is_takfiri(seed_comparison):

@@ -131,6 +131,8 @@ def test_dossier_seed_naming_is_from_the_outlets(seed_dossier):
     assert {"IS", "ISIS", "ISIL"} <= rt
     assert "Daesh" in ptv and any("Takfiri" in f for f in ptv)
     assert not {"IS", "ISIS", "ISIL"} & ptv
+    notes = {f.outlet: f.notes for f in isis.outlets}
+    assert notes["RT"] == ('explains "Daesh" as a pejorative',) and notes["Press TV"] == ()
     mayadin = next(r for r in d.naming if r.kind == "place" and r.id == "173480")
     assert "al-Mayadin" in mayadin.forms_of("Press TV") and "Al-Mayadeen" in mayadin.forms_of("RT")
 

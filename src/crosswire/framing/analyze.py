@@ -17,7 +17,12 @@
    double quotes after a determiner ("the “stupor” of the US-coalition"); a quoted clause or a partial
    quote with its own punctuation ("“tonight.”") is speech;
 5. **hedges** (``hedges.json``): "reportedly", "alleged", "so-called" …;
-6. **attribution profile**: each sentence's source, found by ``events.attribution.attribute`` (the
+6. **glosses**: a name followed by the outlet's explanation of it, in brackets or parentheses
+   ("Daesh [Arabic pejorative term for Islamic State]", "Hashd (a term for the PMU)"): the outlet
+   tells its readers what a name means and, when the gloss says so, that it is pejorative. Label
+   ``pejorative`` or ``gloss``; the target is the actor the name (or the gloss) refers to. Square
+   brackets inside a quotation are the editor's insertion, so such a gloss is the outlet's voice;
+7. **attribution profile**: each sentence's source, found by ``events.attribution.attribute`` (the
    same rules the event stage uses) and keyed like ``linking.origin_key``, grouped by claimant with
    the claimant's side (the state it belongs to, or the kind of non-state actor it is). Two
    corrections: "X, a professor, told RT" credits X with RT as the channel; a speech verb whose
@@ -54,7 +59,7 @@ from ..model import (
 )
 from .lexicon import Lexicon, LexiconMatch, Words
 
-__all__ = ["frame", "frame_analysis", "scare_quotes", "side_of", "tag_spans", "title_spans"]
+__all__ = ["frame", "frame_analysis", "glosses", "scare_quotes", "side_of", "tag_spans", "title_spans"]
 
 #: Technique names of the span tagger, mapped to FrameSpan kinds.
 TAGGER_KINDS = {"Loaded_Language": "loaded", "Name_Calling,Labeling": "name_calling"}
@@ -81,6 +86,20 @@ _NOT_THE_LAST_GROUP = re.compile(
     r"(?:-(?:backed|led|sponsored|funded|supported|allied|aligned)\s+(?:\S+\s+)?|\b(?:[Aa]n?|[Oo]ne)\s+(?:[a-z][\w-]*\s+)?"
     r"|\b[A-Z][a-z]+(?:ish|ian|an|i|ese)\s+)$"
 )
+#: "Name [gloss]" / "Name (gloss)": up to four words of a name, then a bracketed explanation.
+_GLOSSED = re.compile(
+    r"(?P<term>[A-Z][\w’'-]*(?:\s+(?:(?:of|the|bin|ibn|al|el)\s+|(?:al|el|ad|ar|as|at|az|ez|an|ash)-)?[A-Z][\w’'-]*){0,3})"
+    r"\s*(?P<open>[\[(])(?P<gloss>[^\[\]()\n]{4,160})[\])]"
+)
+#: What makes a bracket a gloss rather than an aside: it says what the name is or means.
+_GLOSS_CUE = re.compile(
+    r"\b(?:term|word|name|acronym|abbreviation|label|epithet|slur|nickname|moniker|byword|euphemism)s?\s+"
+    r"(?:for|of|used\s+(?:for|by|to\s+describe))\b|^\s*(?:meaning|literally|i\.\s?e\.|lit\.)\s"
+    r"|^\s*(?:also\s+|otherwise\s+|better\s+|formerly\s+)?(?:known|called|referred\s+to)\s+as\b|^\s*a\.?k\.?a\.?\s",
+    re.IGNORECASE,
+)
+_LEADING_ARTICLE = re.compile(r"(?:The|A|An)\s+(?=[A-Z])")
+_PEJORATIVE = re.compile(r"\b(?:pejorative|derogatory|disparaging|insulting|slur|dismissive|abusive|offensive|contemptuous)", re.IGNORECASE)
 _APPOSITION = re.compile(r"^\s*\)?\s*,\s*(?:an?|the|one)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -154,6 +173,7 @@ def frame(
             FrameSpan("scare_quote", start, end, body[start:end], sentence_of(start), label, None, source="pattern",
                       in_quote=in_quote(start, end))  # a quotation around the quoted word, not itself
         )  # fmt: skip
+    spans.extend(glosses(body, ordered, sentence_of, in_quote))
     for t in tagged:
         kind = TAGGER_KINDS.get(t.technique)
         if kind is None or not (0 <= t.start < t.end <= len(body)):
@@ -358,6 +378,46 @@ def _target(
             if m.actor.type in _ARMED_NON_STATE:
                 return m.actor, 0.5
     return None, 0.0
+
+
+def glosses(
+    body: str,
+    actors: Sequence[ActorMention],
+    sentence_of: Callable[[int], int],
+    in_quote: Callable[[int, int], bool],
+) -> list[FrameSpan]:
+    """Names the outlet explains in brackets: "Daesh [Arabic pejorative term for Islamic State]".
+
+    Args:
+        body (str): ``Article.body``.
+        actors (Sequence[ActorMention]): actor mentions, sorted by start.
+        sentence_of (Callable[[int], int]): a character offset -> its sentence index.
+        in_quote (Callable[[int, int], bool]): whether a span lies inside a quotation.
+    RETURNS (list[FrameSpan]): one ``gloss`` span per glossed name, over the name and its bracket;
+        label ``pejorative`` when the gloss calls the name so, else ``gloss``; the target is the
+        actor mention on the name, else the first actor named inside the gloss.
+    """
+    out: list[FrameSpan] = []
+    for m in _GLOSSED.finditer(body):
+        gloss = m.group("gloss")
+        if not _GLOSS_CUE.search(gloss):
+            continue
+        t0, t1 = m.span("term")
+        lead = _LEADING_ARTICLE.match(body, t0, t1)
+        if lead:  # "The Hashd al-Shaabi (…)": the name starts after the sentence's article
+            t0 = lead.end()
+        on_term = [a for a in actors if a.start < t1 and t0 < a.end]
+        in_gloss = [a for a in actors if m.start("gloss") <= a.start and a.end <= m.end("gloss")]
+        target = (on_term or in_gloss or [None])[0]
+        pejorative = bool(_PEJORATIVE.search(gloss))
+        # square brackets inside a quotation are the editor's words, not the speaker's
+        quoted = m.group("open") == "(" and in_quote(t0, m.end())
+        out.append(
+            FrameSpan("gloss", t0, m.end(), body[t0 : m.end()], sentence_of(t0), "pejorative" if pejorative else "gloss",
+                      "pejorative" if pejorative else "explanatory", target.actor.id if target else None,
+                      target.actor.name if target else None, "pattern", 1.0, quoted)
+        )  # fmt: skip
+    return out
 
 
 def scare_quotes(body: str, quotes: Sequence | None = None) -> list[tuple[int, int, str]]:

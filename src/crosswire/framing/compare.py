@@ -174,7 +174,7 @@ def compare_story(story: Story, analyses: Sequence[Analysis]) -> StoryFraming:
         for c in claims:
             claim_keys[c.key].add(outlet)
         shares, unattributed, n_sents = _profile(group)
-        labels, hedges, scares = [], [], []
+        labels, hedges, scares, glosses = [], [], [], []
         for a in group:
             if a.framing is None:
                 continue
@@ -182,15 +182,15 @@ def compare_story(story: Story, analyses: Sequence[Analysis]) -> StoryFraming:
             spans = [(s, sl.title_evidence(s.start, s.end)) for s in a.framing.title_spans]
             spans += [(s, sl.evidence(s.start, s.end)) for s in a.framing.spans]
             for s, ev in spans:
-                if s.kind in ("label", "hedge", "scare_quote"):
+                if s.kind in ("label", "hedge", "scare_quote", "gloss"):
                     use = LabelUse(s.label, s.kind, s.category, s.target_id, s.target_name, s.in_quote, ev)
-                    {"label": labels, "hedge": hedges, "scare_quote": scares}[s.kind].append(use)
+                    {"label": labels, "hedge": hedges, "scare_quote": scares, "gloss": glosses}[s.kind].append(use)
                 highlights.append(
                     Highlight(a.article.id, outlet, s.kind, s.label, s.text, s.source, s.score, s.target_id, s.in_quote, ev)
                 )
         per_outlet.append(
             OutletFraming(outlet, ids, tuple(reports), only_here, claims, shares, unattributed, tuple(labels),
-                          tuple(hedges), tuple(scares), n_sents)
+                          tuple(hedges), tuple(scares), n_sents, tuple(glosses))
         )  # fmt: skip
 
     # "unresolved" groups different unnamed-to-us speakers: it is never one shared claimant
@@ -289,18 +289,39 @@ def _naming_table(order: list[str], by_outlet: dict[str, list[Analysis]]) -> tup
                 names[key] = c.canonical_name
                 forms[key][outlet][c.surface] += c.count
     rows = []
+    notes = _gloss_notes(order, by_outlet)
     for key, per in forms.items():
         outs = tuple(
-            OutletForms(o, tuple(SurfaceCount(s, n) for s, n in sorted(per[o].items(), key=lambda kv: (-kv[1], kv[0]))))
+            OutletForms(o, tuple(SurfaceCount(s, n) for s, n in sorted(per[o].items(), key=lambda kv: (-kv[1], kv[0]))),
+                        tuple(notes.get((key, o), ())))
             for o in order
             if o in per
-        )
+        )  # fmt: skip
         tops = {_fold(o.forms[0].surface) for o in outs if o.forms}
         differs = len(outs) > 1 and len(tops) > 1
         total = sum(sum(c.values()) for c in per.values())
         rows.append((key[0] != "actor", -len(outs), -total, key[1], NamingRow(key[0], key[1], names[key], outs, differs)))
     rows.sort(key=lambda r: r[:4])
     return tuple(r[4] for r in rows)
+
+
+def gloss_note(span_text: str, label: str) -> str:
+    """RETURNS (str): how a naming table says an outlet glossed a name: 'explains "Daesh" as a pejorative'."""
+    name = span_text.split("[")[0].split("(")[0].strip()
+    return f'explains "{name}" as a pejorative' if label == "pejorative" else f'explains "{name}"'
+
+
+def _gloss_notes(order: list[str], by_outlet: dict[str, list[Analysis]]) -> dict[tuple[tuple[str, str], str], list[str]]:
+    """(("actor", id), outlet) -> the outlet's glosses of names of that actor, each once."""
+    notes: dict[tuple[tuple[str, str], str], list[str]] = defaultdict(list)
+    for outlet in order:
+        for a in by_outlet[outlet]:
+            for s in a.framing.spans if a.framing is not None else ():
+                if s.kind == "gloss" and s.target_id:
+                    note = gloss_note(s.text, s.label)
+                    if note not in notes[(("actor", s.target_id), outlet)]:
+                        notes[(("actor", s.target_id), outlet)].append(note)
+    return notes
 
 
 def _fold(surface: str) -> str:

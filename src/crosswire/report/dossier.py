@@ -107,11 +107,10 @@ def build_dossier(story: Story, analyses: Sequence[Analysis], *, framing: Any = 
     claimants = _claimants(ordered, locators, outlets)
     columns = _columns(story, ordered, outlets, claimants)
     points, countries, off_map = map_points(ordered)
-    naming = _naming(ordered, outlets)
-
     note = None
     if framing is None:
         framing, note = _compare(story, ordered)
+    naming = _naming(ordered, outlets, framing)
     articles = tuple(_article_view(a, locators[a.article.id]) for a in ordered)
     title = _title(story, ordered)
     return Dossier(
@@ -367,7 +366,11 @@ def map_points(analyses: Sequence[Analysis]) -> tuple[tuple[MapPoint, ...], tupl
     return points, tuple(countries), tuple(off_map)
 
 
-def _naming(analyses: Sequence[Analysis], outlets: tuple[str, ...]) -> tuple[NamingRow, ...]:
+def _naming(analyses: Sequence[Analysis], outlets: tuple[str, ...], framing: Any = None) -> tuple[NamingRow, ...]:
+    # the outlets' own remarks on names they use (glosses), from the framing comparison when there is one
+    notes = {
+        (r.kind, r.canonical_id, o.outlet): o.notes for r in (framing.naming if framing is not None else ()) for o in r.outlets
+    }
     table: dict[tuple[str, str], dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     names: dict[tuple[str, str], str] = {}
     for a in analyses:
@@ -388,7 +391,9 @@ def _naming(analyses: Sequence[Analysis], outlets: tuple[str, ...]) -> tuple[Nam
     rows = []
     for key, per in table.items():
         forms = tuple(
-            Forms(o, tuple(sorted(per[o].items(), key=lambda kv: (-kv[1], kv[0])))) for o in outlets if o in per
+            Forms(o, tuple(sorted(per[o].items(), key=lambda kv: (-kv[1], kv[0]))), notes.get((*key, o), ()))
+            for o in outlets
+            if o in per
         )
         rows.append(NamingRow(key[0], key[1], names[key], forms))
     rows.sort(key=lambda r: (not r.differs, r.kind != "actor", -sum(n for f in r.outlets for _, n in f.forms), r.name))

@@ -69,6 +69,7 @@ class Forms:
 
     outlet: str
     forms: tuple[tuple[str, int], ...]
+    notes: tuple[str, ...] = ()  # what the outlet says of a name it uses ('explains "Daesh" as a pejorative')
 
 
 @dataclass(frozen=True, slots=True)
