@@ -246,6 +246,32 @@ def test_extract_accusation_names_accuser_and_accused(classifier):
     assert (e.actor.actor.id, e.target.actor.id) == ("RU-MOD", "gov:US")
 
 
+RUAF = Actor("RU-AF", "Russian Aerospace Forces", ActorType.STATE_MILITARY, "RU")
+
+
+@pytest.mark.issue(4)
+def test_extract_label_noun_target_is_the_group_named_before(classifier):
+    """ "strikes on terrorist positions": the target is the armed group the article named last."""
+    text = (
+        "Islamic State fighters held the town for a year. "
+        "Russian warplanes launched air strikes on terrorist positions near the town."
+    )
+    second = text.index("Russian")
+    sents = (Sentence(0, second), Sentence(second, len(text)))
+    actors = (_am(text, "Islamic State", IS), _am(text, "Russian warplanes", RUAF))
+    events, _ = extract_events(text, sents, (), actors, (), DATED, classifier)
+    strike = next(e for e in events if e.evidence[0].start >= second)
+    assert strike.acled_subtype == "Air/drone strike"
+    assert strike.actor.actor.id == "RU-AF"
+    assert strike.target is not None and strike.target.actor.id == "IS"
+    assert strike.target.text == "terrorist positions" and strike.target.method == "coreference"
+    assert strike.target.confidence < 0.5
+    # no armed group named before: the label noun is left without a target rather than guessed
+    alone = "Russian warplanes launched air strikes on terrorist positions near the town."
+    events, _ = _run(alone, [_am(alone, "Russian warplanes", RUAF)], classifier=classifier)
+    assert events and events[0].target is None
+
+
 def test_extract_merges_two_sentences_about_one_capture(classifier):
     text = "Syrian troops captured Palmyra. Earlier, a military source told SANA that the Syrian army has captured Palmyra."
     s1 = text.index("Earlier")

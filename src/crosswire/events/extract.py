@@ -162,6 +162,15 @@ _FUTURE = re.compile(
 )
 _BLAME = re.compile(r"\b(?:residential|civilians?|victims|human\s+shields?|carpet|indiscriminate|hostages|collud\w*|massacres?|destruction)\b", _I)
 _GENERIC_FORCE = re.compile(r"\b(?:the\s+)?(?:army\s+units|army|troops|soldiers|government\s+forces|regime\s+forces)\s+(?:\w+\s+){0,2}$", _I)
+#: "strikes on terrorist positions": the target is named only by a label noun used as a modifier.
+_GENERIC_TARGET = re.compile(
+    r"\b(?:on|against|at|targeting|targeted|hit(?:ting)?|struck|pounded|pounding)\s+(?:the\s+)?"
+    r"(?P<noun>(?:terrorist|militant|jihadist|extremist|insurgent|takfiri|islamist)s?['’]?\s+"
+    r"(?:positions?|targets?|strongholds?|hideouts?|bases?|camps?|facilities|infrastructure|convoys?|fortifications|"
+    r"command\s+posts?|weapons\s+depots?|ammunition\s+depots?|fighters|gatherings))\b",
+    _I,
+)
+_ARMED_NON_STATE = frozenset({ActorType.JIHADIST_GROUP, ActorType.ARMED_GROUP, ActorType.MILITIA})
 _TRIGGER_LIMIT = 20000  # characters of one clause scanned for triggers (a 5,000-word sentence is ~30,000)
 
 
@@ -294,7 +303,9 @@ def _roles(
         if len(pair) == 2:
             return pair[0], pair[1]
     if actor is None:
-        actor = _subject(body, agents, c.start, trig)
+        # "Russian warplanes pounded …": the trigger word is inside the agent's own mention
+        holder = next((m for m in agents if m.start <= trig.start and trig.end <= m.end), None)
+        actor = holder or _subject(body, agents, c.start, trig)
     frm = re.compile(r"\bfrom\s+(?:the\s+)?$", _I)
     target = None
     for m in after:
@@ -330,6 +341,18 @@ def _generic_force(body: str, c: Clause, trig: Span, lo: int, army: Actor | None
     words = re.match(r"(?:the\s+)?[\w ]*?(?:army units|army|troops|soldiers|government forces|regime forces)", body[m.start() : trig.start], _I)
     end = m.start() + (words.end() if words else 0)
     return ActorMention(m.start(), end, body[m.start() : end], army, c.sentence, "coreference", 0.5)
+
+
+def _generic_target(body: str, c: Clause, trig: Span, earlier: Sequence[ActorMention]) -> ActorMention | None:
+    """ "cruise missile strikes on terrorist positions": a label noun as the target's only name → the
+    armed non-state group the article named last before the trigger (a coreference, low confidence)."""
+    m = _GENERIC_TARGET.search(body, trig.end, min(c.end, trig.end + 80))
+    if m is None or re.search(r"[;.]", body[trig.end : m.start()]):
+        return None
+    group = next((a for a in reversed(earlier) if a.start < trig.start and a.actor.type in _ARMED_NON_STATE), None)
+    if group is None:
+        return None
+    return ActorMention(m.start("noun"), m.end("noun"), m.group("noun"), group.actor, c.sentence, "coreference", 0.45)
 
 
 def _place(c: Clause, places: list[PlaceMention], actors: list[ActorMention], trig: Span, region) -> PlaceMention | None:
@@ -528,6 +551,8 @@ def extract_events(
                 c.target = None
             if c.actor is None and c.trigger_class != "accuse":
                 c.actor = _generic_force(body, c, c.trigger, c.start, army)
+            if c.target is None and c.trigger_class not in _NO_TARGET and c.trigger_class != "accuse":
+                c.target = _generic_target(body, c, c.trigger, within(actors_sorted, a_starts, 0, c.trigger.start))
             c.place = _place(c, within(places_sorted, p_starts, c.start, c.end), own, c.trigger, region)
             c.date = _choose_date(body, c, c.trigger, published, region)
             c.modality = _modality(body, c, c.trigger, c.trigger_class, att)
