@@ -7,10 +7,20 @@ publication dates. Stories are made by the real story index, fed synthetic featu
 story), so the story index state and the assignments agree as after a real ingest. The bodies of
 the first --materialise stories are built and kept in the store, as the server's writes would have
 done for stories that came in through POST (the bulk copy bypassed the writer). Then it starts
-``crosswire serve`` in a subprocess, runs C concurrent clients on loopback against the list and story
-endpoints (stories: the kept ones) for a bounded number of requests and time, asks for a few stories
-never built (cold), and then runs a phase of concurrent POSTs (with readers still running) that
-checks no article is lost. Prints one JSON object. With --workdir the store is built once and reused.
+``crosswire serve`` in a subprocess and runs C concurrent clients on loopback against the list and
+story endpoints (stories: the kept ones), in three read rounds of at most --requests requests and
+--seconds each:
+
+- ``cold``: right after startup (seed --seed);
+- ``new``: new random requests from the same distribution (filters, sorts, pages, stories) but
+  another seed (--seed + 1), so the server has warmed up but has not seen these requests;
+- ``repeat``: the requests of the ``cold`` round again, in the same order (what any cache of
+  answers would serve best).
+
+Then it asks for a few stories never built (cold), and runs a phase of concurrent POSTs (with readers
+still running) that checks no article is lost. Prints one JSON object (with the load average of the
+machine before and after, and the server's resident memory). With --workdir the store is built once
+and reused.
 
     nice -n 10 .venv/bin/python bench/load_server.py --workdir /tmp/load --clients 50 --requests 5000
 """
@@ -207,6 +217,17 @@ def start_server(db: Path, port: int) -> subprocess.Popen:
     raise RuntimeError("the server did not start in 300 s")
 
 
+def rss_mb(pid: int) -> float | None:
+    """RETURNS (float | None): the resident memory of a process in MB (Linux), None elsewhere."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
 def pct(values: list[float], p: float) -> float | None:
     if not values:
         return None
@@ -288,10 +309,14 @@ class RawClient:
             self.writer.close()
 
 
-async def load_phase(base: str, story_ids: list[str], clients: int, total: int, seconds: float, n_articles: int) -> dict:
+async def load_phase(
+    base: str, story_ids: list[str], clients: int, total: int, seconds: float, n_articles: int, *, seed: int
+) -> dict:
+    """One read round: ``clients`` keep-alive clients send requests drawn (with this seed) from the
+    mix of ``make_requests`` until ``total`` are sent or ``seconds`` have passed."""
     from urllib.parse import urlencode, urlsplit
 
-    rng = random.Random(7)
+    rng = random.Random(seed)
     pick = make_requests(story_ids, rng, n_articles)
     lat: dict[str, list[float]] = {}
     errors: list[str] = []
@@ -325,7 +350,7 @@ async def load_phase(base: str, story_ids: list[str], clients: int, total: int, 
     wall = time.perf_counter() - t0
     every = [x for v in lat.values() for x in v]
     return {
-        "requests": len(every), "errors": len(errors), "error_samples": errors[:5], "seconds": round(wall, 1),
+        "seed": seed, "requests": len(every), "errors": len(errors), "error_samples": errors[:5], "seconds": round(wall, 1),
         "requests_per_s": round(len(every) / wall, 1), **summary(every),
         "by_endpoint": {k: summary(v) for k, v in sorted(lat.items())},
     }  # fmt: skip
@@ -420,9 +445,11 @@ def main() -> None:
                     help="Before the server starts, build and keep the bodies of the first N stories by last_seen, as "
                     "the server's writes would have, and have the clients read those; 0: read the first 2,000 stories, "
                     "each built on its first request.")
-    ap.add_argument("--rounds", type=int, default=1,
-                    help="Run the read phase this many times (the same requests): the first after startup, the "
-                    "others once the server has made what they ask for.")
+    ap.add_argument("--seed", type=int, default=7,
+                    help="The seed of the cold round's requests; the new round uses seed + 1, the repeat round this seed again.")
+    ap.add_argument("--rounds", default="cold,new,repeat",
+                    help="The read rounds to run, in order (comma-separated): cold (after startup), new (same "
+                    "distribution, another seed), repeat (the cold round's requests again).")
     ap.add_argument("--cold", type=int, default=10, help="Then ask for this many stories never built, one at a time.")
     ap.add_argument("--workdir", help="Keep the store here (default: a temporary folder, removed after).")
     args = ap.parse_args()
@@ -457,21 +484,29 @@ def main() -> None:
                 params = {"limit": min(500, n_read - off), "offset": off, "sort": "last_seen"}
                 story_ids += [s["id"] for s in c.get("/api/stories", params=params).json()["items"]]
             articles = c.get("/api/").json()["counts"]["articles"]
-        log(f"server up in {startup:.1f} s with {articles} articles; read phase")
-        reads = asyncio.run(load_phase(base, story_ids, args.clients, args.requests, args.seconds, articles))
-        # Later rounds send the same requests again: the server's windows and rows are made by then.
-        again = [
-            asyncio.run(load_phase(base, story_ids, args.clients, args.requests, args.seconds, articles))
-            for _ in range(args.rounds - 1)
-        ]
-        log(f"read phase: p95 {reads['p95_ms']} ms; cold stories")
+        log(f"server up in {startup:.1f} s with {articles} articles; read rounds")
+        load_before = [round(x, 2) for x in os.getloadavg()]
+        seeds = {"cold": args.seed, "new": args.seed + 1, "repeat": args.seed}
+        reads: dict[str, dict] = {}
+        for name in [r.strip() for r in args.rounds.split(",") if r.strip()]:
+            if name not in seeds:
+                raise SystemExit(f"unknown round {name!r}: use cold, new, repeat")
+            reads[name] = asyncio.run(
+                load_phase(base, story_ids, args.clients, args.requests, args.seconds, articles, seed=seeds[name])
+            )
+            log(f"round {name}: p95 {reads[name]['p95_ms']} ms, {reads[name]['requests_per_s']} req/s, "
+                f"{reads[name]['errors']} errors")  # fmt: skip
+        rss_after_reads = rss_mb(proc.pid)
+        log("cold stories")
         cold = cold_stories(base, args.cold)
         log("post phase")
         posts = asyncio.run(post_phase(base, args.posts, args.post_clients, readers=max(1, args.clients // 5)))
         result = {
             "articles": articles, "clients": args.clients, "server_start_s": round(startup, 1), "build": built,
-            "stories_kept": kept,
-            "read": reads, "read_again": again, "cold_stories": cold, "write": posts, "target_p95_ms": 100, "p95_ok": (reads["p95_ms"] or 1e9) <= 100,
+            "stories_kept": kept, "reads": reads, "cold_stories": cold, "write": posts, "target_p95_ms": 100,
+            "p95_ok": {k: (v["p95_ms"] or 1e9) <= 100 and v["errors"] == 0 for k, v in reads.items()},
+            "server_rss_mb": {"after_reads": rss_after_reads, "after_posts": rss_mb(proc.pid)},
+            "loadavg": {"before_reads": load_before, "after": [round(x, 2) for x in os.getloadavg()]},
             "cpus": os.cpu_count(),
         }  # fmt: skip
         print(json.dumps(result))
