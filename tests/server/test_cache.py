@@ -1,6 +1,7 @@
-"""The server's caches answer exactly what the queries answer: list pages sliced from a window of
-pre-encoded rows equal pages queried alone; story bodies are kept in the store, reused after a
-restart, rebuilt at write time for the stories a POST changes; gzip only for clients that ask."""
+"""The server's read index and kept story bodies answer exactly what the queries answer: list pages
+from the read index (and pages whose keys SQL found, with rows from the index) equal the pages of a
+server that answers every list by SQL; story bodies are kept in the store, reused after a restart,
+rebuilt at write time for the stories a POST changes; gzip only for clients that ask."""
 
 from __future__ import annotations
 
@@ -21,30 +22,37 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 LISTS = [
     ("/api/articles", {}),
     ("/api/articles", {"sort": "title", "order": "asc"}),
+    ("/api/articles", {"sort": "ingested", "outlet": "rt"}),
+    ("/api/articles", {"q": "mayad"}),  # full text: keys by SQL, rows from the index
     ("/api/events", {}),
     ("/api/events", {"sort": "confidence", "order": "asc"}),
     ("/api/events", {"type": "Battles"}),
+    ("/api/events", {"actor": "islamic", "sort": "type"}),
+    ("/api/events", {"place": "MAYAD", "since": "2017", "until": "2017-10"}),
+    ("/api/events", {"q": "troops", "sort": "outlet", "order": "asc"}),
     ("/api/stories", {}),
+    ("/api/stories", {"sort": "outlets", "order": "asc", "outlet": "RT"}),
+    ("/api/stories", {"place": "Mayad"}),
     ("/api/actors", {}),
     ("/api/actors", {"sort": "name", "order": "asc"}),
 ]
 
 
 @pytest.fixture(scope="module")
-def windowed(make_server):
-    """A server whose list pages are slices of windows (the default)."""
-    return make_server(token=TOKEN)
+def indexed(make_server):
+    """A server whose lists come from the read index (built before it answers)."""
+    return make_server(token=TOKEN, warm=True)
 
 
 @pytest.fixture(scope="module")
 def direct(make_server):
-    """A server whose windows hold one row, so every page of more than one row is queried alone."""
-    return make_server(token=TOKEN, list_window=1)
+    """A server without the read index: every list page is a SQL query."""
+    return make_server(token=TOKEN, read_index=False)
 
 
 @pytest.mark.parametrize(("path", "params"), LISTS)
-def test_window_pages_equal_pages_queried_alone(windowed, direct, path, params):
-    with windowed.client() as w, direct.client() as d:
+def test_index_pages_equal_pages_queried_alone(indexed, direct, path, params):
+    with indexed.client() as w, direct.client() as d:
         total = d.get(path, params={**params, "limit": 1}).json()["total"]
         assert total > 0
         for limit in (1, 3, 7):
@@ -56,8 +64,8 @@ def test_window_pages_equal_pages_queried_alone(windowed, direct, path, params):
                 assert len(a.json()["items"]) == max(0, min(limit, total - offset))
 
 
-def test_docs_pages_are_off_and_the_schema_is_served(windowed):
-    with windowed.client() as c:
+def test_docs_pages_are_off_and_the_schema_is_served(indexed):
+    with indexed.client() as c:
         assert c.get("/docs").status_code == 404
         assert c.get("/redoc").status_code == 404
         assert c.get("/openapi.json").json()["paths"]["/api/stories/{story_id}"]
@@ -67,8 +75,8 @@ def _story_id(client: httpx.Client) -> str:
     return client.get("/api/stories", params={"limit": 1}).json()["items"][0]["id"]
 
 
-def test_story_is_gzip_only_for_clients_that_accept_it(windowed):
-    with windowed.client() as c:
+def test_story_is_gzip_only_for_clients_that_accept_it(indexed):
+    with indexed.client() as c:
         sid = _story_id(c)
         plain = c.get(f"/api/stories/{sid}", headers={"Accept-Encoding": "identity"})
         assert plain.status_code == 200 and "content-encoding" not in plain.headers

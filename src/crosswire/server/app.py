@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ..resources import Resources
 from .errors import install_error_handlers
-from .routes import router, warm_lists
+from .routes import router
 from .security import GuardMiddleware
 from .settings import ServerSettings
 from .state import ServerState
@@ -46,9 +46,9 @@ def create_app(settings: ServerSettings | None = None, *, resources: Resources |
     Args:
         settings (ServerSettings | None): how to run; defaults (``crosswire.duckdb``, no token) when None.
         resources (Resources | None): loaded NLP resources for POSTs; loaded on the first POST when None.
-        warm (bool): load the resources and the story index at startup instead of on the first POST, and
-            encode every article's list row, make the first list pages (``routes.WARM_LISTS``) and load
-            the story bodies the store keeps.
+        warm (bool): at startup, build the read index before serving (else it is built in a thread
+            while lists are answered by SQL), load the NLP resources and the story index instead of on
+            the first POST, and load the story bodies the store keeps.
     RETURNS (FastAPI): the application; the store is opened when it starts (its lifespan) and closed
         when it stops.
     Raises:
@@ -63,9 +63,10 @@ def create_app(settings: ServerSettings | None = None, *, resources: Resources |
         try:
             if warm:
                 st.writer.warm_up()
-                st.warm_rows()
-                warm_lists(st)
+                st.build_index()
                 st.warm_stories()
+            else:
+                st.start_index()
             yield
         finally:
             st.close()

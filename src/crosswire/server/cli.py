@@ -27,7 +27,12 @@ from .settings import ENV_ALLOW_REMOTE_READ, ENV_CORS_ORIGINS, ENV_TOKEN, Server
     help=f"Allow this origin by CORS (repeat for more; or {ENV_CORS_ORIGINS}=a,b). CORS is off by default.",
 )
 @click.option("--max-body-bytes", type=int, default=None, help="The largest request body accepted (413 above it).")
-@click.option("--warm", is_flag=True, help="Load the NLP pipeline and make the first list pages at startup instead of on first use.")
+@click.option(
+    "--warm",
+    is_flag=True,
+    help="Before serving, build the read index of the lists, load the NLP pipeline and the kept stories "
+    "(otherwise the index is built in the background and the pipeline on the first POST).",
+)
 @click.pass_obj
 @data_errors
 def serve(cfg, db, host, port, allow_remote, cors_origins, max_body_bytes, warm) -> None:

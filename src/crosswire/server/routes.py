@@ -1,7 +1,8 @@
 """The REST API under /api/: articles, events, stories, actors, exports, and POST of new articles.
 
-Routes are thin: they validate parameters (FastAPI), call ``queries`` or the store on the thread's
-own cursor, and send ``to_jsonable`` output. Every error leaves as the one error shape.
+Routes are thin: they validate parameters (FastAPI), answer lists from the read index or by
+``queries`` in the query pool, and send ``to_jsonable`` output. Every error leaves as the one error
+shape.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ..store import EXPORT_TABLES
 from . import queries
 from .errors import ApiError
 from .mapsvg import story_map_svg
+from .readindex import NeedsQuery
 from .schemas import (
     NOT_FOUND,
     READ_ERRORS,
@@ -87,80 +89,29 @@ Limit = Annotated[int, Query(ge=1, le=500, description="Rows per page (at most 5
 Offset = Annotated[int, Query(ge=0, le=10**9, description="Rows to skip.")]
 
 
-def _shape(lister, filters: dict) -> tuple:
-    """The key of a list's window: the query function and the filters and sort given (not the page)."""
-    return (lister.__name__, tuple(sorted((k, v) for k, v in filters.items() if v is not None)))
-
-
-def _fetch(st: ServerState, lister, filters: dict):
-    return lambda lim, off: lister(st.reader(), **filters, limit=lim, offset=off)
-
-
-async def _cached_page(request: Request, limit: int, offset: int, lister, filters: dict) -> Response:
-    """A list page: a slice of the list's window in memory (answered on the event loop), or queried in
-    a worker thread. A window is kept per query function, filters and sort; any write that stores an
-    article retires every window.
-    """
-    st = state(request)
-    limit = _limit(request, limit)
-    shape = _shape(lister, filters)
-    content = st.peek_page(shape, limit, offset)
-    if content is None:
-        content = await run_in_threadpool(st.list_page, shape, limit, offset, _fetch(st, lister, filters))
-    return Response(content, media_type="application/json")
-
-
-async def _keyed_page(request: Request, limit: int, offset: int, lister, filters: dict) -> Response:
-    """A page of articles or events: the list's keys (sorted once per filter and sort until the next
-    write) and rows encoded once each; answered on the event loop when all are in memory."""
-    st = state(request)
-    limit = _limit(request, limit)
-    kind, keyer, rower = _KEYED[lister]
-    shape = _shape(lister, filters)
-    content = st.peek_keyed(kind, shape, limit, offset)
-    if content is None:
-        content = await run_in_threadpool(
-            st.list_keyed, kind, shape, limit, offset,
-            keys=lambda n: keyer(st.reader(), **filters, limit=n),
-            rows=lambda keys: rower(st.reader(), keys),
-            fetch=_fetch(st, lister, filters),
-        )  # fmt: skip
-    return Response(content, media_type="application/json")
-
-
-_KEYED = {
-    queries.list_articles: ("articles", queries.article_keys, queries.article_summaries),
-    queries.list_events: ("events", queries.event_keys, queries.event_rows),
-    queries.list_stories: ("stories", queries.story_keys, queries.story_rows),
+_KINDS = {
+    queries.list_articles: "articles",
+    queries.list_events: "events",
+    queries.list_stories: "stories",
+    queries.list_actors: "actors",
 }
 
 
-#: The lists a client sees first (the web page's and the API's defaults, each sort), made at startup by
-#: ``warm_lists``.
-WARM_LISTS = (
-    *((queries.list_articles, {"sort": s, "order": "desc"}) for s in ("published", "ingested")),
-    *((queries.list_events, {"sort": s, "order": "desc"}) for s in ("date",)),
-    *((queries.list_stories, {"min_articles": 1, "sort": s, "order": "desc"}) for s in ("articles", "last_seen")),
-    (queries.list_actors, {"sort": "mentions", "order": "desc"}),
-)
-
-
-def warm_lists(st: ServerState) -> None:
-    """Make the windows of ``WARM_LISTS`` now, so the first clients find them in memory.
-
-    Args:
-        st (ServerState): the server's state.
-    """
-    for lister, filters in WARM_LISTS:
-        shape = _shape(lister, filters)
-        if lister in _KEYED:
-            kind, keyer, rower = _KEYED[lister]
-            st.list_keyed(
-                kind, shape, 50, 0, keys=lambda n, k=keyer, f=filters: k(st.reader(), **f, limit=n),
-                rows=lambda keys, r=rower: r(st.reader(), keys), fetch=_fetch(st, lister, filters),
-            )  # fmt: skip
-        else:
-            st.list_page(shape, 50, 0, _fetch(st, lister, filters))
+async def _list(request: Request, limit: int, offset: int, lister, filters: dict) -> Response:
+    """A list page: from the read index on the event loop (under a millisecond) when it holds the
+    filters, else by SQL in the query pool (see ``ServerState.list_page``)."""
+    st = state(request)
+    limit = _limit(request, limit)
+    kind = _KINDS[lister]
+    content = None
+    if kind != "actors":
+        try:
+            content = st.index.page(kind, filters, limit, offset, None)
+        except NeedsQuery:  # a text filter seen for the first time: its values are looked up by SQL
+            content = None
+    if content is None:
+        content = await st.run(st.list_page, kind, lister, filters, limit, offset)
+    return Response(content, media_type="application/json")
 
 
 @router.get("/", response_model=InfoOut, responses=READ_ERRORS, summary="The server and its store")
@@ -197,7 +148,7 @@ async def list_articles(
     limit: Limit = 50,
     offset: Offset = 0,
 ):
-    return await _keyed_page(
+    return await _list(
         request, limit, offset, queries.list_articles,
         {"q": q, "outlet": outlet, "language": language, "story": story, "since": since, "until": until, "sort": sort, "order": order},
     )
@@ -241,7 +192,7 @@ async def list_events(
     limit: Limit = 50,
     offset: Offset = 0,
 ):
-    return await _keyed_page(
+    return await _list(
         request, limit, offset, queries.list_events,
         {"event_type": event_type, "actor": actor, "place": place, "outlet": outlet, "story": story, "article": article, "q": q,
              "since": since, "until": until, "sort": sort, "order": order},
@@ -262,7 +213,7 @@ async def list_stories(
     limit: Limit = 50,
     offset: Offset = 0,
 ):
-    return await _keyed_page(
+    return await _list(
         request, limit, offset, queries.list_stories,
         {"q": q, "outlet": outlet, "place": place, "since": since, "until": until, "min_articles": min_articles, "sort": sort,
              "order": order},
@@ -299,7 +250,7 @@ async def get_story(
         content = hit[0]
     else:
         try:
-            content = await run_in_threadpool(st.story_json, story_id, include_text=include_text)
+            content = await st.run(st.story_json, story_id, include_text=include_text)
         except StoreError as exc:
             raise ApiError(404, str(exc)) from exc
     # The body is kept gzip-compressed: sent as it is to clients that accept gzip (browsers, httpx,
@@ -341,7 +292,7 @@ async def list_actors(
     limit: Limit = 50,
     offset: Offset = 0,
 ):
-    return await _cached_page(
+    return await _list(
         request, limit, offset, queries.list_actors,
         {"q": q, "actor_type": actor_type, "country": country, "story": story, "sort": sort, "order": order},
     )

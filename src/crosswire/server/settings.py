@@ -31,11 +31,9 @@ class ServerSettings:
     story_cache_size (int): built stories and story responses kept in memory (a story's are dropped
         when a write changes it).
     analysis_cache_size (int): stored analyses kept in memory (they never change).
-    page_cache_size (int): list windows kept in memory: for each filter and sort asked for, the first
-        rows (up to ``list_window``) encoded once, so any page inside them is a slice (all dropped
-        by a write).
-    list_window (int): the most rows one list window holds; pages beyond it are queried each time.
-    row_cache_size (int): encoded rows of articles and events kept in memory for list pages.
+    read_index (bool): answer the article, event and story lists from an index in memory (built at
+        startup, kept up to date by writes; see ``readindex``); off: every list page is a SQL query.
+    query_threads (int): the threads that run DuckDB queries for requests (each with its own cursor).
     save_index_every (int): save the story index after this many POSTs (and at shutdown).
     config (Config): the analysis settings.
     """
@@ -49,9 +47,8 @@ class ServerSettings:
     max_post_articles: int = 100
     story_cache_size: int = 2048
     analysis_cache_size: int = 5000
-    page_cache_size: int = 256
-    list_window: int = 4096
-    row_cache_size: int = 200_000
+    read_index: bool = True
+    query_threads: int = 2
     save_index_every: int = 16
     config: Config = field(default_factory=Config)
 
@@ -61,8 +58,8 @@ class ServerSettings:
                 f"The API token is {len(self.token)} characters long; use at least 8 "
                 f"(for example `export {ENV_TOKEN}=$(python -c 'import secrets; print(secrets.token_urlsafe())')`)."
             )
-        if self.max_body_bytes <= 0 or self.max_page_size <= 0 or self.max_post_articles <= 0:
-            raise ConfigError("max_body_bytes, max_page_size and max_post_articles must be positive.")
+        if self.max_body_bytes <= 0 or self.max_page_size <= 0 or self.max_post_articles <= 0 or self.query_threads <= 0:
+            raise ConfigError("max_body_bytes, max_page_size, max_post_articles and query_threads must be positive.")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **values) -> ServerSettings:

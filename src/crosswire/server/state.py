@@ -1,14 +1,18 @@
-"""What one server process holds: the store's connection, reader cursors, the one writer and a
-cache of built stories. It lives on ``app.state`` (made by ``create_app``), never at module level.
+"""What one server process holds: the store's connection, reader cursors, the one writer, the read
+index of the lists (``readindex``) and the built stories. It lives on ``app.state`` (made by
+``create_app``), never at module level.
 
 Concurrency: DuckDB has one writer. Every write goes through ``Writer.ingest``, which holds one lock
 for the whole analyse-link-write step, so two POSTs never interleave and the story index stays
-consistent. Readers take a cursor of their own per thread; DuckDB gives each a consistent snapshot,
-so reads run while a write is in progress.
+consistent; the read index is brought up to date in the same order, before the POST answers. List
+pages from the read index are made on the event loop (well under a millisecond); the queries that
+need DuckDB (full-text filters, building a story) run in a pool of ``query_threads`` threads, each
+with its own cursor, so 50 concurrent clients never start 50 queries at once on 2 cores.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import json
@@ -16,8 +20,10 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ..errors import StoreError
@@ -28,7 +34,15 @@ from ..resources import Resources
 from ..serialize import to_jsonable
 from ..store import Store
 from . import queries
+from .readindex import ReadIndex, page_body
 from .settings import ServerSettings
+
+#: The lists the read index holds: their key query and row query (``ServerState.list_page``).
+KEYED = {
+    "articles": (queries.article_keys, queries.article_summaries),
+    "events": (queries.event_keys, queries.event_rows),
+    "stories": (queries.story_keys, queries.story_rows),
+}
 
 logger = logging.getLogger(__name__)
 
@@ -62,35 +76,6 @@ def _framing_comparer() -> Callable | None:
     return compare_story
 
 
-@dataclass(frozen=True, slots=True)
-class _Window:
-    """The first rows of one filtered, sorted list, each encoded as JSON, made at ``generation``."""
-
-    generation: int
-    total: int
-    rows: list[bytes]
-    complete: bool  # the rows are the whole list
-
-    def page(self, limit: int, offset: int, *, offset_shown: int | None = None) -> bytes:
-        """RETURNS (bytes): the body of the page of ``limit`` rows from ``offset`` of these rows."""
-        shown = offset if offset_shown is None else offset_shown
-        return _page(self.total, limit, shown, self.rows[offset : offset + limit])
-
-
-def _page(total: int, limit: int, offset: int, items: list[bytes]) -> bytes:
-    return b'{"ok":true,"total":%d,"limit":%d,"offset":%d,"items":[%b]}' % (total, limit, offset, b",".join(items))
-
-
-@dataclass(frozen=True, slots=True)
-class _Keys:
-    """The keys of the first rows of one filtered, sorted list, made at ``generation``."""
-
-    generation: int
-    total: int
-    keys: list
-    complete: bool  # the keys are the whole list
-
-
 def _encode(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -110,15 +95,30 @@ class Writer:
         self._resources = resources
         self._index = None
         self._unsaved = 0
+        self._reloads = 0  # story index loads after a failed write (which may rewrite the stored links)
         self._lock = threading.Lock()
 
     def _ready(self) -> tuple[Resources, Any]:
         if self._resources is None:
             logger.info("loading the NLP resources for the first write")
             self._resources = Resources.load(self._settings.config)
+        return self._resources, self._story_index()
+
+    def _story_index(self):
         if self._index is None:
             self._index = self._store.load_story_index()
-        return self._resources, self._index
+        return self._index
+
+    @property
+    def reloads(self) -> int:
+        """RETURNS (int): how many times the story index was loaded again after a failed write."""
+        return self._reloads
+
+    def load_links(self) -> None:
+        """Load the story index now (without the NLP resources): loading may rewrite the stored story
+        links (when the saved index lags behind them), so the read index is built after it."""
+        with self._lock:
+            self._story_index()
 
     def warm_up(self) -> None:
         """Load the resources and the story index now rather than on the first POST."""
@@ -155,6 +155,7 @@ class Writer:
             except BaseException:
                 # The index now holds assignments that were rolled back: reload it from the store.
                 self._index = None
+                self._reloads += 1
                 raise
             if save:
                 self._unsaved = 0
@@ -198,7 +199,8 @@ class Writer:
 
 
 class ServerState:
-    """The store connection, per-thread reader cursors, the writer and the story cache.
+    """The store connection, per-thread reader cursors, the query pool, the writer, the read index and
+    the built stories.
 
     Args:
         settings (ServerSettings): the settings.
@@ -214,17 +216,17 @@ class ServerState:
         self._readers: list[Store] = []
         self._readers_lock = threading.Lock()
         self.writer = Writer(self._root.cursor(), settings, resources=resources)
-        # Caches. Stored articles never change, so analyses are kept as they are; a story changes
-        # when a write adds to it (or merges it away), which bumps its version and so retires
-        # everything cached for it.
+        self.index = ReadIndex()
+        self._writes = threading.Lock()  # a write and its change to the read index, one at a time
+        self._pool = ThreadPoolExecutor(settings.query_threads, thread_name_prefix="crosswire-query")
+        # Built stories. Stored articles never change, so analyses are kept as they are; a story
+        # changes when a write adds to it (or merges it away), which bumps its version and so retires
+        # everything kept for it.
         self._lock = threading.Lock()
         self._analyses: OrderedDict[str, Analysis] = OrderedDict()
         self._cache: OrderedDict[tuple, tuple[int, Any]] = OrderedDict()
         self._versions: dict[str, int] = {}
-        self._pages: OrderedDict[tuple, _Window | _Keys] = OrderedDict()
         self._flights: dict[tuple, list] = {}
-        self._rows: dict[str, OrderedDict] = {}  # kind → key → encoded row (see list_keyed)
-        self._generation = 0  # bumped by every write that stores an article: list pages depend on all
         self.compare_story = _framing_comparer()
 
     def reader(self) -> Store:
@@ -237,35 +239,99 @@ class ServerState:
                 self._readers.append(store)
         return store
 
+    async def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run ``fn`` in the query pool (``query_threads`` threads, each with its own cursor).
+
+        RETURNS (Any): what ``fn`` returns.
+        """
+        return await asyncio.get_running_loop().run_in_executor(self._pool, partial(fn, *args, **kwargs))
+
+    def query(self, sql: str, params: list) -> list[tuple]:
+        """RETURNS (list[tuple]): the rows of a read query on this thread's cursor."""
+        return self.reader().query(sql, params)
+
+    def build_index(self) -> bool:
+        """Build the read index (writes wait meanwhile); on failure, log it and keep answering lists by SQL.
+
+        RETURNS (bool): whether it was built.
+        """
+        if not self.settings.read_index:
+            return False
+        with self._writes:
+            try:
+                self.writer.load_links()
+                self.index.build(self.reader())
+            except Exception:  # the boundary: lists fall back to SQL, so the server keeps working
+                self.index.clear()
+                logger.exception("could not build the read index; lists are answered by SQL")
+                return False
+        return True
+
+    def start_index(self) -> threading.Thread | None:
+        """Build the read index in a thread of its own (lists are answered by SQL until it is built).
+
+        RETURNS (threading.Thread | None): the thread, or None when the index is off.
+        """
+        if not self.settings.read_index:
+            return None
+        thread = threading.Thread(target=self.build_index, name="crosswire-read-index", daemon=True)
+        thread.start()
+        return thread
+
     def ingest(self, items: list[RawArticle]) -> IngestOutcome:
-        """Write articles through the one writer, then retire the cached stories they changed.
+        """Write articles through the one writer, bring the read index up to date, and rebuild the
+        stories the write changed.
 
         Args:
             items (list[RawArticle]): the articles read from the request.
         RETURNS (IngestOutcome): what the writer did.
         """
-        outcome = self.writer.ingest(items)
-        changed = sorted(outcome.changed_stories)
-        members = []
-        if changed:
-            marks = ", ".join("?" * len(changed))
-            sql = f"SELECT article_id FROM story_assignments WHERE story_id IN ({marks})"
-            members = [r[0] for r in self.reader().query(sql, changed)]
-        with self._lock:
-            for sid in outcome.changed_stories:
-                self._versions[sid] = self._versions.get(sid, 0) + 1
-            if outcome.new_ids:
-                self._generation += 1
-                self._pages.clear()
-            # An article's row carries its story and a story's row its articles: the rows of the
-            # stories the write changed (and of their articles) are made again. Events' rows never change.
-            articles, stories = self._rows.get("articles", {}), self._rows.get("stories", {})
-            for aid in members:
-                articles.pop(aid, None)
-            for sid in changed:
-                stories.pop(sid, None)
+        with self._writes:
+            reloads = self.writer.reloads
+            outcome = self.writer.ingest(items)
+            with self._lock:
+                for sid in outcome.changed_stories:
+                    self._versions[sid] = self._versions.get(sid, 0) + 1
+            if self.index.ready:
+                try:
+                    if self.writer.reloads != reloads:  # an earlier write failed: the links may have been rewritten
+                        self.writer.load_links()
+                        self.index.build(self.reader())
+                    else:
+                        self.index.apply(self.reader(), outcome.new_ids, outcome.changed_stories)
+                except Exception:  # the write is stored: lists fall back to SQL until a rebuild
+                    self.index.clear()
+                    logger.exception("could not bring the read index up to date; rebuilding it")
+                    threading.Thread(target=self.build_index, name="crosswire-read-index", daemon=True).start()
         self.materialise(sorted(outcome.changed_stories))
         return outcome
+
+    def list_page(self, kind: str, lister: Callable[..., Any], filters: dict[str, Any], limit: int, offset: int) -> bytes:
+        """A list page by SQL (in a worker thread): the page's keys by SQL and their rows from the read
+        index when it is built, else the whole page by SQL.
+
+        Args:
+            kind (str): "articles", "events", "stories" or "actors".
+            lister (Callable[..., Any]): the list function of ``queries`` (``list_articles`` …).
+            filters (dict[str, Any]): its filters, with ``sort`` and ``order``.
+            limit (int): the page size.
+            offset (int): rows to skip.
+        RETURNS (bytes): the response body.
+        """
+        store = self.reader()
+        body = self.index.page(kind, filters, limit, offset, self.query) if kind in KEYED else None
+        if body is not None:
+            return body
+        if kind in KEYED and self.index.ready:
+            keyer, rower = KEYED[kind]
+            total, keys = keyer(store, **filters, limit=limit, offset=offset)
+            found = self.index.rows(kind, keys)
+            missing = [k for k in keys if k not in found]  # written after the index's snapshot
+            if missing:
+                found.update({k: _encode(to_jsonable(v)) for k, v in rower(store, missing).items()})
+            return page_body(total, limit, offset, [found[k] for k in keys if k in found])
+        page = lister(store, **filters, limit=limit, offset=offset)
+        return page_body(page.total, limit, offset, [_encode(to_jsonable(i)) for i in page.items])
 
     def materialise(self, story_ids: list[str]) -> int:
         """Build the response bodies of these stories now and keep them (in memory and in the store's
@@ -349,27 +415,6 @@ class ServerState:
                     self._cache.popitem(last=False)
         return body, signature, built
 
-    def warm_rows(self) -> int:
-        """Encode the list row of every article and every story now (when the articles fit in
-        ``row_cache_size``), so their list pages need only their sorted keys.
-
-        RETURNS (int): how many rows were made.
-        """
-        store = self.reader()
-        if store.counts()["articles"] > self.settings.row_cache_size:
-            return 0
-        with self._lock:
-            generation = self._generation
-        made = {k: _encode(to_jsonable(v)) for k, v in queries.article_summaries(store, None).items()}
-        page = queries.list_stories(store, limit=self.settings.row_cache_size)
-        stories = {row.id: _encode(to_jsonable(row)) for row in page.items}
-        with self._lock:
-            if self._generation != generation:
-                return 0
-            self._rows.setdefault("articles", OrderedDict()).update(made)
-            self._rows.setdefault("stories", OrderedDict()).update(stories)
-        return len(made) + len(stories)
-
     def warm_stories(self) -> int:
         """Load the most recently built story bodies the store keeps (up to ``story_cache_size``) into
         memory, those whose signature still matches their story's articles.
@@ -423,154 +468,6 @@ class ServerState:
             "map": f"/api/stories/{story_id}/map.svg",
         }
         return gzip.compress(_encode(body), compresslevel=6, mtime=0)
-
-    def peek_page(self, shape: tuple, limit: int, offset: int) -> bytes | None:
-        """A list page from a window in memory when nothing was written since it was made, else None.
-
-        Args:
-            shape (tuple): the path and the sorted query parameters other than limit and offset.
-            limit (int): the page size.
-            offset (int): rows to skip.
-        RETURNS (bytes | None): the response body, or None on a miss.
-        """
-        with self._lock:
-            hit = self._pages.get(shape)
-            if not isinstance(hit, _Window) or hit.generation != self._generation:
-                return None
-            if offset + limit > len(hit.rows) and not hit.complete:
-                return None
-            self._pages.move_to_end(shape)
-        return hit.page(limit, offset)
-
-    def list_page(self, shape: tuple, limit: int, offset: int, fetch: Callable[[int, int], Any]) -> bytes:
-        """A list page: a slice of the window of this filter and sort, queried now when not in memory.
-
-        The window is the first rows of the list (a multiple of 1,024 that covers the page, at most
-        ``list_window``), each row encoded once; pages beyond the largest window are queried alone.
-
-        Args:
-            shape (tuple): the path and the sorted query parameters other than limit and offset.
-            limit (int): the page size.
-            offset (int): rows to skip.
-            fetch (Callable[[int, int], Any]): runs the list query for (limit, offset); returns a Page.
-        RETURNS (bytes): the response body.
-        """
-        hit = self.peek_page(shape, limit, offset)
-        if hit is not None:
-            return hit
-        with self._lock:
-            generation = self._generation
-        needed = offset + limit
-        if needed > self.settings.list_window:
-            page = fetch(limit, offset)
-            rows = [_encode(to_jsonable(i)) for i in page.items]
-            return _Window(generation, page.total, rows, True).page(limit, 0, offset_shown=offset)
-        # One query per window: requests that miss the same window meanwhile wait for it.
-        with self._flight(("list", shape)):
-            hit = self.peek_page(shape, limit, offset)
-            if hit is not None:
-                return hit
-            with self._lock:
-                generation = self._generation
-            size = min(self.settings.list_window, -(-needed // 2048) * 2048)
-            page = fetch(size, 0)
-            rows = [_encode(to_jsonable(i)) for i in page.items]
-            window = _Window(generation, page.total, rows, len(rows) < size)
-            with self._lock:
-                if self._generation == generation:
-                    self._pages[shape] = window
-                    self._pages.move_to_end(shape)
-                    while len(self._pages) > self.settings.page_cache_size:
-                        self._pages.popitem(last=False)
-        return window.page(limit, offset)
-
-    def peek_keyed(self, kind: str, shape: tuple, limit: int, offset: int) -> bytes | None:
-        """A page of a keyed list (``list_keyed``) when its keys and all its rows are in memory, else None.
-
-        Args:
-            kind (str): the row kind ("articles", "events").
-            shape (tuple): the query function and the filters and sort given.
-            limit (int): the page size.
-            offset (int): rows to skip.
-        RETURNS (bytes | None): the response body, or None on a miss.
-        """
-        with self._lock:
-            hit = self._pages.get(shape)
-            if not isinstance(hit, _Keys) or hit.generation != self._generation:
-                return None
-            if offset + limit > len(hit.keys) and not hit.complete:
-                return None
-            rows = self._rows.setdefault(kind, OrderedDict())
-            try:
-                items = [rows[k] for k in hit.keys[offset : offset + limit]]
-            except KeyError:
-                return None
-            self._pages.move_to_end(shape)
-        return _page(hit.total, limit, offset, items)
-
-    def list_keyed(
-        self,
-        kind: str,
-        shape: tuple,
-        limit: int,
-        offset: int,
-        *,
-        keys: Callable[[int], tuple[int, list]],
-        rows: Callable[[list], dict],
-        fetch: Callable[[int, int], Any],
-    ) -> bytes:
-        """A list page made of the list's keys (sorted once per filter and sort until the next write)
-        and rows encoded once each and shared by every list of that kind.
-
-        Args:
-            kind (str): the row kind: rows of one kind are the same whatever the filter or sort.
-            shape (tuple): the query function and the filters and sort given.
-            limit (int): the page size.
-            offset (int): rows to skip.
-            keys (Callable[[int], tuple[int, list]]): (total, first n keys) of the list for n.
-            rows (Callable[[list], dict]): the rows of these keys, by key.
-            fetch (Callable[[int, int], Any]): the whole query for (limit, offset), for pages past the window.
-        RETURNS (bytes): the response body.
-        """
-        hit = self.peek_keyed(kind, shape, limit, offset)
-        if hit is not None:
-            return hit
-        needed = offset + limit
-        if needed > self.settings.list_window:
-            page = fetch(limit, offset)
-            return _page(page.total, limit, offset, [_encode(to_jsonable(i)) for i in page.items])
-        with self._flight(("keys", shape)):
-            with self._lock:
-                generation = self._generation
-                window = self._pages.get(shape)
-            if not (
-                isinstance(window, _Keys)
-                and window.generation == generation
-                and (needed <= len(window.keys) or window.complete)
-            ):
-                size = min(self.settings.list_window, -(-needed // 2048) * 2048)
-                total, found = keys(size)
-                window = _Keys(generation, total, found, len(found) < size)
-                with self._lock:
-                    if self._generation == generation:
-                        self._pages[shape] = window
-                        self._pages.move_to_end(shape)
-                        while len(self._pages) > self.settings.page_cache_size:
-                            self._pages.popitem(last=False)
-        wanted = window.keys[offset : offset + limit]
-        with self._lock:
-            cache = self._rows.setdefault(kind, OrderedDict())
-            have = {k: cache[k] for k in wanted if k in cache}
-        missing = [k for k in wanted if k not in have]
-        if missing:
-            made = {k: _encode(to_jsonable(v)) for k, v in rows(missing).items()}
-            have.update(made)
-            with self._lock:
-                if self._generation == window.generation:
-                    cache.update(made)
-                    while len(cache) > self.settings.row_cache_size:
-                        cache.popitem(last=False)
-        return _page(window.total, limit, offset, [have[k] for k in wanted if k in have])
 
     @contextmanager
     def _flight(self, key: tuple) -> Iterator[None]:
@@ -680,8 +577,10 @@ class ServerState:
 
     def close(self) -> None:
         """Save what the writer holds and close every cursor and the connection."""
+        self._pool.shutdown(wait=True)
         try:
-            self.writer.close()
+            with self._writes:  # not while the read index is being built
+                self.writer.close()
         finally:
             with self._readers_lock:
                 for r in self._readers:
