@@ -9,24 +9,52 @@ document frequencies of a growing store fit in a bounded table. Two term familie
 
 ``PairScorer`` adds the overlap of numbers and capitalised names, which carry across languages.
 IDF is always fitted on unlabelled text (the store's articles, or the texts of the file scored).
+
+Given a sentence encoder (``crosswire.embed.SentenceEncoder``, all-MiniLM-L6-v2), ``PairScorer`` also
+compares two embeddings per text: the whole text (cut at the model's 256 tokens) and its lead (the
+first sentence: in news, the title and first line say what the story is). The features are then
+combined by ``PairModel``, a linear model per language group fitted to SemEval-2022 Task 8 labels
+(``python -m crosswire.linking.train_similarity``, ``make train``) and shipped in
+``linking/models/pair_similarity.json``. The model is English-only, so its weight differs by group:
+it dominates on en-en pairs, shares the score with the character n-grams on other same-language
+pairs, and counts little across languages, where names and numbers carry the signal. Without an
+encoder the four lexical features combine with the fixed ``PairWeights``, as before.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import ModelError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..embed import SentenceEncoder
 
 __all__ = [
     "DIM",
+    "FEATURES",
+    "GROUPS",
+    "GroupWeights",
     "Idf",
+    "PairFeatures",
+    "PairModel",
     "PairScorer",
+    "PairWeights",
     "char_ngrams",
     "cosine",
     "hashed",
+    "language_group",
+    "lead",
     "names",
     "numbers",
     "overlap",
@@ -40,6 +68,8 @@ DIM = 1 << 20
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÀ-ÖØ-Þ][\w\-’']{2,})")
+# Sentence ends: . ! ? followed by space, a line break, or CJK full stops (no space after them).
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|\n+|(?<=[。！？])")
 
 STOPWORDS = frozenset(
     """a an the and or but if of to in on at by for with from as is are was were be been being it its this
@@ -166,9 +196,65 @@ def overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+def lead(text: str, *, min_chars: int = 15) -> str:
+    """The first sentence of a text (for a news article: its title, often with the first line).
+
+    Pieces shorter than ``min_chars`` (a dateline, "Qatar-", a stray bullet) are skipped.
+
+    Args:
+        text (str): any text.
+        min_chars (int): the shortest piece that counts as a sentence.
+    RETURNS (str): the first sentence, or the whole text (stripped) when none is long enough.
+    """
+    for piece in _SENTENCE_END.split(text):
+        piece = piece.strip()
+        if len(piece) >= min_chars:
+            return piece
+    return text.strip()
+
+
+#: Language groups of a pair; each has its own feature weights in ``PairModel``.
+GROUPS = ("en-en", "same", "cross")
+
+#: The features of a pair, in the order of ``PairFeatures.vector`` and of ``GroupWeights.weights``.
+FEATURES = ("word", "char", "names", "numbers", "emb_text", "emb_lead")
+
+
+def language_group(lang1: str | None, lang2: str | None) -> str:
+    """The group of a pair by its languages (ISO 639-1 codes).
+
+    Args:
+        lang1 (str | None): the first text's language; None when unknown.
+        lang2 (str | None): the second text's language.
+    RETURNS (str): "en-en" (both English), "same" (one other language, or a language unknown),
+        or "cross" (two different known languages).
+    """
+    if lang1 is None or lang2 is None:
+        return "same"
+    if lang1 == lang2:
+        return "en-en" if lang1 == "en" else "same"
+    return "cross"
+
+
+@dataclass(frozen=True, slots=True)
+class PairFeatures:
+    """The similarity features of two texts; the embedding cosines are None without an encoder."""
+
+    word: float
+    char: float
+    names: float
+    numbers: float
+    emb_text: float | None = None
+    emb_lead: float | None = None
+
+    def vector(self) -> tuple[float, ...]:
+        """RETURNS (tuple[float, ...]): the features in ``FEATURES`` order (a missing cosine as 0)."""
+        return (self.word, self.char, self.names, self.numbers, self.emb_text or 0.0, self.emb_lead or 0.0)
+
+
 @dataclass(frozen=True, slots=True)
 class PairWeights:
-    """How the pair features combine into one similarity (fixed, not learnt from labels)."""
+    """How the four lexical features combine when there is no encoder (fixed, not learnt from labels)."""
 
     word: float = 0.45
     char: float = 0.35
@@ -176,34 +262,178 @@ class PairWeights:
     numbers: float = 0.08
 
 
-class PairScorer:
-    """Similarity of two article texts: word and char n-gram TF-IDF cosine plus name/number overlap.
+@dataclass(frozen=True, slots=True)
+class GroupWeights:
+    """One language group's linear model: similarity = bias + Σ weight · feature, clipped to [0, 1]."""
 
-    Example:
-        scorer = PairScorer.fit(all_texts)
-        s = scorer.score(text1, text2)
+    group: str
+    weights: tuple[float, ...]
+    bias: float
+
+
+#: The ``PairModel`` file shipped in the package, written by ``python -m crosswire.linking.train_similarity``.
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "pair_similarity.json"
+MODEL_FORMAT = "crosswire.linking.pair_model.v1"
+
+
+@dataclass(frozen=True, slots=True)
+class PairModel:
+    """Feature weights per language group, fitted to SemEval-2022 Task 8 labels.
+
+    The target is (4 − Overall) / 3: 1 for "very similar", 0 for "very dissimilar".
     """
 
-    def __init__(self, word_idf: Idf, char_idf: Idf, *, weights: PairWeights | None = None) -> None:
+    groups: tuple[GroupWeights, ...]
+    encoder: str = "all-MiniLM-L6-v2"
+    meta: tuple[tuple[str, str], ...] = ()  # (key, JSON-encoded value): training data and CV scores
+
+    def group(self, name: str) -> GroupWeights:
+        """The weights of one group.
+
+        Args:
+            name (str): one of ``GROUPS``.
+        RETURNS (GroupWeights): its weights.
+        Raises:
+            KeyError: when the model has no such group.
+        """
+        for g in self.groups:
+            if g.group == name:
+                return g
+        raise KeyError(f"no weights for language group {name!r}; the model has {[g.group for g in self.groups]}")
+
+    def predict(self, features: PairFeatures, group: str) -> float:
+        """The similarity of a pair.
+
+        Args:
+            features (PairFeatures): the pair's features (with the embedding cosines).
+            group (str): its language group (``language_group``).
+        RETURNS (float): the predicted (4 − Overall) / 3, clipped to [0, 1].
+        """
+        g = self.group(group)
+        s = g.bias + sum(w * x for w, x in zip(g.weights, features.vector()))
+        return min(1.0, max(0.0, s))
+
+    def to_dict(self) -> dict:
+        """RETURNS (dict): the JSON form (``format``, ``features``, ``encoder``, ``groups``, ``meta``)."""
+        return {
+            "format": MODEL_FORMAT,
+            "features": list(FEATURES),
+            "encoder": self.encoder,
+            "groups": {g.group: {"weights": list(g.weights), "bias": g.bias} for g in self.groups},
+            "meta": {k: json.loads(v) for k, v in self.meta},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict, *, source: str = "<dict>") -> "PairModel":
+        """Build a model from its JSON form.
+
+        Args:
+            data (dict): what ``to_dict`` wrote.
+            source (str): where it came from (for messages).
+        RETURNS (PairModel): the model.
+        Raises:
+            ModelError: when the format, the feature list or a group is wrong.
+        """
+        how = "Retrain it with: python -m crosswire.linking.train_similarity ../shared/bench/similarity/pairs.csv"
+        if data.get("format") != MODEL_FORMAT or tuple(data.get("features", ())) != FEATURES:
+            raise ModelError(
+                f"{source}: pair model format {data.get('format')!r} with features {data.get('features')}; "
+                f"this crosswire reads {MODEL_FORMAT} with {list(FEATURES)}. {how}"
+            )
+        groups = []
+        for name in GROUPS:
+            g = data.get("groups", {}).get(name)
+            if g is None or len(g.get("weights", ())) != len(FEATURES):
+                raise ModelError(f"{source}: language group {name!r} is missing or has the wrong number of weights. {how}")
+            groups.append(GroupWeights(name, tuple(float(w) for w in g["weights"]), float(g["bias"])))
+        meta = tuple((str(k), json.dumps(v)) for k, v in data.get("meta", {}).items())
+        return cls(tuple(groups), encoder=str(data.get("encoder", "")), meta=meta)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "PairModel":
+        """Read a model file.
+
+        Args:
+            path (str | Path | None): the JSON file; None for the one shipped in the package.
+        RETURNS (PairModel): the model.
+        Raises:
+            ModelError: when the file is missing or malformed.
+        """
+        p = MODEL_PATH if path is None else Path(path)
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(
+                f"{p}: cannot read the pair similarity model ({exc}). Retrain it with: "
+                "python -m crosswire.linking.train_similarity ../shared/bench/similarity/pairs.csv"
+            ) from exc
+        return cls.from_dict(data, source=str(p))
+
+
+class PairScorer:
+    """Similarity of two article texts: TF-IDF cosines and name/number overlap, plus embeddings if given.
+
+    Example:
+        scorer = PairScorer.fit(all_texts)                            # lexical features only
+        scorer = PairScorer.fit(all_texts, encoder=SentenceEncoder.load())   # with embeddings
+        s = scorer.score(text1, text2, langs=("en", "de"))
+    """
+
+    def __init__(
+        self,
+        word_idf: Idf,
+        char_idf: Idf,
+        *,
+        weights: PairWeights | None = None,
+        encoder: SentenceEncoder | None = None,
+        model: PairModel | None = None,
+    ) -> None:
+        """Make a scorer from fitted IDF tables.
+
+        Args:
+            word_idf (Idf): word document frequencies.
+            char_idf (Idf): character n-gram document frequencies.
+            weights (PairWeights | None): the lexical weights used without an encoder.
+            encoder (SentenceEncoder | None): the sentence encoder; None for lexical features only.
+            model (PairModel | None): the weights used with an encoder; None for ``PairModel.load()``.
+        Raises:
+            ModelError: when an encoder is given, no model is, and the shipped model cannot be read.
+        """
         self.word_idf = word_idf
         self.char_idf = char_idf
         self.weights = weights or PairWeights()
+        self.encoder = encoder
+        self.model = model if model is not None or encoder is None else PairModel.load()
         self._cache: dict[str, tuple[dict[int, float], dict[int, float], set[str], set[str]]] = {}
+        self._vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
-    def fit(cls, texts: Sequence[str], *, weights: PairWeights | None = None) -> "PairScorer":
-        """Fit the IDF tables on unlabelled texts.
+    def fit(
+        cls,
+        texts: Sequence[str],
+        *,
+        weights: PairWeights | None = None,
+        encoder: SentenceEncoder | None = None,
+        model: PairModel | None = None,
+    ) -> "PairScorer":
+        """Fit the IDF tables on unlabelled texts (and, with an encoder, embed them all in batches).
 
         Args:
             texts (Sequence[str]): the texts (each distinct text counts once).
-            weights (PairWeights | None): the feature weights.
+            weights (PairWeights | None): the lexical weights used without an encoder.
+            encoder (SentenceEncoder | None): the sentence encoder, or None.
+            model (PairModel | None): the weights used with an encoder; None for the shipped model.
         RETURNS (PairScorer): the scorer.
         """
         wi, ci = Idf(), Idf()
-        for t in dict.fromkeys(texts):
+        distinct = list(dict.fromkeys(texts))
+        for t in distinct:
             wi.add(hashed(words(t), prefix="w:").keys())
             ci.add(hashed(char_ngrams(t), prefix="c:").keys())
-        return cls(wi, ci, weights=weights)
+        scorer = cls(wi, ci, weights=weights, encoder=encoder, model=model)
+        if encoder is not None:
+            scorer.embed(distinct)
+        return scorer
 
     def features(self, text: str) -> tuple[dict[int, float], dict[int, float], set[str], set[str]]:
         """The vectors and sets of one text (cached by text).
@@ -221,19 +451,59 @@ class PairScorer:
             self._cache[text] = hit
         return hit
 
-    def score(self, a: str, b: str) -> float:
+    def embed(self, texts: Sequence[str]) -> None:
+        """Encode the texts not yet seen, in batches (whole text and lead), and keep the vectors.
+
+        Scoring embeds a missing text on its own; calling this first on every text is faster.
+
+        Args:
+            texts (Sequence[str]): the texts.
+        Raises:
+            ValueError: when the scorer has no encoder.
+        """
+        if self.encoder is None:
+            raise ValueError("this PairScorer has no encoder: build it with PairScorer.fit(texts, encoder=...)")
+        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if not todo:
+            return
+        # One call for whole texts and leads: the encoder groups them by length.
+        vecs = self.encoder.encode(todo + [lead(t) for t in todo])
+        n = len(todo)
+        for i, t in enumerate(todo):
+            self._vectors[t] = (vecs[i], vecs[n + i])
+
+    def pair_features(self, a: str, b: str) -> PairFeatures:
+        """All features of a pair of texts.
+
+        Args:
+            a (str): one text.
+            b (str): the other.
+        RETURNS (PairFeatures): the lexical features, and the embedding cosines when there is an encoder.
+        """
+        fa, fb = self.features(a), self.features(b)
+        emb_text = emb_lead = None
+        if self.encoder is not None:
+            self.embed([a, b])
+            (ta, la), (tb, lb) = self._vectors[a], self._vectors[b]
+            emb_text, emb_lead = float(ta @ tb), float(la @ lb)
+        return PairFeatures(
+            cosine(fa[0], fb[0]), cosine(fa[1], fb[1]), overlap(fa[2], fb[2]), overlap(fa[3], fb[3]),
+            emb_text, emb_lead,
+        )  # fmt: skip
+
+    def score(self, a: str, b: str, *, langs: tuple[str | None, str | None] | None = None) -> float:
         """The similarity of two texts, in [0, 1] (higher = more similar).
 
         Args:
             a (str): one text.
             b (str): the other.
-        RETURNS (float): the weighted combination of the four features.
+            langs (tuple | None): the texts' languages, which pick the weights of ``PairModel``
+                (``language_group``); None when unknown. Unused without an encoder.
+        RETURNS (float): without an encoder, the ``PairWeights`` combination of the four lexical
+            features; with one, ``PairModel``'s prediction for the pair's language group.
         """
-        fa, fb = self.features(a), self.features(b)
-        w = self.weights
-        return (
-            w.word * cosine(fa[0], fb[0])
-            + w.char * cosine(fa[1], fb[1])
-            + w.names * overlap(fa[2], fb[2])
-            + w.numbers * overlap(fa[3], fb[3])
-        )
+        f = self.pair_features(a, b)
+        if self.encoder is None or self.model is None:
+            w = self.weights
+            return w.word * f.word + w.char * f.char + w.names * f.names + w.numbers * f.numbers
+        return self.model.predict(f, language_group(*(langs or (None, None))))
