@@ -42,7 +42,8 @@ def dialogs(page):
 
 
 def test_page_story_timeline_outlets_and_evidence(page, live, api, seed_story_id, dialogs):
-    story = api.get(f"/api/stories/{seed_story_id}").json()["story"]
+    body = api.get(f"/api/stories/{seed_story_id}").json()
+    story = body["story"]
     page.goto(live.url + "/")
     page.locator(f'#stories tr[data-story="{seed_story_id}"]').click()
     page.wait_for_selector("#timeline tbody tr")
@@ -53,7 +54,10 @@ def test_page_story_timeline_outlets_and_evidence(page, live, api, seed_story_id
     # Click the first event: its evidence sentence appears in the panel and is marked in the text.
     event = story["events"][0]
     page.locator(f'#timeline tr[data-event="{event["id"]}"]').click()
-    sentence = event["mentions"][0]["event"]["evidence"][0]["text"]
+    mention = event["mentions"][0]
+    span = mention["event"]["evidence"][0]  # referenced: a piece of a sentence of the response's sentences
+    whole = body["sentences"][mention["article_id"]][str(span["sentence"])]
+    sentence = span["text"] or whole[span["at"] : span["at"] + span["end"] - span["start"]]
     panel = page.locator("#evidence")
     panel.get_by_text(sentence[:60], exact=False).first.wait_for()
     assert sentence in panel.inner_text()

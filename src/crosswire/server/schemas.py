@@ -12,8 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..model import Analysis, Rejection, Story
+from ..model import Actor, Analysis, Place, Rejection, Story
 from ..store import EventRow
+from .compact import compact_model
 
 ARTICLE_EXAMPLE = {
     "id": "b5159f17b276c0de",
@@ -243,7 +244,11 @@ class StoryArticleOut(ArticleRowOut):
 
 class StoryOut(BaseModel):
     """One story: its timeline of merged events with corroboration, its contradictions, its articles
-    and (when the framing module is installed) the comparison of how each outlet frames it."""
+    and (when the framing module is installed) the comparison of how each outlet frames it.
+
+    Actors, places and sentences are sent once (``actors``, ``places``, ``sentences``) and referenced:
+    an actor or place field holds its key there, and a sentence shown as evidence holds its index
+    (``sentences[article_id][index]``) with ``text`` null (see ``crosswire.server.compact``)."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -253,23 +258,37 @@ class StoryOut(BaseModel):
                     "story": {
                         "id": "story-b5159f17b276", "article_ids": ["b5159f17b276c0de", "0c1d2e3f4a5b6c7d"],
                         "outlets": ["Press TV", "RT"], "first_seen": "2017-10-13", "last_seen": "2017-10-14",
-                        "places": [], "events": [], "contradictions": [],
+                        "places": ["170794"], "events": [], "contradictions": [],
                         "corroboration": {"articles": 2, "outlets": ["Press TV", "RT"], "origins": [],
                                           "unattributed_outlets": []},
                         "notes": [],
                     },
                     "articles": [ARTICLE_EXAMPLE],
                     "framing": None,
+                    "actors": {"IS": {"id": "IS", "name": "Islamic State", "type": "jihadist group", "country": None,
+                                      "aliases": ["ISIS", "Daesh"], "affiliation": None, "parent": None}},
+                    "places": {"170794": {"id": "170794", "name": "Deir ez-Zor", "feature_class": "P",
+                                          "feature_code": "PPLA", "country": "SY", "admin1": "Deir ez-Zor",
+                                          "lat": 35.336, "lon": 40.141, "population": 242565, "source": "geonames",
+                                          "citation": None}},
+                    "sentences": {"b5159f17b276c0de": {"0": "Syrian government troops have captured the city of "
+                                                              "Al-Mayadeen from ISIS, the Russian military said."}},
                     "map": "/api/stories/story-b5159f17b276/map.svg",
                 }
             ]
         }
-    )
+    )  # fmt: skip
     ok: bool = True
-    story: Story
+    story: compact_model(Story)  # type: ignore[valid-type]
     articles: list[StoryArticleOut]
     framing: dict[str, Any] | list[Any] | None = Field(
-        description="The framing comparison (crosswire.framing.compare), or null when not installed."
+        description="The framing comparison (crosswire.framing.compare), or null when not installed; its "
+        "sentences are `SentenceRef`s (text null: in `sentences`)."
+    )
+    actors: dict[str, Actor] = Field(description="The actors the story and its framing refer to, by key.")
+    places: dict[str, Place] = Field(description="The places the story refers to, by key.")
+    sentences: dict[str, dict[str, str]] = Field(
+        description="The sentences referenced as evidence: article id → sentence index (-1: the title) → text."
     )
     map: str = Field(description="The URL of the story's map (SVG).")
 

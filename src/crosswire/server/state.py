@@ -34,6 +34,7 @@ from ..resources import Resources
 from ..serialize import to_jsonable
 from ..store import Store
 from . import queries
+from .compact import compact_story
 from .readindex import ReadIndex, page_body
 from .settings import ServerSettings
 
@@ -445,26 +446,35 @@ class ServerState:
 
     def _signature(self, article_ids: list[str]) -> str:
         """What a built story depends on: its articles, the code version and whether framing is compared."""
-        h = hashlib.sha1(f"{_version()}|{self.compare_story is not None}|gzip|".encode())
+        h = hashlib.sha1(f"{_version()}|{self.compare_story is not None}|gzip|compact|".encode())
         h.update("\n".join(sorted(article_ids)).encode())
         return h.hexdigest()
 
     def _render(self, story_id: str, *, include_text: bool) -> bytes:
         built = self._build(story_id)
-        summaries = queries.article_summaries(self.reader(), list(built.story.article_ids))
+        ids = list(built.story.article_ids)
+        summaries = {k: json.loads(v) for k, v in self.index.rows("articles", ids).items()}
+        missing = [i for i in ids if i not in summaries]
+        if missing:
+            summaries.update({k: to_jsonable(v) for k, v in queries.article_summaries(self.reader(), missing).items()})
         by_id = {a.article.id: a for a in built.analyses}
         articles = []
-        for aid in built.story.article_ids:
-            row = to_jsonable(summaries[aid]) if aid in summaries else {"id": aid}
+        for aid in ids:
+            row = summaries.get(aid, {"id": aid})
             analysis = by_id.get(aid)
             row["body"] = analysis.article.body if include_text and analysis is not None else None
             row["frames"] = _frames(analysis) if include_text and analysis is not None else []
             articles.append(row)
+        # Actors, places and sentences once each, referenced from the story and the framing (compact).
+        parts = compact_story(built.story, built.framing, built.analyses)
         body = {
             "ok": True,
-            "story": to_jsonable(built.story),
+            "story": parts["story"],
             "articles": articles,
-            "framing": to_jsonable(built.framing) if built.framing is not None else None,
+            "framing": parts["framing"],
+            "actors": parts["actors"],
+            "places": parts["places"],
+            "sentences": parts["sentences"],
             "map": f"/api/stories/{story_id}/map.svg",
         }
         return gzip.compress(_encode(body), compresslevel=6, mtime=0)

@@ -121,6 +121,15 @@
     const story = data.story;
     const articles = data.articles;
     const byId = Object.fromEntries(articles.map((a) => [a.id, a]));
+    // Actors, places and sentences come once each (data.actors, data.places, data.sentences); the story
+    // refers to them by key, and to a sentence by its index when the evidence is a whole sentence.
+    const placeName = (key) => (key && data.places[key] ? data.places[key].name : "?");
+    const actorName = (key) => (key && data.actors[key] ? data.actors[key].name : null);
+    const sentenceOf = (articleId, span) => {
+      if (span.text !== null && span.text !== undefined) return span.text;
+      const sentence = (data.sentences[articleId] || {})[String(span.sentence)] || "";
+      return span.at === null || span.at === undefined ? sentence : sentence.slice(span.at, span.at + span.end - span.start);
+    };
     const title = (articles.find((a) => a.title) || {}).title || story.id;
     const evidencePanel = el("div", { id: "evidence" }, el("p", { class: "muted" }, "Click an event to see the sentences it comes from."));
     const columns = {};
@@ -151,13 +160,13 @@
       const items = ev.mentions.map((m) => el("div", { class: "evidence" },
         el("div", {}, el("strong", {}, m.outlet || "unknown outlet"), " ",
           el("a", { href: articleHref(m.article_id), class: "muted" }, (byId[m.article_id] || {}).title || m.article_id)),
-        m.event.evidence.map((sp) => el("p", { class: "quote" }, sp.text)),
+        m.event.evidence.map((sp) => el("p", { class: "quote" }, sentenceOf(m.article_id, sp))),
         m.event.claim && m.event.claim.kind !== "unattributed"
-          ? el("div", { class: "muted" }, "says: ", (m.event.claim.speaker && m.event.claim.speaker.name) || m.event.claim.speaker_label || "?",
+          ? el("div", { class: "muted" }, "says: ", actorName(m.event.claim.speaker) || m.event.claim.speaker_label || "?",
             " (", m.event.claim.kind, ")") : null));
       const c = ev.corroboration;
       fill(evidencePanel,
-        el("h2", {}, eventKind(ev), " — ", ev.place ? ev.place.name : "?"),
+        el("h2", {}, eventKind(ev), " — ", placeName(ev.place)),
         el("p", { class: "muted" }, `${c.articles} article(s), ${c.outlets.length} outlet(s), ${c.origins.length} independent origin(s)`),
         c.origins.map((o) => el("div", { class: "muted" }, "origin ", o.label, ": ", o.outlets.join(", "))),
         items);
@@ -174,7 +183,7 @@
           el("td", {}, eventWhen(ev)),
           el("td", {}, eventKind(ev)),
           el("td", {}, ev.actor_id || "?", " → ", ev.target_id || "?"),
-          el("td", {}, ev.place ? ev.place.name : "?"),
+          el("td", {}, placeName(ev.place)),
           el("td", {}, c.outlets.join(", "), el("div", { class: "muted" }, `${c.independent ?? c.origins.length} independent origin(s)`)));
         row.addEventListener("click", () => selectEvent(ev, row));
         return row;
@@ -190,8 +199,8 @@
 
     const contradictions = story.contradictions.map((x) => el("div", { class: "contradiction" },
       el("strong", {}, x.kind, ": "), x.message,
-      el("div", {}, el("span", { class: "tag" }, x.side_a.outlet || "?"), x.side_a.evidence.text),
-      el("div", {}, el("span", { class: "tag" }, x.side_b.outlet || "?"), x.side_b.evidence.text)));
+      el("div", {}, el("span", { class: "tag" }, x.side_a.outlet || "?"), sentenceOf(x.side_a.article_id, x.side_a.evidence)),
+      el("div", {}, el("span", { class: "tag" }, x.side_b.outlet || "?"), sentenceOf(x.side_b.article_id, x.side_b.evidence))));
 
     const sideBySide = el("div", { class: "outlets", id: "side-by-side" }, articles.map((a) => {
       const body = el("div", { class: "body", style: null }, "");
