@@ -19,8 +19,14 @@ from crosswire.server.state import ServerState
 
 pytestmark = pytest.mark.slow
 
-LISTERS = {"articles": queries.list_articles, "events": queries.list_events, "stories": queries.list_stories}
-SORTS = {"articles": queries.ARTICLE_SORTS, "events": queries.EVENT_SORTS, "stories": queries.STORY_SORTS}
+LISTERS = {
+    "articles": queries.list_articles, "events": queries.list_events, "stories": queries.list_stories,
+    "actors": queries.list_actors,
+}  # fmt: skip
+SORTS = {
+    "articles": queries.ARTICLE_SORTS, "events": queries.EVENT_SORTS, "stories": queries.STORY_SORTS,
+    "actors": queries.ACTOR_SORTS,
+}  # fmt: skip
 FILTERS = {
     "articles": [{}, {"outlet": "rt"}, {"outlet": "No Such"}, {"language": "en"}, {"since": "2017-10-14"},
                  {"until": "2017-10"}, {"story": "@story"}],
@@ -29,6 +35,8 @@ FILTERS = {
                {"story": "@story"}, {"article": "@article"}, {"outlet": "Wire X"}],
     "stories": [{}, {"outlet": "RT"}, {"outlet": "Wire X"}, {"min_articles": 2}, {"since": "2017-10-14"},
                 {"until": "2017-10-13"}],
+    "actors": [{}, {"q": "islamic"}, {"q": "sy-"}, {"actor_type": "State Military"}, {"country": "sy", "q": "a"},
+               {"story": "@story"}, {"story": "no such story"}, {"country": "ZZ"}],
 }  # fmt: skip
 PAGES = [(50, 0), (3, 2), (10, 1000)]
 

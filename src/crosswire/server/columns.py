@@ -155,6 +155,12 @@ class Values:
         return found
 
 
+def rows_of(keys: pa.Array | pa.ChunkedArray, values: Values) -> np.ndarray:
+    """RETURNS (np.ndarray): the code of each key in ``values`` (int64; -1 for keys not in it)."""
+    found = pa.compute.index_in(keys, value_set=pa.array(values.values, pa.string()))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def codes_mask(codes: np.ndarray, matches: np.ndarray, n_values: int) -> np.ndarray | None:
     """RETURNS (np.ndarray | None): a boolean mask of the rows whose code is one of ``matches``; None
     when ``matches`` is empty (no row can match: the caller need not look at the rows)."""

@@ -1,4 +1,4 @@
-"""The server's read index: the list endpoints (articles, events, stories) answered from memory.
+"""The server's read index: the list endpoints (articles, events, stories, actors) answered from memory.
 
 Why: on the 2 cores the server is measured on, 50 concurrent clients leave about 2 ms of CPU per
 request, and DuckDB needs 0.2 ms for ``SELECT 1``, 1.4 ms to look up one article's events by its
@@ -8,7 +8,7 @@ filters the web page and the API use most (outlet, type, actor, place, story, ar
 dates, sizes) are evaluated on integer codes, the page is read from a permutation sorted once per
 sort key and order, and the rows are encoded from the columns. Full-text filters (``q`` on
 articles and events; ``q`` and ``place`` on stories) are not held here: their pages are found by
-SQL and their rows taken from here.
+SQL and their rows taken from here. Actors: see ``actorindex``.
 
 The index is built from the store at startup (``build``) and brought up to date by each write, in
 the same order as the writes (``apply``: new articles and events are inserted into the sorted
@@ -33,11 +33,11 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..serialize import to_jsonable
 from ..store import Store
 from . import queries
+from .actorindex import Actors, actor_rows, add_actors, load_actors, sort_actors
 from .columns import (
     Builder,
     Codes,
@@ -50,6 +50,7 @@ from .columns import (
     first_matches,
     insert_rows,
     inverse_of,
+    rows_of,
     sort_rows,
 )
 
@@ -183,6 +184,7 @@ class Snapshot:
     articles: Articles
     events: Events
     stories: Stories
+    actors: Actors | None  # None: the actor list is left to SQL (see actorindex)
     perms: dict[tuple[str, str, str], np.ndarray] = field(default_factory=dict)
     inverse: dict[tuple[str, str, str], np.ndarray] = field(default_factory=dict)  # of the events' perms
 
@@ -279,12 +281,13 @@ def _load_events(store: Store, article_ids: Values, text_share: float) -> Events
         "idx": Builder("num", dtype=np.int32), "y": Builder("num", dtype=np.int32), "m": Builder("num", dtype=np.int32),
         "d": Builder("num", dtype=np.int32), "date": Builder("codes"), "reliable": Builder("codes"),
     }  # fmt: skip
-    id_set = pa.array(article_ids.values, pa.string())
     article: list[np.ndarray] = []
-    reader = store._con.sql(_EVENT_SQL.format(where="")).to_arrow_reader(_BATCH)
+    # Events of an article that is not stored (none in a consistent store) are left out, as the
+    # SQL's join with the articles leaves them out.
+    where = "WHERE e.article_id IN (SELECT id FROM articles)"
+    reader = store._con.sql(_EVENT_SQL.format(where=where)).to_arrow_reader(_BATCH)
     for batch in reader:
-        at = pc.index_in(batch.column("article_id"), value_set=id_set).to_numpy(zero_copy_only=False)
-        article.append(np.asarray(at, dtype=np.int32))
+        article.append(rows_of(batch.column("article_id"), article_ids).astype(np.int32))
         for name, b in builders.items():
             b.add(batch.column(name))
     cols = {name: b.finish() for name, b in builders.items()}
@@ -403,7 +406,7 @@ class ReadIndex:
             for sid in sorted(made):
                 story_ids.add(sid)
             stories = _story_arrays(story_ids, made, None)
-            snap = Snapshot(articles, events, stories)
+            snap = Snapshot(articles, events, stories, load_actors(store, ids))
             perms = _perms(snap, SORTS)
             snap = replace(snap, perms=perms, inverse=_inverses(perms, len(events)))
             self._snap = snap
@@ -427,10 +430,12 @@ class ReadIndex:
                 return None
             new_ids = sorted(set(new_ids) - set(snap.articles.id.values.code))
             changed = sorted(set(changed_stories))
-            articles, events, stories = snap.articles, snap.events, snap.stories
+            articles, events, stories, actors = snap.articles, snap.events, snap.stories, snap.actors
             perms = dict(snap.perms)
             if new_ids:
                 articles, events = self._add_articles(store, snap, new_ids)
+                added_ids = articles.id.values.values[len(snap.articles) : len(articles)]
+                actors = add_actors(store, actors, added_ids, len(snap.articles)) if actors is not None else None
             if changed:
                 sub, params = _unnest(changed)
                 members = store.query(f"SELECT article_id, story_id FROM story_assignments WHERE story_id IN {sub}", params)
@@ -454,7 +459,7 @@ class ReadIndex:
                 stories = _story_arrays(ids, fresh, stories)
                 for sid in touched - set(fresh):  # merged away
                     stories.alive[ids.code[sid]] = False
-            out = Snapshot(articles, events, stories, perms)
+            out = Snapshot(articles, events, stories, actors, perms)
             added = range(len(snap.articles), len(articles))
             added_events = range(len(snap.events), len(events))
             for (kind, sort, order), perm in snap.perms.items():
@@ -507,7 +512,7 @@ class ReadIndex:
         """One page of a list from the index.
 
         Args:
-            kind (str): "articles", "events" or "stories".
+            kind (str): "articles", "events", "stories" or "actors".
             filters (dict[str, Any]): the list function's filters, with ``sort`` and ``order``.
             limit (int): the page size.
             offset (int): rows to skip.
@@ -522,6 +527,8 @@ class ReadIndex:
         if snap is None:
             return None
         run = query or _no_query
+        if kind == "actors":
+            return _actor_page(snap, filters, limit, offset, run)
         try:
             mask = _MASKS[kind](snap, dict(filters), run)
         except _NoRows:
@@ -661,6 +668,29 @@ def _story_mask(snap: Snapshot, f: dict, run: Query) -> np.ndarray | None:
     if f.get("until") is not None:
         mask = _and(mask, ~s.first.null & (s.first_iso <= f["until"] + "-99"))
     return None if mask is None else mask & s.alive
+
+
+def _actor_page(snap: Snapshot, f: dict, limit: int, offset: int, run: Query) -> bytes | None:
+    if snap.actors is None:
+        return None
+    story = None
+    try:
+        if f.get("story") is not None:
+            story = np.flatnonzero(_and(None, snap.articles.story.where("eq", f["story"], run)))
+    except _NoRows:
+        return page_body(0, limit, offset, [])
+    a = snap.actors
+    rows, mentions, articles = actor_rows(a, f, story, run)
+    page = sort_actors(a, rows, mentions, articles, f.get("sort") or "mentions", f.get("order") or "desc")[offset : offset + limit]
+    get = lambda col: col.get(page)
+    items = [
+        _encode({"id": i, "name": n, "type": t, "country": c, "mentions": int(m), "articles": int(k)})
+        for i, n, t, c, m, k in zip(get(a.id), get(a.name), get(a.type), get(a.country), mentions[page], articles[page], strict=True)
+    ]  # fmt: skip
+    return page_body(len(rows), limit, offset, items)
+
+
+assert list(queries.ActorRow.__dataclass_fields__) == ["id", "name", "type", "country", "mentions", "articles"]
 
 
 def _encode_articles(snap: Snapshot, rows: np.ndarray) -> list[bytes]:

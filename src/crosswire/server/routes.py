@@ -103,12 +103,10 @@ async def _list(request: Request, limit: int, offset: int, lister, filters: dict
     st = state(request)
     limit = _limit(request, limit)
     kind = _KINDS[lister]
-    content = None
-    if kind != "actors":
-        try:
-            content = st.index.page(kind, filters, limit, offset, None)
-        except NeedsQuery:  # a text filter seen for the first time: its values are looked up by SQL
-            content = None
+    try:
+        content = st.index.page(kind, filters, limit, offset, None)
+    except NeedsQuery:  # a text filter seen for the first time: its values are looked up by SQL
+        content = None
     if content is None:
         content = await st.run(st.list_page, kind, lister, filters, limit, offset)
     return Response(content, media_type="application/json")

@@ -320,7 +320,7 @@ class ServerState:
         RETURNS (bytes): the response body.
         """
         store = self.reader()
-        body = self.index.page(kind, filters, limit, offset, self.query) if kind in KEYED else None
+        body = self.index.page(kind, filters, limit, offset, self.query)
         if body is not None:
             return body
         if kind in KEYED and self.index.ready:
