@@ -56,14 +56,19 @@ class _Compactor:
         self.places: dict[str, Any] = {}
         self.sentences: dict[str, dict[str, str]] = {}
         self._article: str | None = None  # the article of the records being walked (their spans' body)
+        self._keys: dict[Any, str] = {}  # record → its key (records are frozen: equal records, one key)
 
     def _key(self, table: dict[str, Any], record: Any) -> str:
+        key = self._keys.get(record)
+        if key is not None:
+            return key
         value = to_jsonable(record)
         key, n = record.id, 1
         while key in table and table[key] != value:
             n += 1
             key = f"{record.id}#{n}"
         table[key] = value
+        self._keys[record] = key
         return key
 
     def _sentence(self, article_id: str, index: int) -> str | None:
@@ -110,21 +115,18 @@ class _Compactor:
         if evidence and isinstance(obj, Span):
             return self._evidence(obj)
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            names, evidence_of, props = _shape(type(obj))
             outer = self._article
             if isinstance(obj, EventMention | ContradictionSide):
                 self._article = obj.article_id
             try:
-                out = {
-                    f.name: self.walk(getattr(obj, f.name), evidence=(type(obj), f.name) in EVIDENCE_FIELDS)
-                    for f in dataclasses.fields(obj)
-                }
+                out = {name: self.walk(getattr(obj, name), evidence=ev) for name, ev in zip(names, evidence_of, strict=True)}
             finally:
                 self._article = outer
-            for prop in _PROPERTIES:
-                if isinstance(getattr(type(obj), prop, None), property):
-                    value = getattr(obj, prop)
-                    if not isinstance(value, tuple):
-                        out[prop] = to_jsonable(value)
+            for prop in props:
+                value = getattr(obj, prop)
+                if not isinstance(value, tuple):
+                    out[prop] = to_jsonable(value)
             return out
         if isinstance(obj, Enum):
             return obj.value
@@ -135,6 +137,14 @@ class _Compactor:
         if isinstance(obj, list | tuple | set | frozenset):
             return [self.walk(v, evidence=evidence) for v in obj]
         return obj
+
+
+@functools.cache
+def _shape(cls: type) -> tuple[tuple[str, ...], tuple[bool, ...], tuple[str, ...]]:
+    """RETURNS: a record type's field names, which hold evidence spans, and its computed properties."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    props = tuple(p for p in _PROPERTIES if isinstance(getattr(cls, p, None), property))
+    return names, tuple((cls, n) in EVIDENCE_FIELDS for n in names), props
 
 
 def compact_story(story: Any, framing: Any, analyses: list[Analysis] | tuple[Analysis, ...]) -> dict[str, Any]:
