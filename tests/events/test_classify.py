@@ -1,20 +1,57 @@
-"""The shipped event-type classifier: loads without bench data, classifies self-made sentences."""
+"""The shipped event-type classifier: loads without bench data, classifies self-made sentences.
+
+Every behaviour is checked twice where it matters: with the sparse weights alone (``clf``, no
+encoder: the sentence-encoder package is optional) and with the all-MiniLM-L6-v2 embeddings mixed in
+(``clf_emb``; skips when the model package is not installed).
+"""
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from crosswire.errors import ModelError
-from crosswire.events.classify import EventClassifier, EventInput, EventTypeHead, Featurizer, _role_words, vectorize
+from crosswire.events.classify import (
+    EMBED_TOKENS,
+    DenseHead,
+    EventClassifier,
+    EventInput,
+    EventTypeHead,
+    Featurizer,
+    _role_words,
+    embed_texts,
+    relation_text,
+    vectorize,
+)
 from crosswire.events.types import CASE_SUBTASK_LABELS, PLOVER_ROOTS
 
 
 @pytest.fixture(scope="module")
 def clf() -> EventClassifier:
     return EventClassifier.load()
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    from crosswire.embed.minilm import INSTALL_HINT, MODEL_PACKAGE, SentenceEncoder
+
+    if importlib.util.find_spec(MODEL_PACKAGE) is None:
+        pytest.skip(f"the embedding model package is not installed ({INSTALL_HINT})")
+    return SentenceEncoder.load()
+
+
+@pytest.fixture(scope="module")
+def clf_emb(encoder) -> EventClassifier:
+    return EventClassifier.load(encoder=encoder)
+
+
+@pytest.fixture(params=["sparse", "embeddings"])
+def any_clf(request) -> EventClassifier:
+    return request.getfixturevalue("clf" if request.param == "sparse" else "clf_emb")
 
 
 def test_classify_heads_load_with_their_label_sets(clf):
@@ -32,22 +69,32 @@ def test_classify_heads_load_with_their_label_sets(clf):
         ("A suicide bomber blew himself up at a checkpoint", "SUIC_BOMB", ("Explosions/Remote violence", "Suicide bomb")),
     ],
 )
-def test_classify_case2021_self_made_sentences(clf, text, label, acled):
-    pred = clf.classify([text])[0]
+def test_classify_case2021_self_made_sentences(any_clf, text, label, acled):
+    pred = any_clf.classify([text])[0]
     assert pred.label == label
     assert pred.acled == acled
     assert pred.ranked[0][0] == label
 
 
-def test_classify_labels_restrict_the_choice(clf):
+def test_classify_labels_restrict_the_choice(any_clf):
     text = "A magnitude 6 earthquake struck the region and floods followed"
-    assert clf.classify([text])[0].label == "NATURAL_DISASTER"
-    restricted = clf.classify([text], labels=CASE_SUBTASK_LABELS[1])[0]
+    assert any_clf.classify([text])[0].label == "NATURAL_DISASTER"
+    restricted = any_clf.classify([text], labels=CASE_SUBTASK_LABELS[1])[0]
     assert restricted.label in CASE_SUBTASK_LABELS[1]
-    unrestricted = dict(zip(clf.head("case2021").labels, clf.head("case2021").scores([EventInput(text)])[0]))
+    full = any_clf.classify([text])[0]
+    unrestricted = dict(full.ranked)
+    assert full.confidence == pytest.approx(unrestricted["NATURAL_DISASTER"])
+    unrestricted = dict(zip(any_clf.head("case2021").labels, _probs(any_clf, "case2021", [text])[0]))
     # renormalised over the 25 labels: the same label gets a larger probability than among all 30
     assert restricted.confidence > unrestricted[restricted.label]
     assert all(lab in CASE_SUBTASK_LABELS[1] for lab, _ in restricted.ranked)
+
+
+def _probs(c: EventClassifier, scheme: str, texts: list[str]) -> np.ndarray:
+    head = c.head(scheme)
+    items = [EventInput(t) for t in texts]
+    dense = head.dense.features(items, c.embed(texts), c.encoder) if c.uses_embeddings else None
+    return head.scores(items, dense=dense)
 
 
 def test_classify_unknown_labels_raise(clf):
@@ -56,13 +103,13 @@ def test_classify_unknown_labels_raise(clf):
 
 
 @pytest.mark.parametrize("text", ["", "   ", "!!!", "The quick brown fox"])
-def test_classify_contentless_text_is_not_reliable(clf, text):
-    pred = clf.classify([text])[0]
+def test_classify_contentless_text_is_not_reliable(any_clf, text):
+    pred = any_clf.classify([text])[0]
     assert pred.reliable is False
 
 
-def test_classify_long_text_does_not_choke(clf):
-    pred = clf.classify(["word " * 5000 + "an airstrike hit the village"])[0]
+def test_classify_long_text_does_not_choke(any_clf):
+    pred = any_clf.classify(["word " * 5000 + "an airstrike hit the village"])[0]
     assert pred.label in CASE_SUBTASK_LABELS[3]
 
 
@@ -79,8 +126,8 @@ def test_classify_long_text_does_not_choke(clf):
         (EventInput("Israeli troops shot and killed two Palestinian gunmen", source="Israeli troops", target="two Palestinian gunmen"), "ASSAULT"),
     ],
 )
-def test_classify_plover_roots(clf, item, root):
-    pred = clf.classify([item], scheme="plover")[0]
+def test_classify_plover_roots(any_clf, item, root):
+    pred = any_clf.classify([item], scheme="plover")[0]
     assert pred.label == root
     assert pred.plover_root == root and pred.quad in (3, 4) and pred.binary == "conflict"
 
@@ -129,3 +176,100 @@ def test_classify_featurizer_cue_pairs_and_weights():
     assert _bucket("k:harm_protesters&k:protest") not in plain
     assert paired[_bucket("k:harm_protesters&k:protest")] == 3.0
     assert plain[_bucket("w:killed")] == 1.0
+
+
+def test_classify_head_save_load_round_trip_with_dense_part(tmp_path: Path):
+    dense = DenseHead(("text", "relation"), np.arange(768 * 2, dtype=np.float32).reshape(768, 2) / 768, np.array([0.5, -0.5]), 0.4,
+                      threshold=0.3, weak_labels=frozenset({"A"}))  # fmt: skip
+    head = EventTypeHead("plover", ["A", "B"], np.array([1, 5]), np.array([1.0, 1.5]), np.eye(2), np.zeros(2), Featurizer(char=False), dense=dense)
+    head.save(tmp_path)
+    back = EventTypeHead.load("plover", tmp_path).dense
+    assert back is not None and back.views == ("text", "relation") and back.weight == 0.4
+    assert back.threshold == 0.3 and back.weak_labels == {"A"}
+    assert np.allclose(back.coef, dense.coef, atol=1e-3) and np.allclose(back.intercept, dense.intercept)
+
+
+def test_classify_dense_shape_must_match_labels():
+    with pytest.raises(ModelError, match="make train"):
+        EventTypeHead("plover", ["A", "B"], np.array([1]), np.array([1.0]), np.zeros((1, 2)), np.zeros(2), Featurizer(),
+                      dense=DenseHead(("text",), np.zeros((384, 3)), np.zeros(3), 0.5))  # fmt: skip
+
+
+def test_classify_mix_is_the_weighted_average_of_log_probabilities():
+    rng = np.random.default_rng(0)
+    coef, dcoef = rng.normal(size=(4, 3)), rng.normal(size=(384, 3))
+    head = EventTypeHead("case2021", ["A", "B", "C"], np.arange(4), np.ones(4), coef, np.zeros(3), Featurizer(char=False),
+                         dense=DenseHead(("text",), dcoef, np.array([0.1, 0.0, -0.1]), 0.4))  # fmt: skip
+    item = EventInput("troops")
+    x = rng.normal(size=(1, 384)).astype(np.float32)
+    p_sparse = head.scores([item])[0]
+    z = x[0].astype(np.float64) @ head.dense.coef + head.dense.intercept
+    p_dense = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    mix = np.exp(0.6 * np.log(p_sparse) + 0.4 * np.log(p_dense))
+    assert head.scores([item], dense=x)[0] == pytest.approx(mix / mix.sum(), rel=1e-5)
+    with pytest.raises(ValueError):
+        head.scores([item], dense=np.zeros((1, 10)))
+
+
+@pytest.mark.parametrize(
+    "item,expected",
+    [
+        (EventInput("x", marked="Yesterday <s>Iran</s> sharply condemned <t>the US</t> for its move"), "Iran sharply condemned the US"),
+        (EventInput("x", marked="<t>The rebels</t> were attacked by <s>the army</s> at dawn"), "The rebels were attacked by the army"),
+        (EventInput("Iran sharply condemned the US today", source="the US", target="Iran"), "Iran sharply condemned the US"),
+        (EventInput("Iran condemned the US"), None),
+        (EventInput("x", marked="only <s>one</s> actor"), None),
+    ],
+)
+def test_classify_relation_text_spans_the_two_actors(item, expected):
+    assert relation_text(item) == expected
+
+
+def test_classify_without_encoder_logs_and_uses_sparse_weights(clf, caplog):
+    with caplog.at_level(logging.INFO, logger="crosswire.events.classify"):
+        EventClassifier.load()
+    assert "sparse-only" in caplog.text
+    assert clf.uses_embeddings is False
+    with pytest.raises(ModelError, match="encoder"):
+        clf.embed(["An airstrike hit the village"])
+    text = "An airstrike hit the village"
+    sparse = clf.head("case2021").scores([EventInput(text)])[0]
+    assert clf.classify([text])[0].confidence == pytest.approx(float(sparse.max()))
+
+
+def test_classify_embeddings_change_the_scores_and_can_be_passed_in(clf, clf_emb):
+    texts = ["Police fired tear gas at stone-throwing protesters", "The two sides signed a ceasefire in Doha"]
+    assert clf_emb.uses_embeddings is True
+    vecs = clf_emb.embed(texts)
+    assert vecs.shape == (2, 384) and np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    own = clf_emb.classify(texts)
+    given = clf.classify(texts, embeddings=vecs)  # no encoder of its own: the vectors passed in are used
+    sparse = clf.classify(texts)
+    for a, b, c in zip(own, given, sparse):
+        assert a.label == b.label and a.confidence == pytest.approx(b.confidence, rel=1e-5)
+        assert a.confidence != pytest.approx(c.confidence, rel=1e-3)
+    for scheme in ("case2021", "plover"):  # one encoding serves both heads
+        assert [p.label for p in clf_emb.classify(texts, scheme=scheme, embeddings=vecs)] == [p.label for p in clf_emb.classify(texts, scheme=scheme)]
+    with pytest.raises(ValueError, match="one row per text"):
+        clf_emb.classify(texts, embeddings=vecs[:1])
+
+
+def test_classify_plover_relation_view_is_encoded_when_actors_are_marked(clf_emb, encoder):
+    item = EventInput("Yesterday Iran, after a long meeting, condemned the US for the sanctions on its banks",
+                      marked="Yesterday <s>Iran</s>, after a long meeting, condemned <t>the US</t> for the sanctions on its banks")  # fmt: skip
+    head = clf_emb.head("plover")
+    text_vec = clf_emb.embed([item])
+    with_rel = head.dense.features([item], text_vec, encoder)
+    assert np.allclose(with_rel[:, :384], text_vec)
+    assert np.allclose(with_rel[:, 384:], embed_texts(encoder, ["Iran, after a long meeting, condemned the US"]))
+    without_encoder = head.dense.features([item], text_vec, None)
+    assert np.allclose(without_encoder[:, 384:], text_vec)
+
+
+def test_classify_embed_texts_reads_only_the_first_word_pieces(encoder):
+    head = " ".join(f"village{i} was shelled" for i in range(100))
+    assert len(encoder.tokenize([head])[0]) > EMBED_TOKENS
+    a, b = embed_texts(encoder, [head + " by the army", head + " and then a ceasefire was signed in Doha"])
+    assert np.allclose(a, b, atol=1e-6)
+    short = embed_texts(encoder, ["An airstrike hit the village"])
+    assert np.allclose(short, encoder.encode(["An airstrike hit the village"]), atol=1e-6)

@@ -15,10 +15,18 @@ generalise from a few hundred examples). Features are hashed with CRC-32 (stable
 processes, unlike ``hash``) into 2^20 buckets; only buckets seen in at least ``min_df`` training
 texts are kept, with their IDF. Vectors are sublinear-TF x IDF, L2-normalised.
 
+With a sentence encoder (``crosswire.embed.SentenceEncoder``, all-MiniLM-L6-v2, passed in by the
+caller: ``EventClassifier.load(encoder=enc)``), each head also has a **dense part** (``DenseHead``): a
+linear softmax over the 384-d embedding of the text (and, for PLOVER, of the stretch from the source
+to the target actor), trained apart from the sparse weights. The two are mixed as a weighted average
+of their log-probabilities, ``(1 - w) log p_sparse + w log p_dense``, renormalised. Without an
+encoder (the package is optional) a head uses its sparse weights alone, which are exactly the
+sparse-only model: nothing else changes but the scores (docs/BENCHMARKS.md has both).
+
 Confidence is the softmax probability of the chosen label. ``EventTypePrediction.reliable``
 is False when it is under the head's threshold or the label is one the head learns poorly
-(``weak_labels``, measured by cross-validation at training time): callers must not present
-those as confident.
+(``weak_labels``, measured by cross-validation at training time, separately for the sparse-only
+and the mixed model): callers must not present those as confident.
 """
 
 from __future__ import annotations
@@ -31,20 +39,43 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import ModelError
 from .types import CASE_TAXONOMY, PLOVER_QUAD, binary_of
 
+if TYPE_CHECKING:
+    from ..embed import SentenceEncoder
+
 logger = logging.getLogger(__name__)
 
-__all__ = ["EventInput", "EventTypePrediction", "EventTypeHead", "EventClassifier", "Featurizer", "CUES"]
+__all__ = [
+    "EventInput",
+    "EventTypePrediction",
+    "EventTypeHead",
+    "DenseHead",
+    "EventClassifier",
+    "Featurizer",
+    "CUES",
+    "embed_texts",
+    "relation_text",
+]
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 HASH_BITS = 20
 #: Longest text considered, in characters: a 5,000-word sentence is cut, not choked on.
 MAX_CHARS = 4000
+#: Word pieces per text given to the sentence encoder, [CLS] and [SEP] included. Event clauses are
+#: short; the cut bounds the encoder's cost on a run-on sentence (its time grows with length).
+EMBED_TOKENS = 128
+#: What a dense part can read: "text" = the embedding of the text; "relation" = the embedding of
+#: the stretch from the first marked actor to the end of the second (``relation_text``), or of the
+#: text when the input marks no actors.
+DENSE_VIEWS = ("text", "relation")
+#: Width of one view (all-MiniLM-L6-v2).
+EMBED_DIM = 384
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _MARK = re.compile(r"<(/?)([st])>", re.IGNORECASE)
@@ -242,6 +273,100 @@ def _role_words(item: EventInput) -> dict[str, list[str]]:
     return {"m": _WORD.findall(between.lower())[:12], "a": _WORD.findall(after.lower())[:4]}
 
 
+def relation_text(item: EventInput) -> str | None:
+    """The stretch of the sentence from the first marked actor to the end of the second, tags removed.
+
+    Uses ``marked`` (``<s>…</s>``, ``<t>…</t>``), else finds ``source`` and ``target`` in the text.
+    It holds the event verb between the two actors, without the sentence's other clauses.
+
+    Args:
+        item (EventInput): the input.
+    RETURNS (str | None): the stretch, or None when the input marks no two actors.
+    """
+    marked = (item.marked or "")[:MAX_CHARS]
+    if marked:
+        tags = list(_MARK.finditer(marked))
+        opens = [m for m in tags if not m.group(1)]
+        closes = [m for m in tags if m.group(1)]
+        if len(opens) >= 2 and closes:
+            return _MARK.sub("", marked[opens[0].start() : closes[-1].end()]).strip() or None
+        return None
+    if item.source and item.target:
+        text = (item.text or "")[:MAX_CHARS]
+        i, j = text.find(item.source), text.find(item.target)
+        if i >= 0 and j >= 0:
+            return text[min(i, j) : max(i + len(item.source), j + len(item.target))].strip() or None
+    return None
+
+
+def embed_texts(encoder: "SentenceEncoder", texts: Sequence[str], *, max_tokens: int = EMBED_TOKENS) -> np.ndarray:
+    """Sentence vectors of texts cut to ``max_tokens`` word pieces ([CLS] and [SEP] included).
+
+    The same function embeds at training and at run time, so a long text is cut the same way in
+    both. An encoder loaded with a longer ``max_length`` (the default 256) gets each long text cut
+    after the word piece that fills the budget.
+
+    Args:
+        encoder (SentenceEncoder): the loaded encoder.
+        texts (Sequence[str]): the texts (each first cut to ``MAX_CHARS`` characters).
+        max_tokens (int): the word-piece budget per text.
+    RETURNS (np.ndarray): float32, shape (len(texts), 384), unit rows.
+    """
+    cut = [(t or "")[:MAX_CHARS] for t in texts]
+    if not cut:
+        return np.zeros((0, EMBED_DIM), dtype=np.float32)
+    if getattr(encoder, "max_length", max_tokens) > max_tokens:
+        pieces = encoder.tokenizer.encode_batch(cut, add_special_tokens=False)
+        keep = max_tokens - 2
+        cut = [t[: e.offsets[keep - 1][1]] if len(e.ids) > keep else t for t, e in zip(cut, pieces)]
+    return encoder.encode(cut)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DenseHead:
+    """The embedding part of a head: a linear softmax over sentence embeddings, mixed with the sparse part.
+
+    Args:
+        views (tuple[str, ...]): the embeddings it reads, in order (``DENSE_VIEWS``), 384 columns each.
+        coef (np.ndarray): weights, shape (384 * len(views), number of labels).
+        intercept (np.ndarray): bias per label.
+        weight (float): w in ``(1 - w) log p_sparse + w log p_dense``.
+        threshold (float): confidence under which a mixed prediction is not reliable.
+        weak_labels (frozenset[str]): labels whose cross-validated F1 of the mixed model was low.
+    """
+
+    views: tuple[str, ...]
+    coef: np.ndarray
+    intercept: np.ndarray
+    weight: float
+    threshold: float = 0.0
+    weak_labels: frozenset[str] = frozenset()
+
+    def features(
+        self, items: Sequence[EventInput], text_vectors: np.ndarray, encoder: "SentenceEncoder | None" = None
+    ) -> np.ndarray:
+        """The dense input of each item: its views side by side.
+
+        Args:
+            items (Sequence[EventInput]): the inputs.
+            text_vectors (np.ndarray): (len(items), 384) embeddings of their texts.
+            encoder (SentenceEncoder | None): embeds the relation stretches; without one (or for an
+                input that marks no actors) the "relation" view is the text's vector.
+        RETURNS (np.ndarray): float32, shape (len(items), 384 * len(views)).
+        """
+        cols = []
+        for view in self.views:
+            if view == "text":
+                cols.append(text_vectors)
+                continue
+            rel = text_vectors.copy()
+            spans = [(k, r) for k, it in enumerate(items) if (r := relation_text(it)) is not None]
+            if spans and encoder is not None:
+                rel[[k for k, _ in spans]] = embed_texts(encoder, [r for _, r in spans])
+            cols.append(rel)
+        return np.hstack(cols).astype(np.float32, copy=False)
+
+
 @dataclass(frozen=True, slots=True)
 class EventTypePrediction:
     """The event type of one text under one scheme.
@@ -298,8 +423,9 @@ class EventTypeHead:
         coef (np.ndarray): weights, shape (len(cols), len(labels)).
         intercept (np.ndarray): bias per label.
         featurizer (Featurizer): the feature settings used at training.
-        threshold (float): confidence under which a prediction is not reliable.
-        weak_labels (frozenset[str]): labels whose cross-validated F1 was low.
+        threshold (float): confidence under which a sparse-only prediction is not reliable.
+        weak_labels (frozenset[str]): labels whose cross-validated F1 (sparse only) was low.
+        dense (DenseHead | None): the embedding part, used when embeddings are given.
     """
 
     def __init__(
@@ -314,6 +440,7 @@ class EventTypeHead:
         *,
         threshold: float = 0.0,
         weak_labels: frozenset[str] = frozenset(),
+        dense: DenseHead | None = None,
     ) -> None:
         self.scheme = scheme
         self.labels = tuple(labels)
@@ -324,6 +451,12 @@ class EventTypeHead:
         self.featurizer = featurizer
         self.threshold = threshold
         self.weak_labels = frozenset(weak_labels)
+        self.dense = dense
+        if dense is not None and dense.coef.shape != (EMBED_DIM * len(dense.views), len(self.labels)):
+            raise ModelError(
+                f"The {scheme} head's dense weights have shape {dense.coef.shape}, expected "
+                f"({EMBED_DIM * len(dense.views)}, {len(self.labels)}). Rebuild it with `make train`."
+            )
         self._index = {lab: i for i, lab in enumerate(self.labels)}
 
     def vector(self, item: EventInput) -> tuple[np.ndarray, np.ndarray]:
@@ -335,36 +468,52 @@ class EventTypeHead:
         """
         return vectorize(self.featurizer.raw(item), self.cols, self.idf)
 
-    def scores(self, items: Sequence[EventInput]) -> np.ndarray:
+    def scores(self, items: Sequence[EventInput], *, dense: np.ndarray | None = None) -> np.ndarray:
         """Softmax probabilities, shape (len(items), len(labels)).
 
         Args:
             items (Sequence[EventInput]): the inputs.
+            dense (np.ndarray | None): ``DenseHead.features`` of the inputs; None for the sparse
+                part alone (also when the head has no dense part).
         RETURNS (np.ndarray): one probability row per input.
+        Raises:
+            ValueError: when ``dense`` does not have one row of the right width per input.
         """
         out = np.tile(self.intercept, (len(items), 1)).astype(np.float64)
         for r, item in enumerate(items):
             pos, val = self.vector(item)
             if len(pos):
                 out[r] += val @ self.coef[pos]
+        if dense is not None and self.dense is not None:
+            if dense.shape != (len(items), self.dense.coef.shape[0]):
+                raise ValueError(f"dense features of shape {dense.shape}; expected ({len(items)}, {self.dense.coef.shape[0]})")
+            # a weighted average of log-probabilities is, up to a constant per row, the same
+            # average of the logits: softmax of it renormalises the mix
+            w = self.dense.weight
+            out = (1.0 - w) * out + w * (dense.astype(np.float64) @ self.dense.coef + self.dense.intercept)
         out -= out.max(axis=1, keepdims=True)
         np.exp(out, out=out)
         out /= out.sum(axis=1, keepdims=True)
         return out
 
     def predict(
-        self, items: Sequence[EventInput], *, labels: Iterable[str] | None = None
+        self, items: Sequence[EventInput], *, labels: Iterable[str] | None = None, dense: np.ndarray | None = None
     ) -> list[EventTypePrediction]:
         """Classify inputs, choosing among ``labels`` only when given.
 
         Args:
             items (Sequence[EventInput]): the inputs.
             labels (Iterable[str] | None): the allowed labels (e.g. one CASE subtask's set).
+            dense (np.ndarray | None): ``DenseHead.features`` of the inputs, for the mixed model;
+                None for the sparse part alone.
         RETURNS (list[EventTypePrediction]): one per input.
         Raises:
-            ValueError: when ``labels`` names no label of this head.
+            ValueError: when ``labels`` names no label of this head, or ``dense`` has the wrong shape.
         """
-        probs = self.scores(items)
+        mixed = dense is not None and self.dense is not None
+        threshold = self.dense.threshold if mixed else self.threshold
+        weak = self.dense.weak_labels if mixed else self.weak_labels
+        probs = self.scores(items, dense=dense)
         if labels is not None:
             keep = np.zeros(len(self.labels), dtype=bool)
             for lab in labels:
@@ -385,7 +534,7 @@ class EventTypeHead:
                     scheme=self.scheme,
                     label=best,
                     confidence=conf,
-                    reliable=(not empty) and conf >= self.threshold and best not in self.weak_labels,
+                    reliable=(not empty) and conf >= threshold and best not in weak,
                     ranked=tuple((self.labels[k], float(row[k])) for k in order),
                 )
             )
@@ -402,18 +551,30 @@ class EventTypeHead:
         """
         directory.mkdir(parents=True, exist_ok=True)
         npz, meta = directory / f"{self.scheme}.npz", directory / f"{self.scheme}.json"
-        np.savez_compressed(
-            npz,
-            cols=self.cols.astype(np.int32),
-            idf=self.idf.astype(np.float16),
-            coef=self.coef.astype(np.float16),
-            intercept=self.intercept.astype(np.float32),
-        )
+        arrays = {
+            "cols": self.cols.astype(np.int32),
+            "idf": self.idf.astype(np.float16),
+            "coef": self.coef.astype(np.float16),
+            "intercept": self.intercept.astype(np.float32),
+        }
+        dense = None
+        if self.dense is not None:
+            arrays["dense_coef"] = self.dense.coef.astype(np.float16)
+            arrays["dense_intercept"] = self.dense.intercept.astype(np.float32)
+            dense = {
+                "encoder": "all-MiniLM-L6-v2",
+                "max_tokens": EMBED_TOKENS,
+                "views": list(self.dense.views),
+                "weight": self.dense.weight,
+                "threshold": self.dense.threshold,
+                "weak_labels": sorted(self.dense.weak_labels),
+            }
+        np.savez_compressed(npz, **arrays)
         f = self.featurizer
         meta.write_text(
             json.dumps(
                 {
-                    "version": 1,
+                    "version": 2,
                     "scheme": self.scheme,
                     "labels": list(self.labels),
                     "hash_bits": HASH_BITS,
@@ -428,6 +589,7 @@ class EventTypeHead:
                     },
                     "threshold": self.threshold,
                     "weak_labels": sorted(self.weak_labels),
+                    "dense": dense,
                 },
                 indent=1,
             )
@@ -453,6 +615,20 @@ class EventTypeHead:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             with np.load(npz) as arrays:
                 cols, idf, coef, intercept = (arrays[k] for k in ("cols", "idf", "coef", "intercept"))
+                dense_meta = meta.get("dense")
+                dense = None
+                if dense_meta:
+                    views = tuple(dense_meta["views"])
+                    if not set(views) <= set(DENSE_VIEWS) or dense_meta.get("max_tokens", EMBED_TOKENS) != EMBED_TOKENS:
+                        raise ValueError(f"dense views {views} / max_tokens {dense_meta.get('max_tokens')} are not what this code reads")
+                    dense = DenseHead(
+                        views,
+                        arrays["dense_coef"].astype(np.float32),
+                        arrays["dense_intercept"].astype(np.float32),
+                        float(dense_meta["weight"]),
+                        threshold=float(dense_meta.get("threshold", 0.0)),
+                        weak_labels=frozenset(dense_meta.get("weak_labels", ())),
+                    )
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(
                 f"Can't read the {scheme} event-type model from {directory}: {exc}. "
@@ -473,6 +649,7 @@ class EventTypeHead:
             Featurizer(**meta["featurizer"]),
             threshold=float(meta.get("threshold", 0.0)),
             weak_labels=frozenset(meta.get("weak_labels", ())),
+            dense=dense,
         )
 
 
@@ -501,29 +678,55 @@ def vectorize(raw: dict[int, float], cols: np.ndarray, idf: np.ndarray) -> tuple
 
 
 class EventClassifier:
-    """Both heads, loaded once (put it in ``Resources``).
+    """Both heads, loaded once (put it in ``Resources``), with the sentence encoder when there is one.
+
+    The encoder is a resource of its own, loaded once by the caller and passed in; without it the
+    heads use their sparse weights only (logged once, at load).
 
     Example:
-        clf = EventClassifier.load()
+        clf = EventClassifier.load(encoder=SentenceEncoder.load())   # or EventClassifier.load()
         clf.classify(["An airstrike hit the village"])[0].acled
         # ('Explosions/Remote violence', 'Air/drone strike')
+        vecs = clf.embed(texts)                  # encode once, classify under both schemes
+        clf.classify(texts, scheme="case2021", embeddings=vecs)
+        clf.classify(texts, scheme="plover", embeddings=vecs)
     """
 
-    def __init__(self, heads: dict[str, EventTypeHead]) -> None:
+    def __init__(self, heads: dict[str, EventTypeHead], *, encoder: "SentenceEncoder | None" = None) -> None:
         self.heads = dict(heads)
+        self.encoder = encoder
 
     @classmethod
-    def load(cls, directory: Path | None = None, *, schemes: Sequence[str] = ("case2021", "plover")) -> "EventClassifier":
+    def load(
+        cls,
+        directory: Path | None = None,
+        *,
+        schemes: Sequence[str] = ("case2021", "plover"),
+        encoder: "SentenceEncoder | None" = None,
+    ) -> "EventClassifier":
         """Load the trained heads.
 
         Args:
             directory (Path | None): the models folder (default: the shipped one).
             schemes (Sequence[str]): which heads to load.
+            encoder (SentenceEncoder | None): the loaded sentence encoder; None for the sparse weights only.
         RETURNS (EventClassifier): the classifier.
         Raises:
             ModelError: when a head is missing or broken.
         """
-        return cls({s: EventTypeHead.load(s, directory) for s in schemes})
+        clf = cls({s: EventTypeHead.load(s, directory) for s in schemes}, encoder=encoder)
+        if encoder is None and any(h.dense is not None for h in clf.heads.values()):
+            logger.info(
+                "event types: no sentence encoder given, so the %s head(s) use their sparse-only weights "
+                "(lower cross-validated scores; pass SentenceEncoder.load() as encoder= to use the embeddings)",
+                "/".join(s for s, h in clf.heads.items() if h.dense is not None),
+            )
+        return clf
+
+    @property
+    def uses_embeddings(self) -> bool:
+        """RETURNS (bool): True when an encoder is loaded and a head has a dense part."""
+        return self.encoder is not None and any(h.dense is not None for h in self.heads.values())
 
     def head(self, scheme: str) -> EventTypeHead:
         """RETURNS (EventTypeHead): the head of ``scheme``. Raises ModelError when it is not loaded."""
@@ -532,22 +735,51 @@ class EventClassifier:
         except KeyError as exc:
             raise ModelError(f"No event-type head '{scheme}'. Available: {sorted(self.heads)}") from exc
 
+    def embed(self, texts: Sequence[str | EventInput]) -> np.ndarray:
+        """Sentence vectors of the texts, cut to ``EMBED_TOKENS`` word pieces, in one batched call.
+
+        Args:
+            texts (Sequence[str | EventInput]): the texts (of an ``EventInput``, its ``text``).
+        RETURNS (np.ndarray): float32, shape (len(texts), 384).
+        Raises:
+            ModelError: when the classifier has no encoder.
+        """
+        if self.encoder is None:
+            raise ModelError("This EventClassifier has no sentence encoder: load it with EventClassifier.load(encoder=SentenceEncoder.load())")
+        return embed_texts(self.encoder, [t.text if isinstance(t, EventInput) else t for t in texts])
+
     def classify(
         self,
         texts: Sequence[str | EventInput],
         *,
         scheme: str = "case2021",
         labels: Iterable[str] | None = None,
+        embeddings: np.ndarray | None = None,
     ) -> list[EventTypePrediction]:
         """Classify texts (or ``EventInput`` with actors) under one scheme.
+
+        The mixed model (sparse + embeddings) is used when ``embeddings`` are given or the
+        classifier has an encoder; otherwise the sparse weights alone.
 
         Args:
             texts (Sequence[str | EventInput]): sentences or snippets.
             scheme (str): "case2021" (ACLED-style, 30 labels) or "plover" (15 roots).
             labels (Iterable[str] | None): restrict the choice to these labels.
+            embeddings (np.ndarray | None): (len(texts), 384) vectors of the texts from ``embed``
+                (so that one encoding serves both schemes); None to encode here when there is an
+                encoder. A PLOVER input that marks its actors has the stretch between them encoded
+                as well when there is an encoder (else its text vector stands in).
         RETURNS (list[EventTypePrediction]): one per text.
         Raises:
             ModelError: when the scheme's head is not loaded.
+            ValueError: when ``embeddings`` does not have one 384-wide row per text.
         """
         items = [t if isinstance(t, EventInput) else EventInput(t) for t in texts]
-        return self.head(scheme).predict(items, labels=labels)
+        head = self.head(scheme)
+        dense = None
+        if head.dense is not None and items and (embeddings is not None or self.encoder is not None):
+            vecs = self.embed(items) if embeddings is None else np.asarray(embeddings, dtype=np.float32)
+            if vecs.shape != (len(items), EMBED_DIM):
+                raise ValueError(f"embeddings of shape {vecs.shape}; expected ({len(items)}, {EMBED_DIM}), one row per text")
+            dense = head.dense.features(items, vecs, self.encoder)
+        return head.predict(items, labels=labels, dense=dense)

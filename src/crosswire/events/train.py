@@ -1,14 +1,17 @@
 """Train the event-type heads on the dev data and write them to ``events/models/``.
 
-    python -m crosswire.events.train [BENCH_EVENTS_DIR] [--cv-only] [--folds 5] [--out DIR]
+    python -m crosswire.events.train [BENCH_EVENTS_DIR] [--cv-only] [--no-embeddings] [--folds 5] [--out DIR]
 
 BENCH_EVENTS_DIR defaults to ``../shared/bench/events`` (relative to the working directory, i.e.
 the repository root under ``make train``). For each scheme it
 
-1. cross-validates (stratified k-fold, seed 13; PLV grouped by ``sentence_id``) and prints the
-   scores of ``crosswire eval events`` computed on the out-of-fold predictions: the honest number;
-2. fits the shipped head on all dev rows and prints its in-sample scores (optimistic: labelled so);
-3. sets the head's reliability threshold and weak labels from the out-of-fold predictions.
+1. embeds every dev text once with all-MiniLM-L6-v2 (``crosswire.embed``; skipped with
+   ``--no-embeddings``, and then the heads ship without a dense part);
+2. cross-validates (stratified k-fold, seed 13; PLV grouped by ``sentence_id``) the sparse part
+   alone and the mix of sparse and dense parts (``DENSE``), and prints the scores of
+   ``crosswire eval events`` computed on the out-of-fold predictions: the honest numbers;
+3. fits the shipped head on all dev rows and prints its in-sample scores (optimistic: labelled so);
+4. sets the reliability threshold and weak labels of each mode from its out-of-fold predictions.
 
 The PLOVER head is also scored, without training on it, on the PLOVER gold-standard records.
 scikit-learn is needed here only (``pip install -e .[train]``); run time uses numpy.
@@ -23,21 +26,40 @@ import logging
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from ..errors import ModelError
 from ..eval.events import GoldItem, class_scores, evaluate_events, read_case2021, read_plover
-from .classify import MODELS_DIR, EventInput, EventTypeHead, Featurizer, vectorize
+from .classify import MODELS_DIR, DenseHead, EventInput, EventTypeHead, Featurizer, embed_texts, vectorize
 
 logger = logging.getLogger(__name__)
 
 SEED = 13
 #: scheme -> (featurizer, C of the logistic regression, min_df)
 SETTINGS: dict[str, tuple[Featurizer, float, int]] = {
-    # chosen by 5-fold CV on the dev files (docs/BENCHMARKS_events.md lists the grid tried)
+    # chosen by 5-fold CV on the dev files (docs/BENCHMARKS.md, "Event-type classification", lists the grid tried)
     "case2021": (Featurizer(char=True, roles=False, cue_weight=3.0, cue_pairs=True), 300.0, 3),
     "plover": (Featurizer(char=False, roles=True, cue_weight=2.0, role_weight=2.0), 50.0, 2),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DenseSettings:
+    """How a head's dense part is trained: the views it reads, C of its logistic regression, its mixing weight."""
+
+    views: tuple[str, ...]
+    c: float
+    weight: float
+
+
+#: scheme -> dense part. Chosen by the same 5-fold CV from a small grid (C 10 / 100; weight 0.3 /
+#: 0.4 / 0.5; PLOVER views text, text + relation, text + source/target; docs/BENCHMARKS.md lists it).
+DENSE: dict[str, DenseSettings] = {
+    "case2021": DenseSettings(("text",), 100.0, 0.4),
+    "plover": DenseSettings(("text", "relation"), 10.0, 0.4),
 }
 CASE_FILE = "case2021/test_set_final_release_with_labels.tsv"
 PLV_FILE = "plv/PLV.tsv"
@@ -94,6 +116,41 @@ def fit_head(
     return EventTypeHead(scheme, classes, cols, idf, model.coef_.T.copy(), model.intercept_.copy(), featurizer)
 
 
+def fit_dense(x: np.ndarray, labels: Sequence[str], settings: DenseSettings) -> DenseHead:
+    """Fit a head's dense part: a multinomial logistic regression on the embedding views.
+
+    Args:
+        x (np.ndarray): ``DenseHead.features`` of the inputs.
+        labels (Sequence[str]): gold label of each input.
+        settings (DenseSettings): views, C and mixing weight.
+    RETURNS (DenseHead): the dense part (no threshold or weak labels yet); its label order is the
+        sorted label set, as the sparse head's.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=settings.c, max_iter=3000, random_state=SEED)
+    model.fit(np.asarray(x, dtype=np.float64), list(labels))
+    assert list(model.classes_) == sorted(set(labels))
+    # round-trip through float16 like the saved file, so CV scores what ships
+    coef = model.coef_.T.astype(np.float16).astype(np.float32)
+    return DenseHead(settings.views, coef, model.intercept_.astype(np.float32), settings.weight)
+
+
+def dense_features(items: Sequence[GoldItem], encoder, settings: DenseSettings) -> np.ndarray:
+    """Embed the items' texts (and relation stretches) once, as the classifier does at run time.
+
+    Args:
+        items (Sequence[GoldItem]): the dev items.
+        encoder (SentenceEncoder): the loaded encoder.
+        settings (DenseSettings): which views.
+    RETURNS (np.ndarray): one row of ``DenseHead.features`` per item.
+    """
+    inputs = [it.input for it in items]
+    vecs = embed_texts(encoder, [i.text for i in inputs])
+    probe = DenseHead(settings.views, np.zeros((0, 0), np.float32), np.zeros(0, np.float32), settings.weight)
+    return probe.features(inputs, vecs, encoder)
+
+
 def _splits(labels: Sequence[str], groups: Sequence[str] | None, folds: int) -> list[np.ndarray]:
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
@@ -106,9 +163,15 @@ def _splits(labels: Sequence[str], groups: Sequence[str] | None, folds: int) -> 
 
 
 def cross_validate(
-    scheme: str, items: Sequence[GoldItem], raws: Sequence[dict[int, float]], *, folds: int, groups: Sequence[str] | None
-) -> tuple[dict, list[tuple[str, float, str]]]:
-    """Out-of-fold scores, as ``crosswire eval events`` computes them.
+    scheme: str,
+    items: Sequence[GoldItem],
+    raws: Sequence[dict[int, float]],
+    *,
+    folds: int,
+    groups: Sequence[str] | None,
+    dense_x: np.ndarray | None = None,
+) -> dict[str, tuple[dict, list[tuple[str, float, str]]]]:
+    """Out-of-fold scores, as ``crosswire eval events`` computes them, sparse-only and mixed.
 
     Args:
         scheme (str): "case2021" or "plover".
@@ -116,8 +179,10 @@ def cross_validate(
         raws (Sequence[dict[int, float]]): their features.
         folds (int): number of folds.
         groups (Sequence[str] | None): group ids (items of a group stay in one fold).
-    RETURNS (tuple[dict, list]): the eval JSON of the out-of-fold predictions, and per item
-        (predicted label, confidence, gold label) of the unrestricted prediction.
+        dense_x (np.ndarray | None): their dense features (``dense_features``); None for sparse only.
+    RETURNS (dict): mode ("sparse", and "mixed" with ``dense_x``) -> (the eval JSON of the
+        out-of-fold predictions, and per item (predicted label, confidence, gold label) of the
+        unrestricted prediction).
     """
     feat, c, min_df = SETTINGS[scheme]
     labels = [it.gold["1"] if scheme == "plover" else _case_label(it) for it in items]
@@ -126,23 +191,27 @@ def cross_validate(
     for f, test in enumerate(_splits(labels, groups, folds)):
         fold_of[test] = f
         train = np.setdiff1d(np.arange(len(items)), test)
-        oof_heads[f] = fit_head(scheme, [raws[i] for i in train], [labels[i] for i in train], feat, c=c, min_df=min_df)
+        head = fit_head(scheme, [raws[i] for i in train], [labels[i] for i in train], feat, c=c, min_df=min_df)
+        if dense_x is not None:
+            head.dense = fit_dense(dense_x[train], [labels[i] for i in train], DENSE[scheme])
+        oof_heads[f] = head
         print(f"  {scheme} fold {f + 1}/{folds} fitted", file=sys.stderr)
     index = {id(it.input): i for i, it in enumerate(items)}
+    out = {}
+    for mode in ("sparse", "mixed") if dense_x is not None else ("sparse",):
 
-    def predict(inputs: Sequence[EventInput], allowed) -> list[str]:
-        out = []
-        for inp in inputs:
-            i = index[id(inp)]
-            out.append(oof_heads[fold_of[i]].predict([inp], labels=allowed)[0].label)
-        return out
+        def one(i: int, allowed=None, mode=mode) -> tuple[str, float]:
+            d = dense_x[i : i + 1] if mode == "mixed" else None
+            p = oof_heads[fold_of[i]].predict([items[i].input], labels=allowed, dense=d)[0]
+            return p.label, p.confidence
 
-    result = evaluate_events(items, scheme, predict)
-    detail = []
-    for i, it in enumerate(items):
-        p = oof_heads[fold_of[i]].predict([it.input])[0]
-        detail.append((p.label, p.confidence, labels[i]))
-    return result, detail
+        def predict(inputs: Sequence[EventInput], allowed, one=one) -> list[str]:
+            return [one(index[id(inp)], allowed)[0] for inp in inputs]
+
+        result = evaluate_events(items, scheme, predict)
+        detail = [(*one(i), labels[i]) for i in range(len(items))]
+        out[mode] = (result, detail)
+    return out
 
 
 def _case_label(item: GoldItem) -> str:
@@ -173,7 +242,7 @@ def _brief(result: dict) -> dict:
     return {k: {m: round(v[m], 4) for m in ("n", "accuracy", "weighted_f1", "macro_f1")} for k, v in result["subtasks"].items()}
 
 
-def train(bench: Path, *, out: Path, folds: int, cv_only: bool) -> dict:
+def train(bench: Path, *, out: Path, folds: int, cv_only: bool, embeddings: bool = True) -> dict:
     """Cross-validate and fit both heads; write them unless ``cv_only``.
 
     Args:
@@ -181,9 +250,18 @@ def train(bench: Path, *, out: Path, folds: int, cv_only: bool) -> dict:
         out (Path): where to write the heads.
         folds (int): cross-validation folds.
         cv_only (bool): only report cross-validation.
-    RETURNS (dict): per scheme, cv and in-sample scores (subtask summaries and per class).
+        embeddings (bool): train the dense parts too (needs the sentence-encoder package).
+    RETURNS (dict): per scheme, cv and in-sample scores (subtask summaries and per class), for the
+        mixed model ("cv", "in_sample", …) and the sparse weights alone ("sparse_only").
+    Raises:
+        ModelError: with ``embeddings``, when the sentence encoder cannot be loaded.
     """
-    report: dict = {}
+    encoder = None
+    if embeddings:
+        from ..embed import SentenceEncoder
+
+        encoder = SentenceEncoder.load()
+    report: dict = {"embeddings": embeddings}
     data = {
         "case2021": (read_case2021(bench / CASE_FILE), None),
         "plover": (read_plover(bench / PLV_FILE), "sentence_id"),
@@ -193,30 +271,64 @@ def train(bench: Path, *, out: Path, folds: int, cv_only: bool) -> dict:
         feat, c, min_df = SETTINGS[scheme]
         raws = [feat.raw(it.input) for it in items]
         groups = [it.id for it in items] if group_key else None
-        cv, detail = cross_validate(scheme, items, raws, folds=folds, groups=groups)
-        threshold, weak = reliability(detail)
-        entry = {"cv": _brief(cv), "cv_per_class": cv["per_class"], "threshold": threshold, "weak_labels": sorted(weak)}
-        print(f"{scheme} {folds}-fold CV: {json.dumps(entry['cv'])}", file=sys.stderr)
+        dense_x = None
+        if encoder is not None:
+            dense_x = dense_features(items, encoder, DENSE[scheme])
+            print(f"  {scheme}: {len(items)} texts embedded in {time.time() - t0:.0f} s", file=sys.stderr)
+        cv = cross_validate(scheme, items, raws, folds=folds, groups=groups, dense_x=dense_x)
+        rel = {mode: reliability(detail) for mode, (_, detail) in cv.items()}
+        sparse_cv = cv["sparse"][0]
+        sparse_entry = {
+            "cv": _brief(sparse_cv),
+            "cv_per_class": sparse_cv["per_class"],
+            "threshold": rel["sparse"][0],
+            "weak_labels": sorted(rel["sparse"][1]),
+        }
+        main_mode = "mixed" if dense_x is not None else "sparse"
+        main_cv = cv[main_mode][0]
+        entry = {
+            "mode": main_mode,
+            "cv": _brief(main_cv),
+            "cv_per_class": main_cv["per_class"],
+            "threshold": rel[main_mode][0],
+            "weak_labels": sorted(rel[main_mode][1]),
+            "sparse_only": sparse_entry,
+        }
+        if dense_x is not None:
+            entry["dense"] = {"views": list(DENSE[scheme].views), "c": DENSE[scheme].c, "weight": DENSE[scheme].weight}
+        print(f"{scheme} {folds}-fold CV ({main_mode}): {json.dumps(entry['cv'])}", file=sys.stderr)
+        if dense_x is not None:
+            print(f"{scheme} {folds}-fold CV (sparse only): {json.dumps(sparse_entry['cv'])}", file=sys.stderr)
         if not cv_only:
             labels = [it.gold["1"] if scheme == "plover" else _case_label(it) for it in items]
             head = fit_head(scheme, raws, labels, feat, c=c, min_df=min_df)
-            head.threshold, head.weak_labels = threshold, weak
+            head.threshold, head.weak_labels = rel["sparse"]
+            if dense_x is not None:
+                d = fit_dense(dense_x, labels, DENSE[scheme])
+                head.dense = DenseHead(d.views, d.coef, d.intercept, d.weight, threshold=rel["mixed"][0], weak_labels=rel["mixed"][1])
             npz, _ = head.save(out)
             shipped = EventTypeHead.load(scheme, out)
-            insample = evaluate_events(
-                items, scheme, lambda inputs, allowed: [p.label for p in shipped.predict(list(inputs), labels=allowed)]
-            )
-            entry["in_sample"] = _brief(insample)
+            rows = {id(it.input): i for i, it in enumerate(items)}
+
+            def predictor(use_dense: bool, x: np.ndarray | None = dense_x, rows=rows, shipped=shipped):
+                def predict(inputs, allowed):
+                    d = x[[rows[id(i)] for i in inputs]] if use_dense and x is not None else None
+                    return [p.label for p in shipped.predict(list(inputs), labels=allowed, dense=d)]
+
+                return predict
+
+            entry["in_sample"] = _brief(evaluate_events(items, scheme, predictor(True)))
+            sparse_entry["in_sample"] = _brief(evaluate_events(items, scheme, predictor(False)))
             entry["model_bytes"] = npz.stat().st_size
             print(f"{scheme} in-sample (shipped model): {json.dumps(entry['in_sample'])}", file=sys.stderr)
             if scheme == "plover" and (bench / GSR_FILE).exists():
                 gsr = read_plover(bench / GSR_FILE)
-                entry["gsr_transfer"] = _brief(
-                    evaluate_events(gsr, scheme, lambda inputs, allowed: [p.label for p in shipped.predict(list(inputs))])
-                )
-                entry["gsr_transfer_per_class"] = evaluate_events(
-                    gsr, scheme, lambda inputs, allowed: [p.label for p in shipped.predict(list(inputs))]
-                )["per_class"]
+                gsr_x = dense_features(gsr, encoder, DENSE[scheme]) if encoder is not None else None
+                grows = {id(it.input): i for i, it in enumerate(gsr)}
+                for target, use_dense in ((entry, True), (sparse_entry, False)):
+                    res = evaluate_events(gsr, scheme, predictor(use_dense, gsr_x, grows))
+                    target["gsr_transfer"] = _brief(res)
+                    target["gsr_transfer_per_class"] = res["per_class"]
         entry["seconds"] = round(time.time() - t0, 1)
         report[scheme] = entry
     return report
@@ -229,12 +341,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=MODELS_DIR, help="where to write the heads")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--cv-only", action="store_true", help="report cross-validation only; write nothing")
+    ap.add_argument(
+        "--no-embeddings", action="store_true", help="sparse features only: ship heads without a dense part (no encoder needed)"
+    )
     args = ap.parse_args(argv)
     bench = Path(args.bench)
     if not (bench / CASE_FILE).exists() or not (bench / PLV_FILE).exists():
         print(f"error: {bench} lacks {CASE_FILE} or {PLV_FILE}; pass the events bench folder", file=sys.stderr)
         return 1
-    report = train(bench, out=args.out, folds=args.folds, cv_only=args.cv_only)
+    try:
+        report = train(bench, out=args.out, folds=args.folds, cv_only=args.cv_only, embeddings=not args.no_embeddings)
+    except ModelError as exc:
+        print(f"error: {exc} (or pass --no-embeddings to train the sparse weights only)", file=sys.stderr)
+        return 1
     print(json.dumps(report, indent=1))
     return 0
 
