@@ -41,6 +41,11 @@ SETTINGS: tuple[Setting, ...] = (
         (),
         'Extra framing lexicon JSON files (a top-level "kind": label, hedge or loaded); their entries are added.',
     ),
+    Setting(
+        "event_embeddings",
+        False,
+        "Mix all-MiniLM-L6-v2 sentence embeddings into the event-type classifier (better types, about 15 ms more per event clause).",
+    ),
 )
 
 
@@ -58,6 +63,7 @@ class Config:
     gazetteer_path: str | None = None
     actor_files: tuple[str, ...] = ()
     lexicon_files: tuple[str, ...] = ()
+    event_embeddings: bool = False
 
     def __post_init__(self) -> None:
         for name in ("actor_files", "lexicon_files"):

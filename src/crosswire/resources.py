@@ -57,10 +57,24 @@ class Resources:
             actors=ActorDictionary.load(extra=cfg.actor_files) if with_nlp else None,
             gazetteer=Gazetteer.load(Path(cfg.gazetteer_path) if cfg.gazetteer_path else None) if with_nlp else None,
             ranker=Ranker.load() if with_nlp else None,
-            event_types=EventClassifier.load() if with_nlp else None,
+            event_types=EventClassifier.load(encoder=load_encoder() if cfg.event_embeddings else None) if with_nlp else None,
             lexicon=Lexicon.load(extra=cfg.lexicon_files) if with_nlp else None,
             span_tagger=load_span_tagger() if with_nlp else None,
         )
+
+
+def load_encoder():
+    """The sentence encoder (all-MiniLM-L6-v2), or None when its package is missing (logged).
+
+    RETURNS (SentenceEncoder | None): the loaded encoder.
+    """
+    from .embed import SentenceEncoder
+
+    try:
+        return SentenceEncoder.load()
+    except ModelError as exc:
+        logger.warning("no sentence encoder (%s): event types use their sparse features only", exc)
+        return None
 
 
 def load_span_tagger():

