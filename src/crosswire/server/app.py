@@ -21,7 +21,7 @@ from .errors import install_error_handlers
 from .routes import router
 from .security import GuardMiddleware
 from .settings import ServerSettings
-from .state import ServerState
+from .state import ServerState, settle_heap
 
 STATIC_DIR = Path(str(files("crosswire.server") / "static"))
 
@@ -65,6 +65,7 @@ def create_app(settings: ServerSettings | None = None, *, resources: Resources |
                 st.writer.warm_up()
                 st.build_index()
                 st.warm_stories()
+                settle_heap()
             else:
                 st.start_index()
             yield
