@@ -17,18 +17,33 @@ Usage: python scripts/train_geo_ranker.py [--bench ../shared/bench/geo] [--out s
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 from crosswire.eval.geo import Prediction, read_gold, resolution_metrics
 from crosswire.places.gazetteer import Gazetteer
-from crosswire.places.ranker import ALL_FEATURES, BASE_FEATURES, LinearModel, Ranker, haversine
-from crosswire.places.resolve import add_pass2, build_groups, rank_groups, toponyms_for_spans
+from crosswire.places.ranker import (
+    ALL_FEATURES,
+    BASE_FEATURES,
+    LinearModel,
+    Ranker,
+    haversine,
+)
+from crosswire.places.resolve import (
+    add_pass2,
+    build_groups,
+    choose,
+    pass1_probs,
+    rank_groups,
+    toponyms_for_spans,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = ("lgl.xml", "GWN.xml", "TR-News.xml")
@@ -38,19 +53,22 @@ def load_articles(bench: Path, gazetteer) -> list[dict]:
     """Every dev article with its gold items and candidate groups (features of pass 1)."""
     out = []
     for fname in FILES:
-        fmt, arts = read_gold(bench / fname)
+        _fmt, arts = read_gold(bench / fname)
         t0 = time.time()
         for art in arts:
             items = [t for t in art.toponyms if t.resolve]
             if not items:
                 continue
             tops = toponyms_for_spans(art.text, [(t.start, t.end) for t in items], ())
-            groups = build_groups(tops, gazetteer)
+            groups = build_groups(tops, gazetteer, body=art.text)
             labels = []
             for g in groups:
                 golds = [items[m] for m in g.members]
                 y = np.zeros(len(g.cands))
-                gid = max({t.geonameid for t in golds if t.geonameid} or {None}, key=lambda x: x is not None)
+                # The most frequent gold id of the group's mentions (ties: the first mentioned), so
+                # the labels do not depend on the iteration order of a set.
+                ids = Counter(t.geonameid for t in golds if t.geonameid)
+                gid = max(ids, key=lambda x: (ids[x], -[t.geonameid for t in golds].index(x))) if ids else None
                 if gid is not None:
                     y = np.array([float(c.place.id == gid) for c in g.cands])
                 if not y.any() and g.cands:
@@ -78,6 +96,56 @@ def fit(X: np.ndarray, y: np.ndarray, features: tuple[str, ...], seed: int, C: f
     return LinearModel(features, mean, scale, clf.coef_[0].copy(), float(clf.intercept_[0]))
 
 
+def fit_listwise(groups: list[tuple[np.ndarray, np.ndarray]], features: tuple[str, ...], C: float) -> LinearModel:
+    """A conditional logit over each name's candidates plus a "none of these" option of score 0.
+
+    P(candidate j) = exp(z_j) / (1 + sum_k exp(z_k)), z = w . x + b: the softmax ranks the
+    candidates against each other (what resolution needs) and the null option keeps the scores
+    absolute (a lone weak match can stay unlikely). Names with no correct candidate teach the null.
+    """
+    from scipy.optimize import minimize
+
+    cols = [ALL_FEATURES.index(f) for f in features]
+    X = np.vstack([x[:, cols] for x, _ in groups])
+    y = np.concatenate([yy for _, yy in groups])
+    sizes = np.array([len(yy) for _, yy in groups])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    gid = np.repeat(np.arange(len(groups)), sizes)
+    has_pos = np.add.reduceat(y, starts) > 0
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    Z = (X - mean) / scale
+    d = Z.shape[1]
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:d], theta[d]
+        z = Z @ w + b
+        m = np.maximum(np.maximum.reduceat(z, starts), 0.0)
+        e = np.exp(z - m[gid])
+        denom = np.add.reduceat(e, starts) + np.exp(-m)
+        lse = m + np.log(denom)
+        epos = e * y
+        spos = np.add.reduceat(epos, starts)
+        lpos = np.where(has_pos, m + np.log(np.where(has_pos, spos, 1.0)), 0.0)
+        total = float(np.sum(lse - lpos))
+        dz = e / denom[gid] - np.where(y > 0, epos / np.where(has_pos, spos, 1.0)[gid], 0.0)
+        grad = np.concatenate([Z.T @ dz, [dz.sum()]])
+        reg = 0.5 * float(w @ w) / C
+        grad[:d] += w / C
+        return total + reg, grad
+
+    res = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", options={"maxiter": 2000})
+    return LinearModel(features, mean, scale, res.x[:d].copy(), float(res.x[d]))
+
+
+def stack_groups(articles: list[dict], *, with_negatives: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [
+        (g.X.copy(), y) for a in articles for g, y in zip(a["groups"], a["labels"])
+        if len(g.cands) and (with_negatives or y.any())
+    ]
+
+
 def stack(articles: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     Xs, ys = [], []
     for a in articles:
@@ -88,37 +156,78 @@ def stack(articles: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     return np.vstack(Xs), np.concatenate(ys)
 
 
-def train(articles: list[dict], seed: int, C: float) -> Ranker:
+def train(
+    articles: list[dict], seed: int, C: float, objective: str = "pointwise", drop: frozenset[str] = frozenset()
+) -> Ranker:
+    def fit_any(features):
+        features = tuple(f for f in features if f not in drop)
+        if objective == "pointwise":
+            X, y = stack(articles)
+            return fit(X, y, features, seed, C)
+        return fit_listwise(stack_groups(articles, with_negatives=objective == "listwise-null"), features, C)
+
     for a in articles:
         add_pass2(a["groups"], [None] * len(a["groups"]))  # pass 1 sees no distance features
-    X, y = stack(articles)
-    pass1 = fit(X, y, BASE_FEATURES, seed, C)
+    pass1 = fit_any(BASE_FEATURES)
     for a in articles:
-        picks = [int(np.argmax(pass1.logits(g.X))) if g.cands else None for g in a["groups"]]
-        add_pass2(a["groups"], picks)
-    X, y = stack(articles)
-    pass2 = fit(X, y, ALL_FEATURES, seed, C)
-    return Ranker(pass1, pass2, {"C": C, "seed": seed})
+        add_pass2(a["groups"], pass1_probs(a["groups"], pass1))
+    pass2 = fit_any(ALL_FEATURES)
+    confidence = None
+    if objective != "pointwise":
+        features = tuple(f for f in ALL_FEATURES if f not in drop)
+        confidence = fit_listwise(stack_groups(articles, with_negatives=True), features, C)
+    return Ranker(pass1, pass2, {"C": C, "seed": seed, "objective": objective}, confidence)
 
 
-def predict(articles: list[dict], ranker: Ranker | None) -> dict[str, list]:
+def predict(articles: list[dict], ranker: Ranker | None, *, area_fallback: bool = True) -> dict[str, list]:
     per_file: dict[str, list] = {}
     for a in articles:
         ranked = rank_groups(a["groups"], ranker)
+        choices = choose(a["groups"], ranked, ranker, area_fallback=area_fallback)
         preds: list[Prediction | None] = [None] * len(a["items"])
-        for g, (i, _) in zip(a["groups"], ranked):
+        confs = [0.0] * len(a["items"])
+        for g, ch in zip(a["groups"], choices):
             for m in g.members:
-                p = g.cands[i].place if i is not None else None
+                p = ch.place
                 preds[m] = Prediction(p.id, p.lat, p.lon) if p is not None else Prediction()
-        per_file.setdefault(a["file"], []).extend(zip(a["items"], preds))
+                confs[m] = ch.confidence
+        per_file.setdefault(a["file"], []).extend(zip(a["items"], preds, confs))
     return per_file
 
 
 def scores(per_file: dict[str, list]) -> dict[str, dict]:
     out = {}
     for f in FILES:
-        m = resolution_metrics(per_file.get(f, []))
+        m = resolution_metrics([(g, p) for g, p, _ in per_file.get(f, [])])
         out[f] = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in m.items()}
+    return out
+
+
+def calibration(per_file: dict[str, list], bins: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.01)) -> dict:
+    """Confidence against correctness (the gold id when there is one, else within 161 km), all files.
+
+    RETURNS (dict): per confidence bin, the count, mean confidence and share correct; and the
+        expected calibration error (count-weighted mean |confidence - share correct|).
+    """
+    rows = []
+    for items in per_file.values():
+        for gold, pred, conf in items:
+            if pred.lat is None:
+                ok = False
+            elif gold.geonameid:
+                ok = str(pred.id) == str(gold.geonameid)
+            else:
+                ok = haversine(np.array(pred.lat), np.array(pred.lon), gold.lat, gold.lon) <= 161
+            rows.append((conf, float(ok)))
+    out: dict[str, object] = {}
+    ece = 0.0
+    for lo, hi in itertools.pairwise(bins):
+        b = [(c, ok) for c, ok in rows if lo <= c < hi]
+        if b:
+            mc, acc = float(np.mean([c for c, _ in b])), float(np.mean([ok for _, ok in b]))
+            out[f"[{lo:.1f},{min(hi, 1.0):.1f})"] = {"n": len(b), "confidence": round(mc, 3), "correct": round(acc, 3)}
+            ece += len(b) * abs(mc - acc)
+    out["ece"] = round(ece / max(1, len(rows)), 4)
     return out
 
 
@@ -130,10 +239,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--C", type=float, default=1.0)
     ap.add_argument("--report", type=Path, default=None)
+    ap.add_argument("--drop", default="", help="comma-separated features to leave out (ablations)")
+    ap.add_argument("--objective", choices=("pointwise", "listwise", "listwise-null"), default="listwise")
     args = ap.parse_args(argv)
     if not args.bench.is_dir():
         print(f"error: no benchmark data at {args.bench}", file=sys.stderr)
         return 1
+    drop = frozenset(filter(None, args.drop.split(",")))
     gazetteer = Gazetteer.load()
     articles = load_articles(args.bench, gazetteer)
     articles.sort(key=lambda a: (a["file"], a["id"]))
@@ -145,12 +257,13 @@ def main(argv: list[str] | None = None) -> int:
     for k in range(args.folds):
         tr = [a for i, a in enumerate(articles) if fold_of[i] != k]
         te = [a for i, a in enumerate(articles) if fold_of[i] == k]
-        ranker = train(tr, args.seed, args.C)
+        ranker = train(tr, args.seed, args.C, args.objective, drop)
         for f, items in predict(te, ranker).items():
             cv.setdefault(f, []).extend(items)
         print(f"fold {k + 1}/{args.folds} done", file=sys.stderr)
     report["cv"] = scores(cv)
-    final = train(articles, args.seed, args.C)
+    report["cv_calibration"] = calibration(cv)
+    final = train(articles, args.seed, args.C, args.objective, drop)
     report["in_sample"] = scores(predict(articles, final))
     final.meta.update({
         "trained_on": [f"shared/bench/geo/{f} (dev)" for f in FILES],

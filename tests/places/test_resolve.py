@@ -164,3 +164,110 @@ def test_resolve_plural_demonyms_and_country_aliases(gazetteer, text, cc):
 
     cands, demonym = candidates_for(gazetteer, text)
     assert demonym == cc and cands[0].place.country == cc and cands[0].place.feature_code.startswith("PCL")
+
+
+def _cand(pid, name, lat, lon, *, country="US", admin1=None, code="PPL", cls="P", pop=1000):
+    from crosswire.model import Place
+    from crosswire.places.gazetteer import Candidate
+
+    return Candidate(Place(pid, name, cls, code, country, admin1, lat, lon, pop), name, "exact")
+
+
+def test_ranker_coherence_same_area_readings_support_each_other():
+    from crosswire.places.ranker import COHERENCE_FEATURES, coherence_features
+
+    paris = [_cand("fr", "Paris", 48.85, 2.35, country="FR", admin1="Île-de-France", code="PPLC", pop=2_000_000),
+             _cand("tn", "Paris", 36.30, -88.33, admin1="Tennessee", pop=10_000)]
+    henry = [_cand("ga", "Henry County", 33.45, -84.15, admin1="Georgia", code="ADM2", cls="A"),
+             _cand("tn2", "Henry County", 36.33, -88.32, admin1="Tennessee", code="ADM2", cls="A")]
+    probs = [np.array([0.9, 0.1]), np.array([0.7, 0.3])]
+    X_paris, X_henry = coherence_features([paris, henry], ["paris", "henry county"], probs)
+    k = {f: i for i, f in enumerate(COHERENCE_FEATURES)}
+    # Paris, TN has a Henry County reading 3 km away; Paris, France has none within 25 km.
+    assert X_paris[1, k["near_any_25"]] == 1.0 and X_paris[0, k["near_any_25"]] == 0.0
+    assert X_paris[1, k["home_admin1"]] == pytest.approx(0.3)
+    assert X_paris[0, k["home_country"]] == 0.0 and X_paris[1, k["home_country"]] == pytest.approx(1.0)
+    assert X_henry[1, k["near_w_50"]] == pytest.approx(0.1)
+
+
+def test_ranker_coherence_same_text_is_no_evidence():
+    from crosswire.places.ranker import coherence_features
+
+    a = [_cand("1", "Springfield", 39.8, -89.6, admin1="Illinois")]
+    b = [_cand("1", "Springfield", 39.8, -89.6, admin1="Illinois")]
+    out = coherence_features([a, b], ["springfield", "springfield"], [np.array([1.0]), np.array([1.0])])
+    assert all((x == 0).all() for x in out)
+
+
+def test_ranker_confidences_leave_room_for_none_of_them():
+    from crosswire.places.ranker import ALL_FEATURES, LinearModel
+
+    n = len(ALL_FEATURES)
+    zero = LinearModel(ALL_FEATURES, np.zeros(n), np.ones(n), np.zeros(n), 0.0)
+    r = Ranker(zero, zero, {}, confidence=zero)
+    # One candidate with score 0 against the null option of score 0: an even chance.
+    assert r.confidences(np.zeros((1, n))) == pytest.approx([0.5])
+    assert r.confidences(np.zeros((3, n))) == pytest.approx([0.25, 0.25, 0.25])
+
+
+def test_ranker_roundtrip_keeps_the_confidence_model(tmp_path):
+    r = Ranker.load()
+    assert r.confidence is not None
+    p = tmp_path / "ranker.json"
+    import json
+
+    p.write_text(json.dumps(r.to_dict()), encoding="utf-8")
+    again = Ranker.load(p)
+    assert again.confidence.features == r.confidence.features
+    np.testing.assert_allclose(again.confidence.coef, r.confidence.coef, atol=1e-7)
+
+
+@pytest.mark.parametrize(
+    "text,name,cc",
+    [("Bank of Japan", "Japan", "JP"), ("Colorado State University", "Colorado", "US"), ("Liverpool FC", "Liverpool", "GB")],
+)
+def test_resolve_partial_candidates_for_longer_names(gazetteer, text, name, cc):
+    from crosswire.places.resolve import candidates_for
+
+    cands, _ = candidates_for(gazetteer, text)
+    assert cands and all(c.match == "partial" for c in cands)
+    assert any(c.place.name == name and c.place.country == cc for c in cands)
+
+
+def test_resolve_no_partial_candidates_from_generic_words(gazetteer):
+    from crosswire.places.resolve import candidates_for
+
+    cands, _ = candidates_for(gazetteer, "Qzxwvbrtt University")
+    assert not any(c.match == "partial" for c in cands)
+
+
+@pytest.mark.parametrize(
+    "body,name,admin1",
+    [("The fair opened in Paris, Texas, on Monday.", "Paris", "Texas"), ("Students in Athens, Ga., protested.", "Athens", "Georgia")],
+)
+def test_resolve_same_name_place_from_the_state_after_it(gazetteer, body, name, admin1):
+    from crosswire.places.resolve import resolve_spans
+
+    s = body.index(name)
+    sents = (Sentence(0, len(body)),)
+    (pm,) = resolve_spans(body, [(s, s + len(name))], (), sents, gazetteer, Ranker.load())
+    assert pm.place.country == "US" and pm.place.admin1 == admin1
+    (alone,) = resolve_spans(f"{name} is old.", [(0, len(name))], (), (Sentence(0, len(name) + 8),), gazetteer, Ranker.load())
+    assert alone.place.country != "US"
+
+
+def test_resolve_given_span_unknown_to_the_gazetteer_is_placed_at_the_article_centre(gazetteer):
+    from crosswire.places.resolve import resolve_spans
+
+    body = "Officials in Lufkin and Nacogdoches said the Qzxwvbrtt rose overnight."
+    spans = [(body.index(t), body.index(t) + len(t)) for t in ("Lufkin", "Nacogdoches", "Qzxwvbrtt")]
+    sents = (Sentence(0, len(body)),)
+    *known, unknown = resolve_spans(body, spans, (), sents, gazetteer, Ranker.load())
+    assert unknown.place.id in {pm.place.id for pm in known}
+    assert unknown.precision is PlacePrecision.REGION and unknown.confidence == 0.05
+    assert "no gazetteer entry" in unknown.reason and "centre of the article" in unknown.reason
+    (plain,) = resolve_spans(body, spans[2:], (), sents, gazetteer, Ranker.load())
+    assert plain.place is None  # nothing else in the article to place it by
+    (off,) = [pm for pm in resolve_spans(body, spans, (), sents, gazetteer, Ranker.load(), area_fallback=False)
+              if pm.text == "Qzxwvbrtt"]
+    assert off.place is None and off.confidence == 0.0

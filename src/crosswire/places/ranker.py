@@ -1,16 +1,19 @@
 """The learned candidate ranker: features of (mention, candidate, article) and a linear model.
 
-The model is two logistic regressions trained by ``scripts/train_geo_ranker.py`` and shipped as
+The model is two (three) linear scorers trained by ``scripts/train_geo_ranker.py`` and shipped as
 plain JSON (``ranker.json``: feature names, standardisation, coefficients; no pickle). Run time
 needs numpy only.
 
 * **pass 1** scores candidates from the name match, the candidate's own facts (population,
   feature code) and the article's country/admin1 context;
 * **pass 2** adds the distance from each candidate to the pass-1 choices for the *other* names in
-  the article (places named together lie near each other).
+  the article (places named together lie near each other), and the coherence features: the
+  article's home country and admin1 weighted by the pass-1 probabilities, and how many other names
+  have a candidate nearby.
 
-Scores of one mention's candidates are turned into a probability with a softmax, which is the
-confidence reported (calibrated on the dev sets by the training script's report).
+Both passes are conditional logits (a softmax over one name's candidates, trained on the rank of
+the gold candidate). The reported confidence comes from a third model over the pass-2 features,
+trained with a "none of these" option (``Ranker.confidences``).
 """
 
 from __future__ import annotations
@@ -25,15 +28,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .distance import haversine
 from ..errors import CrosswireError
+from .distance import haversine
 
 #: Feature-code groups, one indicator each (GeoNames codes; "SUP" = curated supplement).
 FCODE_GROUPS = (
     "PCL", "CONT", "ADM1", "ADM2", "ADM3", "PPLC", "PPLA", "PPLA2", "PPLA3", "PPL", "PPLX", "H", "T", "S",
     "L", "OTHER", "SUP",
 )
-MATCHES = ("exact", "key", "skeleton", "fuzzy", "demonym")
+MATCHES = ("exact", "key", "skeleton", "fuzzy", "demonym", "partial")
 CUES = ("admin1", "admin2", "city", "camp", "site", "region")
 
 #: Pass-1 features; pass 2 appends DISTANCE_FEATURES.
@@ -47,10 +50,16 @@ BASE_FEATURES: tuple[str, ...] = (
        "admin_word_x_admin", "nocue_x_ppl_seat", "nocue_x_adm1_with_seat")
     + ("ctx_country_any", "ctx_country_top", "country_named", "admin1_named", "ctx_admin1_any", "in_named_country_x_ppl",
        "ctx_country_top_x_ppl")
+    + ("pop_share", "admin1_in_text", "country_in_text", "qualified", "qualified_x_adm1")
 )
 DISTANCE_FEATURES: tuple[str, ...] = ("has_ctx", "log_min_km", "min_km_le_50", "min_km_le_300", "mean_log_km",
                                       "ctx_share_le_300")
-ALL_FEATURES = BASE_FEATURES + DISTANCE_FEATURES
+#: Pass-2 features from the pass-1 *probabilities* of the other names: the article's home country
+#: and admin1 (confidence-weighted, leave-one-out) and the weight of other names' candidates nearby.
+COHERENCE_FEATURES: tuple[str, ...] = ("home_country", "home_admin1", "near_w_50", "near_w_200", "near_any_25",
+                                       "near_any_log")
+PASS2_FEATURES = DISTANCE_FEATURES + COHERENCE_FEATURES
+ALL_FEATURES = BASE_FEATURES + PASS2_FEATURES
 _INDEX = {n: i for i, n in enumerate(ALL_FEATURES)}
 
 
@@ -87,7 +96,10 @@ class MentionContext:
     have a candidate in a country (any candidate / the most populous one); ``n_other`` is their
     number. ``named_countries`` are countries named in the article, ``named_admin1`` (country,
     admin1 name) pairs of admin1 areas named in it, ``admin1_any`` counts (country, admin1) over
-    the other names' candidates.
+    the other names' candidates. The text evidence (``evidence.py``): ``admin1_in_text`` and
+    ``countries_in_text`` are the candidates' (country, admin1) and countries whose names occur in
+    the text outside this name's mentions, ``qualifier_admin1``/``qualifier_countries`` those
+    written right after a mention and a comma ("Paris, Tenn.").
     """
 
     text: str
@@ -99,6 +111,10 @@ class MentionContext:
     named_admin1: frozenset[tuple[str, str]]
     admin1_any: dict[tuple[str, str], int]
     demonym_country: str | None = None
+    admin1_in_text: frozenset[tuple[str, str]] = frozenset()
+    countries_in_text: frozenset[str] = frozenset()
+    qualifier_admin1: frozenset[tuple[str, str]] = frozenset()
+    qualifier_countries: frozenset[str] = frozenset()
 
 
 def base_features(cands: Sequence, ctx: MentionContext) -> np.ndarray:
@@ -169,6 +185,14 @@ def base_features(cands: Sequence, ctx: MentionContext) -> np.ndarray:
         row[_INDEX["ctx_admin1_any"]] = ctx.admin1_any.get((country, p.admin1 or ""), 0) / n_other
         row[_INDEX["in_named_country_x_ppl"]] = float(named and is_ppl)
         row[_INDEX["ctx_country_top_x_ppl"]] = row[_INDEX["ctx_country_top"]] * float(is_ppl)
+        row[_INDEX["pop_share"]] = pops[i] / pops.sum() if pops.sum() > 0 else 0.0
+        a1 = (country, p.admin1 or "")
+        row[_INDEX["admin1_in_text"]] = float(g not in ("ADM1", "PCL", "CONT") and a1 in ctx.admin1_in_text)
+        row[_INDEX["country_in_text"]] = float(g not in ("PCL", "CONT") and country in ctx.countries_in_text)
+        qualified = (g not in ("ADM1", "PCL", "CONT") and a1 in ctx.qualifier_admin1) or (
+            g not in ("PCL", "CONT") and country in ctx.qualifier_countries)
+        row[_INDEX["qualified"]] = float(qualified)
+        row[_INDEX["qualified_x_adm1"]] = float(g == "ADM1" and (country, p.name) in ctx.qualifier_admin1)
         if ctx.demonym_country is not None and g == "PCL" and country == ctx.demonym_country:
             row[_INDEX["match_demonym"]] = 1.0
     return X
@@ -199,6 +223,131 @@ def add_distance_features(X: np.ndarray, cands: Sequence, anchors: Sequence[tupl
     X[:, _INDEX["mean_log_km"]] = np.log1p(d).mean(axis=1) / 10.0
     X[:, _INDEX["ctx_share_le_300"]] = (d <= 300).mean(axis=1)
     return X
+
+
+#: Feature groups whose single point says little about where their parts are.
+BIG_AREAS = frozenset({"PCL", "CONT", "ADM1"})
+#: Candidates per other name that count as its possible readings for ``near_any_*`` (the candidate limit: all).
+NEAR_ANY_TOP = 30
+
+
+def coherence_features(
+    cands: Sequence[Sequence], texts: Sequence[str], probs: Sequence[np.ndarray | None]
+) -> list[np.ndarray]:
+    """The pass-2 coherence features of every name of an article, from the pass-1 probabilities.
+
+    Each other name spreads one unit of weight over its candidates (its pass-1 probabilities), so
+    a name the first pass is unsure of still says "somewhere in Tennessee" when most of its
+    candidates are there. Names of the same text (cue variants) are not evidence for each other.
+
+    * ``home_country`` / ``home_admin1``: the share of that weight in the candidate's country /
+      (country, admin1), averaged over the other names;
+    * ``near_w_50`` / ``near_w_200``: the share within 50 / 200 km of the candidate (candidates
+      under 1 % left out);
+    * ``near_any_25`` / ``near_any_log``: over the other names, the share that has *any* reading
+      within 25 km, and the mean log distance to each name's nearest reading (its likeliest
+      candidates, countries and admin1 areas left out): "Paris" and "Henry County" both have a
+      Tennessee reading 20 km apart, whatever pass 1 preferred.
+
+    Args:
+        cands (Sequence[Sequence[Candidate]]): each name's candidates.
+        texts (Sequence[str]): each name's text, casefolded.
+        probs (Sequence[ndarray | None]): each name's pass-1 probabilities (None: no evidence).
+    RETURNS (list[ndarray]): per name, shape (len(cands), len(COHERENCE_FEATURES)).
+    """
+    k = {f: i for i, f in enumerate(COHERENCE_FEATURES)}
+    out = [np.zeros((len(c), len(COHERENCE_FEATURES))) for c in cands]
+    tid: dict[str, int] = {}
+    text_of = [tid.setdefault(t, len(tid)) for t in texts]
+    active = [g for g in range(len(cands)) if probs[g] is not None and len(cands[g])]
+    if not active:
+        return out
+    n_text = len(tid)
+    # Weighted readings of each active name.
+    e_lat, e_lon, e_w, e_t = [], [], [], []
+    country_w: list[dict[str, float]] = [{} for _ in range(n_text)]
+    admin1_w: list[dict[tuple[str, str], float]] = [{} for _ in range(n_text)]
+    s_lat, s_lon, s_t = [], [], []
+    n_groups = np.zeros(n_text)
+    for g in active:
+        t = text_of[g]
+        n_groups[t] += 1
+        p = probs[g]
+        for c, w in zip(cands[g], p):
+            pl = c.place
+            cc = pl.country or ""
+            country_w[t][cc] = country_w[t].get(cc, 0.0) + float(w)
+            key = (cc, pl.name if pl.feature_code == "ADM1" else (pl.admin1 or ""))
+            admin1_w[t][key] = admin1_w[t].get(key, 0.0) + float(w)
+            if w >= 0.01:
+                e_lat.append(pl.lat)
+                e_lon.append(pl.lon)
+                e_w.append(float(w))
+                e_t.append(t)
+        for j in np.argsort(-p, kind="stable")[:NEAR_ANY_TOP]:
+            pl = cands[g][j].place
+            if fcode_group(pl) not in BIG_AREAS:
+                s_lat.append(pl.lat)
+                s_lon.append(pl.lon)
+                s_t.append(t)
+    total_n = n_groups.sum()
+    country_all: dict[str, float] = {}
+    admin1_all: dict[tuple[str, str], float] = {}
+    for t in range(n_text):
+        for key, w in country_w[t].items():
+            country_all[key] = country_all.get(key, 0.0) + w
+        for key, w in admin1_w[t].items():
+            admin1_all[key] = admin1_all.get(key, 0.0) + w
+    e_w_arr, e_t_arr = np.array(e_w), np.array(e_t, dtype=np.int64)
+    s_t_arr = np.array(s_t, dtype=np.int64)
+    has_pts = np.zeros(n_text, dtype=bool)
+    has_pts[s_t_arr] = True
+    rows = [g for g in range(len(cands)) if len(cands[g])]
+    if not rows:
+        return out
+    lat = np.array([c.place.lat for g in rows for c in cands[g]])
+    lon = np.array([c.place.lon for g in rows for c in cands[g]])
+    row_t = np.array([text_of[g] for g in rows for _ in cands[g]], dtype=np.int64)
+    near50 = near200 = None
+    if e_w:
+        d = haversine(lat[:, None], lon[:, None], np.array(e_lat)[None, :], np.array(e_lon)[None, :])
+        wm = np.where(row_t[:, None] != e_t_arr[None, :], e_w_arr[None, :], 0.0)
+        near50 = ((d <= 50) * wm).sum(axis=1)
+        near200 = ((d <= 200) * wm).sum(axis=1)
+    any25 = anylog = None
+    if s_t:
+        order = np.argsort(s_t_arr, kind="stable")
+        st = s_t_arr[order]
+        d = haversine(lat[:, None], lon[:, None], np.array(s_lat)[order][None, :], np.array(s_lon)[order][None, :])
+        starts = np.flatnonzero(np.r_[True, st[1:] != st[:-1]])
+        dmin = np.minimum.reduceat(d, starts, axis=1)  # rows x texts with points
+        col_t = st[starts]
+        other = row_t[:, None] != col_t[None, :]
+        n_pt = other.sum(axis=1)
+        any25 = np.where(n_pt > 0, ((dmin <= 25) & other).sum(axis=1) / np.maximum(n_pt, 1), 0.0)
+        anylog = np.where(n_pt > 0, (np.log1p(dmin) / 10.0 * other).sum(axis=1) / np.maximum(n_pt, 1), 0.0)
+    r = 0
+    for g in rows:
+        t = text_of[g]
+        n = total_n - n_groups[t]
+        m = len(cands[g])
+        X = out[g]
+        if n > 0:
+            for i, c in enumerate(cands[g]):
+                pl = c.place
+                cc = pl.country or ""
+                X[i, k["home_country"]] = (country_all.get(cc, 0.0) - country_w[t].get(cc, 0.0)) / n
+                key = (cc, pl.name if pl.feature_code == "ADM1" else (pl.admin1 or ""))
+                if key[1]:
+                    X[i, k["home_admin1"]] = (admin1_all.get(key, 0.0) - admin1_w[t].get(key, 0.0)) / n
+            if near50 is not None:
+                X[:, k["near_w_50"]] = near50[r : r + m] / n
+                X[:, k["near_w_200"]] = near200[r : r + m] / n
+        if any25 is not None:
+            X[:, k["near_any_25"]] = any25[r : r + m]
+            X[:, k["near_any_log"]] = anylog[r : r + m]
+        r += m
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +382,7 @@ class LinearModel:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "LinearModel":
+    def from_dict(cls, d: dict) -> LinearModel:
         """Rebuild from ``to_dict`` output.
 
         Args:
@@ -262,9 +411,10 @@ class Ranker:
     pass1: LinearModel
     pass2: LinearModel
     meta: dict
+    confidence: LinearModel | None = None
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Ranker":
+    def load(cls, path: str | Path | None = None) -> Ranker:
         """Load the weights: the packaged ``ranker.json`` when ``path`` is None.
 
         Args:
@@ -279,7 +429,10 @@ class Ranker:
             else:
                 text, _where = Path(path).read_text("utf-8"), str(path)
             d = json.loads(text)
-            return cls(LinearModel.from_dict(d["pass1"]), LinearModel.from_dict(d["pass2"]), dict(d.get("meta", {})))
+            conf = LinearModel.from_dict(d["confidence"]) if d.get("confidence") else None
+            return cls(
+                LinearModel.from_dict(d["pass1"]), LinearModel.from_dict(d["pass2"]), dict(d.get("meta", {})), conf
+            )
         except (OSError, KeyError, ValueError, TypeError) as exc:
             raise CrosswireError(
                 f"Cannot load the geo ranker weights ({exc}). Rebuild them with `make train` "
@@ -288,7 +441,34 @@ class Ranker:
 
     def to_dict(self) -> dict[str, object]:
         """RETURNS (dict): the JSON document ``load`` reads."""
-        return {"version": 1, "pass1": self.pass1.to_dict(), "pass2": self.pass2.to_dict(), "meta": self.meta}
+        d: dict[str, object] = {"version": 2, "pass1": self.pass1.to_dict(), "pass2": self.pass2.to_dict()}
+        if self.confidence is not None:
+            d["confidence"] = self.confidence.to_dict()
+        d["meta"] = self.meta
+        return d
+
+    def confidences(self, X: np.ndarray) -> np.ndarray:
+        """How likely each candidate is right, with "none of them" as an option.
+
+        ``exp(z_j) / (1 + sum_k exp(z_k))`` of the confidence model, which is trained with a null
+        option on names whose gold place is no candidate, so a lone weak match stays unlikely.
+        Without that model (weights of version 1), the softmax of pass 2 capped by the pointwise
+        sigmoid of the best score.
+
+        Args:
+            X (ndarray): one name's feature rows (pass-2 features filled).
+        RETURNS (ndarray): one probability per candidate (summing to at most 1).
+        """
+        if self.confidence is not None:
+            z = self.confidence.logits(X)
+            m = max(float(z.max()), 0.0)
+            e = np.exp(z - m)
+            return e / (e.sum() + math.exp(-m))
+        z = self.pass2.logits(X)
+        probs = softmax(z)
+        i = int(np.argmax(probs))
+        pointwise = 1.0 / (1.0 + np.exp(-z[i]))
+        return probs * min(1.0, pointwise / max(probs[i], 1e-9))
 
 
 def softmax(z: np.ndarray) -> np.ndarray:

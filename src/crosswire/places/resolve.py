@@ -6,16 +6,25 @@ name in the article at once, because the article is the evidence:
 1. **Candidates.** Names are grouped by (text, cue), so a name gets one sense per article
    ("Deir ez-Zor province" and "Deir ez-Zor" stay separate: the cue asks for different places).
    Each group gets the gazetteer's candidates (exact, transliteration key, skeleton, bounded fuzzy),
-   plus the country for a demonym ("Syrian" → Syria).
-2. **Context.** The countries and admin1 areas that the article's *other* names can denote, and the
-   countries and admin1 areas it names outright.
-3. **Pass 1** of the ranker scores the candidates; the best of each group is its anchor.
-4. **Pass 2** adds the distance of each candidate to the other groups' anchors; the softmax of
-   the scores is the confidence.
+   plus the country for a demonym ("Syrian" → Syria); a longer name with no exact or key match
+   gets those of its longest known part ("Bank of Japan" → Japan, marked ``partial``).
+2. **Context.** The countries and admin1 areas that the article's *other* names can denote, the
+   countries and admin1 areas it names outright, and the text evidence of ``evidence.py``: a
+   candidate's admin1 area or country named anywhere in the text ("Georgia Bureau of
+   Investigation" for Albany, GA), or right after the name ("Paris, Tenn.").
+3. **Pass 1** of the ranker scores the candidates; its softmax per group is the first reading.
+4. **Pass 2** adds the distance of each candidate to the other groups' best first readings and the
+   coherence features (the article's home country and admin1, weighted by the first readings;
+   how many other names have a reading nearby). The confidence model's probability of the chosen
+   candidate, with "none of these" as an option, is the confidence.
 5. **Coreference.** "the provincial capital of the same name" and "X's provincial capital" become
    the capital of the admin1 area named just before (``Gazetteer.capital_of_admin1``).
 6. **Metonymy.** A capital flagged by the recogniser as standing for its government is left
    unresolved with the recogniser's reason, for the actor stage.
+
+A name with no candidate stays unresolved with a reason; when spans are given (``resolve_spans``,
+the benchmark's resolution task, where every span is a place) it is placed at the centre of the
+article's other places instead, with precision "region" and confidence 0.05.
 
 Without a ranker (``ranker=None``) the most populous candidate wins: the population baseline.
 No I/O, no globals.
@@ -31,12 +40,25 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..model import Mention, Place, PlaceMention, PlacePrecision, Sentence
+from .distance import haversine
+from .evidence import (
+    ADMIN1_ABBREVIATIONS,
+    ADMIN1_POSTAL,
+    COUNTRY_ALIASES,
+    TextIndex,
+    fold,
+    qualifiers,
+)
 from .ranker import (
     ALL_FEATURES,
+    BIG_AREAS,
+    COHERENCE_FEATURES,
+    LinearModel,
     MentionContext,
     Ranker,
     add_distance_features,
     base_features,
+    coherence_features,
     fcode_group,
     softmax,
 )
@@ -100,42 +122,6 @@ def _group_key(t: Toponym) -> tuple[str, str | None]:
     return (t.text.casefold().strip(), t.cue)
 
 
-#: Abbreviations of U.S. states (AP style and postal) and Canadian provinces (Canadian Press and
-#: postal) → (country, full name). The dotted forms always apply; bare postal codes ("BC") only
-#: when the gazetteer knows nothing else by that name.
-_STATES = {
-    "Alabama": ("Ala.", "AL"), "Alaska": ("", "AK"), "Arizona": ("Ariz.", "AZ"), "Arkansas": ("Ark.", "AR"),
-    "California": ("Calif.|Cal.", "CA"), "Colorado": ("Colo.", "CO"), "Connecticut": ("Conn.", "CT"),
-    "Delaware": ("Del.", "DE"), "District of Columbia": ("D.C.", "DC"), "Florida": ("Fla.", "FL"),
-    "Georgia": ("Ga.", "GA"), "Hawaii": ("", "HI"), "Idaho": ("", "ID"), "Illinois": ("Ill.", "IL"),
-    "Indiana": ("Ind.", "IN"), "Iowa": ("", "IA"), "Kansas": ("Kan.|Kans.", "KS"), "Kentucky": ("Ky.", "KY"),
-    "Louisiana": ("La.", "LA"), "Maine": ("", "ME"), "Maryland": ("Md.", "MD"), "Massachusetts": ("Mass.", "MA"),
-    "Michigan": ("Mich.", "MI"), "Minnesota": ("Minn.", "MN"), "Mississippi": ("Miss.", "MS"),
-    "Missouri": ("Mo.", "MO"), "Montana": ("Mont.", "MT"), "Nebraska": ("Neb.|Nebr.", "NE"), "Nevada": ("Nev.", "NV"),
-    "New Hampshire": ("N.H.", "NH"), "New Jersey": ("N.J.", "NJ"), "New Mexico": ("N.M.|N.Mex.", "NM"),
-    "New York": ("N.Y.", "NY"), "North Carolina": ("N.C.", "NC"), "North Dakota": ("N.D.|N.Dak.", "ND"),
-    "Ohio": ("", "OH"), "Oklahoma": ("Okla.", "OK"), "Oregon": ("Ore.|Oreg.", "OR"), "Pennsylvania": ("Pa.|Penn.", "PA"),
-    "Rhode Island": ("R.I.", "RI"), "South Carolina": ("S.C.", "SC"), "South Dakota": ("S.D.|S.Dak.", "SD"),
-    "Tennessee": ("Tenn.", "TN"), "Texas": ("Tex.", "TX"), "Utah": ("", "UT"), "Vermont": ("Vt.", "VT"),
-    "Virginia": ("Va.", "VA"), "Washington": ("Wash.", "WA"), "West Virginia": ("W.Va.|W.V.", "WV"),
-    "Wisconsin": ("Wis.|Wisc.", "WI"), "Wyoming": ("Wyo.", "WY"),
-}
-_PROVINCES = {
-    "Alberta": ("Alta.", "AB"), "British Columbia": ("B.C.", "BC"), "Manitoba": ("Man.", "MB"),
-    "New Brunswick": ("N.B.", "NB"), "Newfoundland and Labrador": ("N.L.|Nfld.|Newfoundland", "NL"),
-    "Nova Scotia": ("N.S.", "NS"), "Ontario": ("Ont.", "ON"), "Prince Edward Island": ("P.E.I.", "PE"),
-    "Quebec": ("Que.|Qué.", "QC"), "Saskatchewan": ("Sask.", "SK"), "Northwest Territories": ("N.W.T.", "NT"),
-    "Yukon": ("", "YT"), "Nunavut": ("Nvt.", "NU"),
-}
-ADMIN1_ABBREVIATIONS: dict[str, tuple[str, str]] = {}
-ADMIN1_POSTAL: dict[str, tuple[str, str]] = {}
-for _cc, _table in (("US", _STATES), ("CA", _PROVINCES)):
-    for _full, (_dotted, _postal) in _table.items():
-        for _a in filter(None, _dotted.split("|")):
-            ADMIN1_ABBREVIATIONS[_a] = (_cc, _full)
-        ADMIN1_POSTAL[_postal] = (_cc, _full)
-#: Names of countries missing from the gazetteer's alternate names.
-COUNTRY_ALIASES = {"America": "US", "Soviet Union": "RU", "USSR": "RU"}
 
 
 def _admin1_named(gazetteer, cc: str, full: str, limit: int) -> list:
@@ -174,19 +160,118 @@ def candidates_for(gazetteer, text: str, *, limit: int = CANDIDATE_LIMIT) -> tup
         if country is not None:
             cands = [c for c in cands if c.place.id != country.id]
             cands.insert(0, _Cand(country, name, "demonym"))
+    if not any(c.match in ("exact", "key", "demonym") for c in cands):
+        cands = cands + _partial_candidates(gazetteer, name, limit)
     return cands, demonym
+
+
+#: Words that do not make a place name on their own: directions, institutions, generic features.
+_GENERIC_WORDS = frozenset([
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper", "lower",
+    "greater", "new", "old", "the", "of", "and", "university", "college", "school", "academy", "institute", "bank",
+    "council", "county", "city", "state", "district", "municipal", "national", "international", "federal",
+    "reserve", "embassy", "hospital", "airport", "station", "street", "road", "avenue", "square", "park", "river",
+    "lake", "mount", "port", "cathedral", "church", "estate", "world", "cup", "fc", "club", "commission",
+    "department", "office", "sheriff", "police", "court", "house", "hall", "center", "centre", "township",
+    "village", "colony", "valley", "bay", "island", "islands", "peninsula", "ocean", "sea", "gulf", "coast",
+])
+
+
+def _partial_candidates(gazetteer, name: str, limit: int) -> list:
+    """Candidates for the longest part of a longer name that is a known place ("Bank of Japan" → Japan).
+
+    Only exact and key matches of parts that are not generic words count; they are marked
+    ``partial`` so the ranker weighs them as weaker evidence.
+    """
+    words = name.split()
+    for n in range(len(words) - 1, 0, -1):
+        found = []
+        for i in range(len(words) - n + 1):
+            part = words[i : i + n]
+            if not part[0][:1].isupper() or all(w.casefold().strip(".,'’") in _GENERIC_WORDS for w in part):
+                continue
+            text = " ".join(part).strip(".,")
+            if len(text) < 2:
+                continue
+            found += [
+                _Cand(c.place, c.matched_name, "partial")
+                for c in gazetteer.candidates(text, limit=limit, fuzzy=False)
+                if c.match in ("exact", "key")
+            ]
+        if found:
+            seen: set[str] = set()
+            return [c for c in found if not (c.place.id in seen or seen.add(c.place.id))][:limit]
+    return []
 
 
 def _admin1_key(place: Place) -> tuple[str, str]:
     return (place.country or "", place.admin1 or place.name)
 
 
-def build_groups(toponyms: Sequence[Toponym], gazetteer) -> list[NameGroup]:
+def _country_names(gazetteer, cc: str, cache: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Folded names of a country: its gazetteer name, its demonyms and aliases."""
+    names = cache.get(cc)
+    if names is None:
+        country = gazetteer.country(cc) if cc else None
+        raw = [country.name] if country is not None else []
+        raw += _DEMONYMS_OF.get(cc, []) + _COUNTRY_SHORT.get(cc, [])
+        names = cache[cc] = tuple({fold(n) for n in raw} - {""})
+    return names
+
+
+#: Short forms of country names that news text uses and the gazetteer's first name is not.
+_COUNTRY_SHORT = {"US": ["U.S.", "USA", "U.S.A.", "United States"], "GB": ["U.K.", "UK", "Britain", "Great Britain"],
+                  "AE": ["UAE", "U.A.E."]}
+#: Country code → its demonyms and aliases ("SY" → ["Syrian", "Syrians"]).
+_DEMONYMS_OF: dict[str, list[str]] = {}
+for _name, _cc in [*DEMONYMS.items(), *COUNTRY_ALIASES.items()]:
+    _DEMONYMS_OF.setdefault(_cc, []).append(_name)
+
+
+def _text_evidence(
+    body: str, index: TextIndex, spans: Sequence[tuple[int, int]], cands: Sequence, gazetteer,
+    country_cache: dict[str, tuple[str, ...]],
+) -> dict[str, frozenset]:
+    """Which of the candidates' admin1 areas and countries the text names outside these mentions."""
+    quals = qualifiers(body, spans)
+    admin1_in: set[tuple[str, str]] = set()
+    countries_in: set[str] = set()
+    qual_admin1: set[tuple[str, str]] = set()
+    qual_countries: set[str] = set()
+    seen_a1: set[tuple[str, str]] = set()
+    seen_cc: set[str] = set()
+    for c in cands:
+        p = c.place
+        cc = p.country or ""
+        for key in ((cc, p.admin1 or ""), (cc, p.name if p.feature_code == "ADM1" else "")):
+            if key[1] and key not in seen_a1:
+                seen_a1.add(key)
+                f = fold(key[1])
+                if index.occurs(f, outside=spans):
+                    admin1_in.add(key)
+                if f in quals:
+                    qual_admin1.add(key)
+        if cc and cc not in seen_cc:
+            seen_cc.add(cc)
+            names = _country_names(gazetteer, cc, country_cache)
+            if any(index.occurs(n, outside=spans) for n in names):
+                countries_in.add(cc)
+            if quals and any(n in quals for n in names):
+                qual_countries.add(cc)
+    return {
+        "admin1_in_text": frozenset(admin1_in), "countries_in_text": frozenset(countries_in),
+        "qualifier_admin1": frozenset(qual_admin1), "qualifier_countries": frozenset(qual_countries),
+    }
+
+
+def build_groups(toponyms: Sequence[Toponym], gazetteer, *, body: str | None = None) -> list[NameGroup]:
     """Group an article's toponyms by (text, cue), fetch candidates and compute pass-1 features.
 
     Args:
         toponyms (Sequence[Toponym]): the article's names (metonymic ones are skipped by callers).
         gazetteer (Gazetteer): the gazetteer.
+        body (str | None): the article text, for the text evidence (admin1 areas and countries
+            named in it, "Paris, Tenn."); None leaves those features at 0.
     RETURNS (list[NameGroup]): one group per distinct (text, cue), in first-mention order.
     """
     groups: dict[tuple[str, str | None], NameGroup] = {}
@@ -234,8 +319,14 @@ def build_groups(toponyms: Sequence[Toponym], gazetteer) -> list[NameGroup]:
     for s in admin1_any.values():
         all_admin1.update(s)
     n_texts = len(by_text)
+    index = TextIndex.of(body) if body else None
+    country_cache: dict[str, tuple[str, ...]] = {}
     for g in glist:
         text = g.text.casefold()
+        evidence = {}
+        if index is not None and g.cands:
+            spans = [(toponyms[m].start, toponyms[m].end) for m in g.members]
+            evidence = _text_evidence(body, index, spans, g.cands, gazetteer, country_cache)
         own_any = countries_any.get(text, Counter())
         own_top = countries_top.get(text)
         ctx = MentionContext(
@@ -248,27 +339,48 @@ def build_groups(toponyms: Sequence[Toponym], gazetteer) -> list[NameGroup]:
             named_admin1=frozenset(named_admin1),
             admin1_any={k: v - (1 if k in admin1_any.get(text, set()) else 0) for k, v in all_admin1.items()},
             demonym_country=g.demonym,
+            **evidence,
         )
         g.X = base_features(g.cands, ctx)
     return glist
 
 
-def add_pass2(groups: Sequence[NameGroup], picks: Sequence[int | None]) -> None:
-    """Fill the distance features of every group from the other groups' pass-1 picks.
+def add_pass2(groups: Sequence[NameGroup], probs: Sequence[np.ndarray | None]) -> None:
+    """Fill the pass-2 features of every group from the other groups' pass-1 probabilities.
+
+    The distance features use each other group's best candidate, the coherence features
+    (``ranker.coherence_features``) its whole distribution. Groups of the same text (cue variants
+    of a name) are not evidence for each other.
 
     Args:
         groups (Sequence[NameGroup]): the article's groups (X modified in place).
-        picks (Sequence[int | None]): the pass-1 choice per group (None when it has no candidates).
+        probs (Sequence[ndarray | None]): the pass-1 candidate probabilities per group (None for
+            none: the pass-2 features stay 0, as pass 1 sees them).
     """
-    points = [
-        (g.text.casefold(), g.cands[p].place.lat, g.cands[p].place.lon)
-        for g, p in zip(groups, picks)
-        if p is not None
-    ]
-    for g in groups:
-        own = g.text.casefold()
+    points = []
+    for g, p in zip(groups, probs):
+        if p is not None and len(g.cands):
+            best = g.cands[int(np.argmax(p))].place
+            points.append((g.text.casefold(), best.lat, best.lon))
+    texts = [g.text.casefold() for g in groups]
+    coherence = coherence_features([g.cands for g in groups], texts, probs)
+    cols = [ALL_FEATURES.index(f) for f in COHERENCE_FEATURES]
+    for g, own, C in zip(groups, texts, coherence):
         anchors = [(lat, lon) for text, lat, lon in points if text != own]
         add_distance_features(g.X, g.cands, anchors)
+        if len(g.cands):
+            g.X[:, cols] = C
+
+
+def pass1_probs(groups: Sequence[NameGroup], model: LinearModel) -> list[np.ndarray | None]:
+    """The first pass's candidate probabilities per group (softmax of its scores).
+
+    Args:
+        groups (Sequence[NameGroup]): the article's groups.
+        model (LinearModel): the pass-1 model (``Ranker.pass1``).
+    RETURNS (list[ndarray | None]): per group, one probability per candidate (None without candidates).
+    """
+    return [softmax(model.logits(g.X)) if g.cands else None for g in groups]
 
 
 def rank_groups(groups: Sequence[NameGroup], ranker: Ranker | None) -> list[tuple[int | None, np.ndarray]]:
@@ -291,21 +403,16 @@ def rank_groups(groups: Sequence[NameGroup], ranker: Ranker | None) -> list[tupl
             p[i] = 1.0
             out.append((i, p))
         return out
-    picks1 = [int(np.argmax(ranker.pass1.logits(g.X))) if g.cands else None for g in groups]
-    add_pass2(groups, picks1)
+    add_pass2(groups, pass1_probs(groups, ranker.pass1))
     out = []
     for g in groups:
         if not g.cands:
             out.append((None, np.zeros(0)))
             continue
-        z = ranker.pass2.logits(g.X)
-        probs = softmax(z)
-        i = int(np.argmax(probs))
-        # The softmax only compares candidates; the pointwise probability also says how likely the
-        # best one is right at all (a lone fuzzy match of "Daesh" must not be certain).
-        pointwise = 1.0 / (1.0 + np.exp(-z[i]))
-        probs = probs * min(1.0, pointwise / max(probs[i], 1e-9))
-        out.append((i, probs))
+        i = int(np.argmax(ranker.pass2.logits(g.X)))
+        # The ranking only compares candidates; the confidence also says how likely the best one
+        # is right at all (a lone fuzzy match of "Daesh" must not be certain).
+        out.append((i, ranker.confidences(g.X)))
     return out
 
 
@@ -323,8 +430,81 @@ def _reason(g: NameGroup, i: int, probs: np.ndarray, ranker: Ranker | None) -> s
     return why
 
 
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """What one name group resolves to: a place (or None), its precision, confidence and reason."""
+
+    place: Place | None
+    precision: PlacePrecision | None
+    confidence: float
+    reason: str
+
+
+#: Confidence given to a name placed at the centre of its article's other places.
+AREA_FALLBACK_CONFIDENCE = 0.05
+
+
+def _area_of_article(groups: Sequence[NameGroup], ranked: Sequence[tuple[int | None, np.ndarray]], own: str) -> Place | None:
+    """The article's centre: the resolved place nearest (in log km, confidence-weighted) to the others.
+
+    Countries, continents and admin1 areas only count when the article names nothing smaller,
+    because their single point says little about where a name inside them lies.
+    """
+    chosen = [
+        (g.cands[i].place, float(p[i]) * len(g.members))
+        for g, (i, p) in zip(groups, ranked)
+        if i is not None and g.text.casefold() != own
+    ]
+    if not chosen:
+        return None
+    small = [(pl, w) for pl, w in chosen if fcode_group(pl) not in BIG_AREAS]
+    pool = small or chosen
+    if len(pool) == 1:
+        return pool[0][0]
+    lat = np.array([pl.lat for pl, _ in pool])
+    lon = np.array([pl.lon for pl, _ in pool])
+    w = np.array([w for _, w in pool])
+    d = haversine(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+    return pool[int(np.argmin(np.log1p(d) @ w))][0]
+
+
+def choose(
+    groups: Sequence[NameGroup], ranked: Sequence[tuple[int | None, np.ndarray]], ranker: Ranker | None, *,
+    area_fallback: bool = False,
+) -> list[Choice]:
+    """Turn the ranking into one answer per group.
+
+    Args:
+        groups (Sequence[NameGroup]): the article's groups.
+        ranked (Sequence[tuple[int | None, ndarray]]): ``rank_groups`` output.
+        ranker (Ranker | None): the ranker (None: the population baseline, confidence 0.5).
+        area_fallback (bool): a name with no candidate at all is placed at the article's centre
+            (``_area_of_article``) with precision "region" and confidence 0.05, instead of being
+            left unresolved. For resolution of given spans, where every span is known to be a
+            place and an approximate point beats none.
+    RETURNS (list[Choice]): one per group.
+    """
+    out = []
+    for g, (i, probs) in zip(groups, ranked):
+        if i is not None:
+            place = g.cands[i].place
+            conf = float(probs[i]) if ranker is not None else 0.5
+            out.append(Choice(place, precision_of(place), round(conf, 4), _reason(g, i, probs, ranker)))
+            continue
+        why = f"no gazetteer entry for {g.text!r} (exact, transliteration key, skeleton and fuzzy match all failed)"
+        centre = _area_of_article(groups, ranked, g.text.casefold()) if area_fallback else None
+        if centre is None:
+            out.append(Choice(None, None, 0.0, why))
+        else:
+            out.append(Choice(
+                centre, PlacePrecision.REGION, AREA_FALLBACK_CONFIDENCE,
+                f"{why}; placed at the centre of the article's other places, {centre.name} ({centre.country or '?'})",
+            ))
+    return out
+
+
 def resolve_toponyms(
-    body: str, toponyms: Sequence[Toponym], gazetteer, ranker: Ranker | None
+    body: str, toponyms: Sequence[Toponym], gazetteer, ranker: Ranker | None, *, area_fallback: bool = False
 ) -> list[PlaceMention]:
     """Resolve an article's toponyms together (one sense per (text, cue) per article).
 
@@ -333,27 +513,18 @@ def resolve_toponyms(
         toponyms (Sequence[Toponym]): the names to resolve, metonymic ones included.
         gazetteer (Gazetteer): the gazetteer.
         ranker (Ranker | None): the ranker; None for the population baseline.
+        area_fallback (bool): place names with no candidate at the article's centre (see ``choose``).
     RETURNS (list[PlaceMention]): one per toponym, in the same order.
     """
     literal = [i for i, t in enumerate(toponyms) if not t.metonymy]
-    groups = build_groups([toponyms[i] for i in literal], gazetteer)
+    groups = build_groups([toponyms[i] for i in literal], gazetteer, body=body)
     ranked = rank_groups(groups, ranker)
     out: list[PlaceMention | None] = [None] * len(toponyms)
-    for g, (i, probs) in zip(groups, ranked):
+    for g, ch in zip(groups, choose(groups, ranked, ranker, area_fallback=area_fallback)):
         for m in g.members:
             t = toponyms[literal[m]]
-            if i is None:
-                out[literal[m]] = PlaceMention(
-                    t.start, t.end, t.text, None, None, 0.0, t.sentence,
-                    reason=f"no gazetteer entry for {t.text!r} (exact, transliteration key, skeleton and fuzzy "
-                    "match all failed)",
-                )
-                continue
-            place = g.cands[i].place
-            conf = float(probs[i]) if ranker is not None else 0.5
             out[literal[m]] = PlaceMention(
-                t.start, t.end, t.text, place, precision_of(place), round(conf, 4), t.sentence,
-                reason=_reason(g, i, probs, ranker),
+                t.start, t.end, t.text, ch.place, ch.precision, ch.confidence, t.sentence, reason=ch.reason
             )
     for k, t in enumerate(toponyms):
         if t.metonymy:
@@ -428,8 +599,14 @@ def resolve_spans(
     sentences: Sequence[Sentence],
     gazetteer,
     ranker: Ranker | None,
+    *,
+    area_fallback: bool = True,
 ) -> tuple[PlaceMention, ...]:
     """Resolve given spans (gold toponyms): every span is read as a place, metonymy or not.
+
+    Because every given span is a place, a name the gazetteer does not know is placed at the
+    centre of the article's other places (precision "region", confidence 0.05; ``choose``) unless
+    ``area_fallback`` is False.
 
     Args:
         body (str): the text.
@@ -438,10 +615,11 @@ def resolve_spans(
         sentences (Sequence[Sentence]): sentence spans.
         gazetteer (Gazetteer): the gazetteer.
         ranker (Ranker | None): the ranker; None for the population baseline.
+        area_fallback (bool): place unknown names at the article's centre.
     RETURNS (tuple[PlaceMention, ...]): one per span, in the given order.
     """
     toponyms = toponyms_for_spans(body, spans, sentences)
-    return tuple(resolve_toponyms(body, toponyms, gazetteer, ranker))
+    return tuple(resolve_toponyms(body, toponyms, gazetteer, ranker, area_fallback=area_fallback))
 
 
 def toponyms_for_spans(body: str, spans: Sequence[tuple[int, int]], sentences: Sequence[Sentence]) -> list[Toponym]:
