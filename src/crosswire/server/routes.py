@@ -113,12 +113,13 @@ async def _list(request: Request, limit: int, offset: int, lister, filters: dict
 
 
 @router.get("/", response_model=InfoOut, responses=READ_ERRORS, summary="The server and its store")
-def info(request: Request):
+async def info(request: Request):
     st = state(request)
     try:
         ver = version("crosswire")
     except PackageNotFoundError:
         ver = "unknown"
+    counts = await st.run(lambda: st.reader().counts())
     return JSONResponse(
         {
             "ok": True,
@@ -126,7 +127,7 @@ def info(request: Request):
             "db": st.settings.db,
             "writes_enabled": st.settings.token is not None,
             "framing": st.compare_story is not None,
-            "counts": st.reader().counts(),
+            "counts": counts,
             "exports": list(EXPORT_FORMATS),
         }
     )
@@ -158,17 +159,23 @@ async def list_articles(
     responses={**READ_ERRORS, **NOT_FOUND},
     summary="One article with its analysis",
 )
-def get_article(
+async def get_article(
     request: Request,
     article_id: Annotated[str, PathParam(min_length=4, max_length=64, description="The id or its first characters.")],
 ):
-    store = state(request).reader()
-    try:
+    st = state(request)
+
+    def load() -> dict:  # in the query pool: the lookups and the conversion of a whole analysis
+        store = st.reader()
         analysis = store.analysis(article_id)
+        rows = store.query("SELECT story_id FROM story_assignments WHERE article_id = ?", [analysis.article.id])
+        return {"ok": True, "story_id": rows[0][0] if rows else None, "analysis": to_jsonable(analysis)}
+
+    try:
+        body = await st.run(load)
     except StoreError as exc:
         raise ApiError(404, str(exc).replace("`crosswire articles`", "GET /api/articles")) from exc
-    rows = store.query("SELECT story_id FROM story_assignments WHERE article_id = ?", [analysis.article.id])
-    return JSONResponse({"ok": True, "story_id": rows[0][0] if rows else None, "analysis": to_jsonable(analysis)})
+    return JSONResponse(body)
 
 
 @router.get("/events", response_model=EventPage, responses=READ_ERRORS, summary="List and filter events")
@@ -221,9 +228,10 @@ async def list_stories(
 StoryId = Annotated[str, PathParam(min_length=1, max_length=200, description="The story id (GET /api/stories).")]
 
 
-def _built(request: Request, story_id: str):
+async def _built(request: Request, story_id: str):
+    st = state(request)
     try:
-        return state(request).story(story_id)
+        return await st.run(st.story, story_id)
     except StoreError as exc:
         raise ApiError(404, str(exc)) from exc
 
@@ -267,8 +275,8 @@ _GZIP_HEADERS = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
     response_class=Response,
     summary="The story's places on a map (SVG)",
 )
-def story_map(request: Request, story_id: StoryId):
-    story = _built(request, story_id).story
+async def story_map(request: Request, story_id: StoryId):
+    story = (await _built(request, story_id)).story
     seen: dict[str, object] = {}
     for p in story.places:
         seen.setdefault(p.id, p)
