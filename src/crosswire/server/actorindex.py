@@ -127,14 +127,20 @@ def add_actors(store: Store, actors: Actors, new_ids: list[str], first_row: int)
     )  # fmt: skip
     count = np.bincount(np.asarray([r for r, _, _ in new], dtype=np.int64) - first_row, minlength=len(new_ids))
     start = len(actors.pair_actor) + np.concatenate([[0], np.cumsum(count)[:-1]])
-    out = replace(
+    new_actor = np.asarray([ids.code[a] for _, a, _ in new], dtype=np.int32)
+    new_count = np.asarray([n for _, _, n in new], dtype=np.int32)
+    n = len(ids)
+    grow = lambda a: np.concatenate([a, np.zeros(n - len(a), dtype=np.int64)])
+    return replace(
         out,
-        pair_actor=np.concatenate([actors.pair_actor, np.asarray([ids.code[a] for _, a, _ in new], dtype=np.int32)]),
-        pair_count=np.concatenate([actors.pair_count, np.asarray([n for _, _, n in new], dtype=np.int32)]),
+        pair_actor=np.concatenate([actors.pair_actor, new_actor]),
+        pair_count=np.concatenate([actors.pair_count, new_count]),
         start=np.concatenate([actors.start, start.astype(np.int64)]),
         count=np.concatenate([actors.count, count.astype(np.int64)]),
+        # The sums grow by the new pairs' (summing every pair again took 30 ms a write).
+        mentions=grow(actors.mentions) + np.bincount(new_actor, weights=new_count, minlength=n).astype(np.int64),
+        articles=grow(actors.articles) + np.bincount(new_actor, minlength=n).astype(np.int64),
     )
-    return _with_sums(out)
 
 
 def actor_rows(actors: Actors, filters: dict, story_articles: np.ndarray | None, run: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -450,7 +450,7 @@ def insert_rows(perm: np.ndarray, rows: Iterable[int], keys: Sequence[SortKey]) 
     if not new:
         return perm
     at = [bisect.bisect_left(perm, k, key=key) for k, _ in new]
-    return np.insert(perm, at, [r for _, r in new]).astype(np.int32)
+    return np.insert(perm, at, np.asarray([r for _, r in new], dtype=perm.dtype))
 
 
 def first_matches(
@@ -499,8 +499,15 @@ def first_matches(
     return total, rows[offset:need]
 
 
-def inverse_of(perm: np.ndarray, n: int) -> np.ndarray:
-    """RETURNS (np.ndarray): each row's place in ``perm`` (rows ``0 … n-1``; -1 for rows not in it)."""
-    out = np.full(n, -1, dtype=np.int32)
-    out[perm] = np.arange(len(perm), dtype=np.int32)
+def inverse_of(perm: np.ndarray, n: int, *, places: np.ndarray | None = None) -> np.ndarray:
+    """Each row's place in ``perm``.
+
+    Args:
+        perm (np.ndarray): a permutation of some of the rows ``0 … n-1``.
+        n (int): the number of rows.
+        places (np.ndarray | None): ``arange(len(perm))`` (int32) when the caller has it.
+    RETURNS (np.ndarray): per row, its place (int32; -1 for rows not in ``perm``).
+    """
+    out = np.empty(n, dtype=np.int32) if len(perm) == n else np.full(n, -1, dtype=np.int32)
+    out[perm] = places[: len(perm)] if places is not None else np.arange(len(perm), dtype=np.int32)
     return out

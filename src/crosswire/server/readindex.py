@@ -229,7 +229,8 @@ SORTS = {
 
 def _inverses(perms: dict[tuple[str, str, str], np.ndarray], n_events: int) -> dict[tuple[str, str, str], np.ndarray]:
     # Only the events': their filters may match few rows far down a list of millions (first_matches).
-    return {key: inverse_of(perm, n_events) for key, perm in perms.items() if key[0] == "events"}
+    places = np.arange(n_events, dtype=np.int32)
+    return {key: inverse_of(perm, n_events, places=places) for key, perm in perms.items() if key[0] == "events"}
 
 
 def _perms(snap: Snapshot, kinds: Iterable[str]) -> dict[tuple[str, str, str], np.ndarray]:
