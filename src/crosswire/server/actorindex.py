@@ -47,7 +47,7 @@ class Actors:
 
 
 def _arrow(store: Store, sql: str, params: list | None = None) -> pa.Table:
-    return store._con.sql(sql, params=params or None).to_arrow_table()
+    return store.arrow(sql, params)
 
 
 def _attributes(store: Store, where: str, params: list) -> tuple[pa.Table, bool]:

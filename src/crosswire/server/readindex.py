@@ -114,7 +114,7 @@ _EVENT_SQL = f"""
 
 def _arrow(store: Store, sql: str, params: list | None = None) -> pa.Table:
     # Arrow straight from DuckDB: the columns are encoded in C, not made into Python tuples first.
-    return store._con.sql(sql, params=params or None).to_arrow_table()
+    return store.arrow(sql, params)
 
 
 # -- the snapshot -------------------------------------------------------------------------------
@@ -286,7 +286,7 @@ def _load_events(store: Store, article_ids: Values, text_share: float) -> Events
     # Events of an article that is not stored (none in a consistent store) are left out, as the
     # SQL's join with the articles leaves them out.
     where = "WHERE e.article_id IN (SELECT id FROM articles)"
-    reader = store._con.sql(_EVENT_SQL.format(where=where)).to_arrow_reader(_BATCH)
+    reader = store.arrow_batches(_EVENT_SQL.format(where=where), _BATCH)
     for batch in reader:
         article.append(rows_of(batch.column("article_id"), article_ids).astype(np.int32))
         for name, b in builders.items():

@@ -704,3 +704,23 @@ class Store:
         RETURNS (list[tuple]): the rows.
         """
         return self._con.execute(sql, params or []).fetchall()
+
+    def arrow(self, sql: str, params: list | None = None):
+        """Run a read query and return its result as an Arrow table (columnar readers: the server's index).
+
+        Args:
+            sql (str): a SQL query with ``?`` placeholders.
+            params (list | None): the values.
+        RETURNS (pyarrow.Table): the rows as columns.
+        """
+        return self._con.sql(sql, params=params or None).to_arrow_table()
+
+    def arrow_batches(self, sql: str, batch_rows: int):
+        """Run a read query and stream its result in Arrow record batches (for results too large to hold twice).
+
+        Args:
+            sql (str): a SQL query without placeholders.
+            batch_rows (int): rows per batch.
+        RETURNS (pyarrow.RecordBatchReader): the batches.
+        """
+        return self._con.sql(sql).to_arrow_reader(batch_rows)
