@@ -81,6 +81,18 @@ def test_page_story_highlights_loaded_language(page, live, api, seed_story_id):
     assert page.locator("#side-by-side mark.frame-loaded").first.get_attribute("title").startswith("loaded")
 
 
+def test_page_story_naming_table_shows_glosses(page, live, seed_story_id):
+    """EXPECTED.md: RT names the group IS/ISIS/ISIL and explains "Daesh" as a pejorative."""
+    page.goto(f"{live.url}/#/story/{seed_story_id}")
+    page.wait_for_selector("#naming tbody tr")
+    row = page.locator("#naming tbody tr", has_text="Islamic State")
+    headers = page.locator("#naming thead th").all_inner_texts()
+    cells = dict(zip(headers[1:], row.locator("td").all_inner_texts()[1:]))
+    assert 'explains "Daesh" as a pejorative' in cells["RT"]
+    others = [v for k, v in cells.items() if k != "RT"]
+    assert others and all("pejorative" not in v for v in others), cells
+
+
 def test_page_story_search(page, live, seed_story_id):
     page.goto(live.url + "/#/")
     page.wait_for_selector("#stories")

@@ -223,7 +223,10 @@
         el("tbody", {}, naming.map((r) => el("tr", {}, el("td", {}, r.canonical_name),
           framing.outlets.map((o) => {
             const f = r.outlets.find((x) => x.outlet === o);
-            return el("td", {}, f ? f.forms.map((s) => `${s.surface} ×${s.count}`).join(", ") : "—");
+            if (!f) return el("td", {}, "—");
+            const forms = f.forms.map((s) => `${s.surface} ×${s.count}`).join(", ");
+            // the outlet's own remarks on a name it uses ('explains "Daesh" as a pejorative')
+            return el("td", {}, forms, (f.notes || []).map((t) => el("span", { class: "muted gloss" }, ` (${t})`)));
           }))))) : el("p", { class: "muted" }, "The outlets use the same names."),
     ] : [];
 
