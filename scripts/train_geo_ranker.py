@@ -179,11 +179,14 @@ def train(
     return Ranker(pass1, pass2, {"C": C, "seed": seed, "objective": objective}, confidence)
 
 
-def predict(articles: list[dict], ranker: Ranker | None, *, area_fallback: bool = True) -> dict[str, list]:
+def predict(
+    articles: list[dict], ranker: Ranker | None, *, area_fallback: bool = True, area_below: float | None = None
+) -> dict[str, list]:
     per_file: dict[str, list] = {}
+    kw = {} if area_below is None else {"area_below": area_below}
     for a in articles:
         ranked = rank_groups(a["groups"], ranker)
-        choices = choose(a["groups"], ranked, ranker, area_fallback=area_fallback)
+        choices = choose(a["groups"], ranked, ranker, area_fallback=area_fallback, **kw)
         preds: list[Prediction | None] = [None] * len(a["items"])
         confs = [0.0] * len(a["items"])
         for g, ch in zip(a["groups"], choices):
@@ -239,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--C", type=float, default=1.0)
     ap.add_argument("--report", type=Path, default=None)
+    ap.add_argument("--area-below", type=float, default=None,
+                    help="confidence under which a pick gives way to the article's centre (default: resolve.AREA_BELOW)")
     ap.add_argument("--drop", default="", help="comma-separated features to leave out (ablations)")
     ap.add_argument("--objective", choices=("pointwise", "listwise", "listwise-null"), default="listwise")
     args = ap.parse_args(argv)
@@ -258,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         tr = [a for i, a in enumerate(articles) if fold_of[i] != k]
         te = [a for i, a in enumerate(articles) if fold_of[i] == k]
         ranker = train(tr, args.seed, args.C, args.objective, drop)
-        for f, items in predict(te, ranker).items():
+        for f, items in predict(te, ranker, area_below=args.area_below).items():
             cv.setdefault(f, []).extend(items)
         print(f"fold {k + 1}/{args.folds} done", file=sys.stderr)
     report["cv"] = scores(cv)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from crosswire.model import PlacePrecision, Sentence
 from crosswire.places.ranker import ALL_FEATURES, Ranker
-
-from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PRESSTV = EXAMPLES / "presstv-forces-draw-close-al-mayadin.txt"
@@ -271,3 +271,44 @@ def test_resolve_given_span_unknown_to_the_gazetteer_is_placed_at_the_article_ce
     (off,) = [pm for pm in resolve_spans(body, spans, (), sents, gazetteer, Ranker.load(), area_fallback=False)
               if pm.text == "Qzxwvbrtt"]
     assert off.place is None and off.confidence == 0.0
+
+
+@pytest.mark.parametrize(
+    "text,name,code",
+    [("Ohioans", "Ohio", "ADM1"), ("Minnesotans", "Minnesota", "ADM1"), ("Ontarians", "Ontario", "ADM1")],
+)
+def test_resolve_demonym_stems_of_admin_areas(gazetteer, text, name, code):
+    from crosswire.places.resolve import candidates_for
+
+    cands, _ = candidates_for(gazetteer, text)
+    assert any(c.match == "partial" and c.place.name == name and c.place.feature_code == code for c in cands)
+
+
+@pytest.mark.parametrize("text,name", [("N.Y", "New York"), ("Ky", "Kentucky"), ("NJ", "New Jersey")])
+def test_resolve_admin1_abbreviations_without_their_dot(gazetteer, text, name):
+    from crosswire.places.resolve import candidates_for
+
+    cands, _ = candidates_for(gazetteer, text)
+    assert cands[0].place.name == name and cands[0].place.feature_code == "ADM1"
+
+
+def test_resolve_unlikely_best_candidate_gives_way_to_the_article_centre(gazetteer):
+    from crosswire.places.resolve import (
+        AREA_BELOW,
+        build_groups,
+        choose,
+        rank_groups,
+        toponyms_for_spans,
+    )
+
+    body = "Officials in Lufkin and Nacogdoches said the Kurdish rose overnight."
+    spans = [(body.index(t), body.index(t) + len(t)) for t in ("Lufkin", "Nacogdoches", "Kurdish")]
+    ranker = Ranker.load()
+    groups = build_groups(toponyms_for_spans(body, spans, ()), gazetteer, body=body)
+    ranked = rank_groups(groups, ranker)
+    i, probs = ranked[2]
+    assert probs[i] < AREA_BELOW  # a fuzzy match ("Cornish") the model does not believe
+    kept, moved = choose(groups, ranked, ranker)[2], choose(groups, ranked, ranker, area_fallback=True)[2]
+    assert kept.place is groups[2].cands[i].place
+    assert moved.place.name in ("Lufkin", "Nacogdoches") and moved.precision is PlacePrecision.REGION
+    assert moved.reason.startswith("best candidate unlikely")

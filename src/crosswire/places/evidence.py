@@ -56,7 +56,7 @@ for _cc, _table in (("US", _STATES), ("CA", _PROVINCES)):
             ADMIN1_ABBREVIATIONS[_a] = (_cc, _full)
         ADMIN1_POSTAL[_postal] = (_cc, _full)
 #: Names of countries missing from the gazetteer's alternate names.
-COUNTRY_ALIASES = {"America": "US", "Soviet Union": "RU", "USSR": "RU"}
+COUNTRY_ALIASES = {"America": "US", "USA": "US", "U.S.A.": "US", "Soviet Union": "RU", "USSR": "RU"}
 
 _WORD = re.compile(r"[^\W\d_]+")
 # What may stand between the words of one name: spaces, a hyphen, an apostrophe, an abbreviation dot.

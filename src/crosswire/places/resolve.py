@@ -150,7 +150,9 @@ def candidates_for(gazetteer, text: str, *, limit: int = CANDIDATE_LIMIT) -> tup
         if stripped != name and stripped:
             cands = list(gazetteer.candidates(stripped, limit=limit, fuzzy=True))
     compact = re.sub(r"\.\s+", ".", name)
-    abbr = ADMIN1_ABBREVIATIONS.get(compact) or (ADMIN1_POSTAL.get(name) if not cands else None)
+    abbr = ADMIN1_ABBREVIATIONS.get(compact) or ADMIN1_ABBREVIATIONS.get(compact + ".")  # "N.Y", "Ky"
+    if abbr is None and not any(c.match == "exact" for c in cands):
+        abbr = ADMIN1_POSTAL.get(name)
     if abbr is not None:
         states = [_Cand(c.place, c.matched_name, "key") for c in _admin1_named(gazetteer, *abbr, limit)]
         ids = {c.place.id for c in states}
@@ -161,8 +163,38 @@ def candidates_for(gazetteer, text: str, *, limit: int = CANDIDATE_LIMIT) -> tup
             cands = [c for c in cands if c.place.id != country.id]
             cands.insert(0, _Cand(country, name, "demonym"))
     if not any(c.match in ("exact", "key", "demonym") for c in cands):
-        cands = cands + _partial_candidates(gazetteer, name, limit)
+        cands = cands + _stem_candidates(gazetteer, name, limit) + _partial_candidates(gazetteer, name, limit)
     return cands, demonym
+
+
+#: Demonym and adjective endings → what the place name may end with instead ("Ohioans" → Ohio,
+#: "Minnesotans" → Minnesota, "Ontarians" → Ontario, "Londoner" → London, "Philippine" → Philippines).
+_STEM_RULES = (("ans", ""), ("ns", ""), ("ians", "io"), ("ians", "ia"), ("ians", "a"), ("ians", ""), ("an", ""),
+               ("n", ""), ("ian", "io"), ("ian", "ia"), ("ian", "a"), ("ian", ""), ("ers", ""), ("er", ""),
+               ("ese", ""), ("i", ""), ("e", "es"))
+
+
+def _stem_candidates(gazetteer, name: str, limit: int) -> list:
+    """Countries, admin areas and large towns named by a demonym the tables lack ("Ohioans" → Ohio).
+
+    Only exact and key matches of the stem count, of admin areas or towns of 100,000+ people;
+    they are marked ``partial``.
+    """
+    if not name[:1].isupper() or len(name) < 5:
+        return []
+    found, seen = [], set()
+    for suffix, repl in _STEM_RULES:
+        if not name.endswith(suffix) or len(name) - len(suffix) < 3:
+            continue
+        stem = name[: len(name) - len(suffix)] + repl
+        for c in gazetteer.candidates(stem, limit=limit, fuzzy=False):
+            p = c.place
+            if c.match in ("exact", "key") and p.id not in seen and (
+                p.feature_class == "A" or (p.feature_class == "P" and p.population >= 100_000)
+            ):
+                seen.add(p.id)
+                found.append(_Cand(p, c.matched_name, "partial"))
+    return found[:limit]
 
 
 #: Words that do not make a place name on their own: directions, institutions, generic features.
@@ -442,6 +474,8 @@ class Choice:
 
 #: Confidence given to a name placed at the centre of its article's other places.
 AREA_FALLBACK_CONFIDENCE = 0.05
+#: With the area fallback, a best candidate less likely than this gives way to the article's centre.
+AREA_BELOW = 0.1
 
 
 def _area_of_article(groups: Sequence[NameGroup], ranked: Sequence[tuple[int | None, np.ndarray]], own: str) -> Place | None:
@@ -470,7 +504,7 @@ def _area_of_article(groups: Sequence[NameGroup], ranked: Sequence[tuple[int | N
 
 def choose(
     groups: Sequence[NameGroup], ranked: Sequence[tuple[int | None, np.ndarray]], ranker: Ranker | None, *,
-    area_fallback: bool = False,
+    area_fallback: bool = False, area_below: float = AREA_BELOW,
 ) -> list[Choice]:
     """Turn the ranking into one answer per group.
 
@@ -489,7 +523,17 @@ def choose(
         if i is not None:
             place = g.cands[i].place
             conf = float(probs[i]) if ranker is not None else 0.5
-            out.append(Choice(place, precision_of(place), round(conf, 4), _reason(g, i, probs, ranker)))
+            centre = None
+            if area_fallback and ranker is not None and conf < area_below:
+                centre = _area_of_article(groups, ranked, g.text.casefold())
+            if centre is None:
+                out.append(Choice(place, precision_of(place), round(conf, 4), _reason(g, i, probs, ranker)))
+            else:
+                out.append(Choice(
+                    centre, PlacePrecision.REGION, AREA_FALLBACK_CONFIDENCE,
+                    f"best candidate unlikely ({_reason(g, i, probs, ranker)}); placed at the centre of the "
+                    f"article's other places, {centre.name} ({centre.country or '?'})",
+                ))
             continue
         why = f"no gazetteer entry for {g.text!r} (exact, transliteration key, skeleton and fuzzy match all failed)"
         centre = _area_of_article(groups, ranked, g.text.casefold()) if area_fallback else None
