@@ -4,14 +4,21 @@ Reproducible: fixed seed, deterministic folds (articles sorted by (file, id), sh
 seed). Reports, per dev file:
 
 * ``population``: the most populous candidate (the baseline);
-* ``cv``: k-fold cross-validation *by article* (both passes trained on the other folds, the held-out
+* ``cv``: k-fold cross-validation *by article* (every pass trained on the other folds, the held-out
   fold scored) — the honest number;
 * ``in_sample``: the final model, trained on all dev data, scored on the same data.
 
-Needs scikit-learn (the ``train`` extra); run time needs only numpy.
+* ``cv_calibration``: the CV confidence against correctness, by bin, and its calibration error.
+
+The passes are conditional logits (``fit_listwise``, scipy's L-BFGS; ``--objective pointwise`` is
+the earlier logistic regression, for comparison); ``--passes 2`` leaves out pass 3, ``--drop``
+leaves features out and ``--area-below`` sets the area-fallback threshold for the CV (ablations).
+
+Needs scikit-learn and scipy (the ``train`` extra); run time needs only numpy.
 
 Usage: python scripts/train_geo_ranker.py [--bench ../shared/bench/geo] [--out src/crosswire/places/ranker.json]
-       [--folds 5] [--seed 13] [--report report.json]
+       [--folds 5] [--seed 13] [--report report.json] [--passes 3] [--objective listwise] [--drop F,...]
+       [--area-below 0.1]
 """
 
 from __future__ import annotations
@@ -157,7 +164,8 @@ def stack(articles: list[dict]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def train(
-    articles: list[dict], seed: int, C: float, objective: str = "pointwise", drop: frozenset[str] = frozenset()
+    articles: list[dict], seed: int, C: float, objective: str = "listwise", drop: frozenset[str] = frozenset(),
+    passes: int = 3,
 ) -> Ranker:
     def fit_any(features):
         features = tuple(f for f in features if f not in drop)
@@ -172,11 +180,18 @@ def train(
     for a in articles:
         add_pass2(a["groups"], pass1_probs(a["groups"], pass1))
     pass2 = fit_any(ALL_FEATURES)
+    pass3 = None
+    if passes == 3:
+        # Pass 3 sees the pass-2 features recomputed from the pass-2 probabilities (in-sample, as
+        # pass 2 sees pass 1's).
+        for a in articles:
+            add_pass2(a["groups"], pass1_probs(a["groups"], pass2))
+        pass3 = fit_any(ALL_FEATURES)
     confidence = None
     if objective != "pointwise":
         features = tuple(f for f in ALL_FEATURES if f not in drop)
         confidence = fit_listwise(stack_groups(articles, with_negatives=True), features, C)
-    return Ranker(pass1, pass2, {"C": C, "seed": seed, "objective": objective}, confidence)
+    return Ranker(pass1, pass2, {"C": C, "seed": seed, "objective": objective, "passes": passes}, confidence, pass3)
 
 
 def predict(
@@ -244,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report", type=Path, default=None)
     ap.add_argument("--area-below", type=float, default=None,
                     help="confidence under which a pick gives way to the article's centre (default: resolve.AREA_BELOW)")
+    ap.add_argument("--passes", type=int, choices=(2, 3), default=3)
     ap.add_argument("--drop", default="", help="comma-separated features to leave out (ablations)")
     ap.add_argument("--objective", choices=("pointwise", "listwise", "listwise-null"), default="listwise")
     args = ap.parse_args(argv)
@@ -262,13 +278,13 @@ def main(argv: list[str] | None = None) -> int:
     for k in range(args.folds):
         tr = [a for i, a in enumerate(articles) if fold_of[i] != k]
         te = [a for i, a in enumerate(articles) if fold_of[i] == k]
-        ranker = train(tr, args.seed, args.C, args.objective, drop)
+        ranker = train(tr, args.seed, args.C, args.objective, drop, args.passes)
         for f, items in predict(te, ranker, area_below=args.area_below).items():
             cv.setdefault(f, []).extend(items)
         print(f"fold {k + 1}/{args.folds} done", file=sys.stderr)
     report["cv"] = scores(cv)
     report["cv_calibration"] = calibration(cv)
-    final = train(articles, args.seed, args.C, args.objective, drop)
+    final = train(articles, args.seed, args.C, args.objective, drop, args.passes)
     report["in_sample"] = scores(predict(articles, final))
     final.meta.update({
         "trained_on": [f"shared/bench/geo/{f} (dev)" for f in FILES],

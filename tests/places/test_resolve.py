@@ -210,14 +210,15 @@ def test_ranker_confidences_leave_room_for_none_of_them():
     assert r.confidences(np.zeros((3, n))) == pytest.approx([0.25, 0.25, 0.25])
 
 
-def test_ranker_roundtrip_keeps_the_confidence_model(tmp_path):
+def test_ranker_roundtrip_keeps_pass3_and_the_confidence_model(tmp_path):
     r = Ranker.load()
-    assert r.confidence is not None
+    assert r.confidence is not None and r.pass3 is not None
     p = tmp_path / "ranker.json"
     import json
 
     p.write_text(json.dumps(r.to_dict()), encoding="utf-8")
     again = Ranker.load(p)
+    assert again.pass3 is not None and again.final is again.pass3
     assert again.confidence.features == r.confidence.features
     np.testing.assert_allclose(again.confidence.coef, r.confidence.coef, atol=1e-7)
 

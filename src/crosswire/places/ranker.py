@@ -9,7 +9,9 @@ needs numpy only.
 * **pass 2** adds the distance from each candidate to the pass-1 choices for the *other* names in
   the article (places named together lie near each other), and the coherence features: the
   article's home country and admin1 weighted by the pass-1 probabilities, and how many other names
-  have a candidate nearby.
+  have a candidate nearby;
+* **pass 3** (optional in the file) recomputes those pass-2 features from the pass-2 probabilities
+  and scores again: a name that pass 1 got wrong no longer misleads its neighbours.
 
 Both passes are conditional logits (a softmax over one name's candidates, trained on the rank of
 the gold candidate). The reported confidence comes from a third model over the pass-2 features,
@@ -412,6 +414,12 @@ class Ranker:
     pass2: LinearModel
     meta: dict
     confidence: LinearModel | None = None
+    pass3: LinearModel | None = None
+
+    @property
+    def final(self) -> LinearModel:
+        """RETURNS (LinearModel): the model whose argmax is the answer (pass 3 when there is one)."""
+        return self.pass3 if self.pass3 is not None else self.pass2
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Ranker:
@@ -430,8 +438,10 @@ class Ranker:
                 text, _where = Path(path).read_text("utf-8"), str(path)
             d = json.loads(text)
             conf = LinearModel.from_dict(d["confidence"]) if d.get("confidence") else None
+            pass3 = LinearModel.from_dict(d["pass3"]) if d.get("pass3") else None
             return cls(
-                LinearModel.from_dict(d["pass1"]), LinearModel.from_dict(d["pass2"]), dict(d.get("meta", {})), conf
+                LinearModel.from_dict(d["pass1"]), LinearModel.from_dict(d["pass2"]), dict(d.get("meta", {})), conf,
+                pass3,
             )
         except (OSError, KeyError, ValueError, TypeError) as exc:
             raise CrosswireError(
@@ -442,6 +452,8 @@ class Ranker:
     def to_dict(self) -> dict[str, object]:
         """RETURNS (dict): the JSON document ``load`` reads."""
         d: dict[str, object] = {"version": 2, "pass1": self.pass1.to_dict(), "pass2": self.pass2.to_dict()}
+        if self.pass3 is not None:
+            d["pass3"] = self.pass3.to_dict()
         if self.confidence is not None:
             d["confidence"] = self.confidence.to_dict()
         d["meta"] = self.meta

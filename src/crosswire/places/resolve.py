@@ -15,8 +15,9 @@ name in the article at once, because the article is the evidence:
 3. **Pass 1** of the ranker scores the candidates; its softmax per group is the first reading.
 4. **Pass 2** adds the distance of each candidate to the other groups' best first readings and the
    coherence features (the article's home country and admin1, weighted by the first readings;
-   how many other names have a reading nearby). The confidence model's probability of the chosen
-   candidate, with "none of these" as an option, is the confidence.
+   how many other names have a reading nearby); **pass 3** recomputes them from the pass-2
+   readings and scores again. The confidence model's probability of the chosen candidate, with
+   "none of these" as an option, is the confidence.
 5. **Coreference.** "the provincial capital of the same name" and "X's provincial capital" become
    the capital of the admin1 area named just before (``Gazetteer.capital_of_admin1``).
 6. **Metonymy.** A capital flagged by the recogniser as standing for its government is left
@@ -405,11 +406,11 @@ def add_pass2(groups: Sequence[NameGroup], probs: Sequence[np.ndarray | None]) -
 
 
 def pass1_probs(groups: Sequence[NameGroup], model: LinearModel) -> list[np.ndarray | None]:
-    """The first pass's candidate probabilities per group (softmax of its scores).
+    """A pass's candidate probabilities per group (softmax of its scores): the next pass's evidence.
 
     Args:
         groups (Sequence[NameGroup]): the article's groups.
-        model (LinearModel): the pass-1 model (``Ranker.pass1``).
+        model (LinearModel): the pass-1 model (``Ranker.pass1``), or pass 2 before pass 3.
     RETURNS (list[ndarray | None]): per group, one probability per candidate (None without candidates).
     """
     return [softmax(model.logits(g.X)) if g.cands else None for g in groups]
@@ -436,12 +437,14 @@ def rank_groups(groups: Sequence[NameGroup], ranker: Ranker | None) -> list[tupl
             out.append((i, p))
         return out
     add_pass2(groups, pass1_probs(groups, ranker.pass1))
+    if ranker.pass3 is not None:
+        add_pass2(groups, pass1_probs(groups, ranker.pass2))
     out = []
     for g in groups:
         if not g.cands:
             out.append((None, np.zeros(0)))
             continue
-        i = int(np.argmax(ranker.pass2.logits(g.X)))
+        i = int(np.argmax(ranker.final.logits(g.X)))
         # The ranking only compares candidates; the confidence also says how likely the best one
         # is right at all (a lone fuzzy match of "Daesh" must not be certain).
         out.append((i, ranker.confidences(g.X)))
