@@ -405,7 +405,7 @@ class LinearModel:
 
 @dataclass(frozen=True, slots=True)
 class Ranker:
-    """The two-pass candidate ranker (see the module docstring).
+    """The candidate ranker: two or three passes and a confidence model (see the module docstring).
 
     Load it once per process with ``Ranker.load()``.
     """

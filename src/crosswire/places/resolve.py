@@ -417,7 +417,7 @@ def pass1_probs(groups: Sequence[NameGroup], model: LinearModel) -> list[np.ndar
 
 
 def rank_groups(groups: Sequence[NameGroup], ranker: Ranker | None) -> list[tuple[int | None, np.ndarray]]:
-    """Choose a candidate per group: two-pass ranker, or the most populous one without a ranker.
+    """Choose a candidate per group: the ranker (two or three passes), or the most populous one without a ranker.
 
     Args:
         groups (Sequence[NameGroup]): the article's groups.
