@@ -166,3 +166,30 @@ def test_minilm_read_safetensors_truncated(tmp_path):
     path.write_bytes(path.read_bytes()[:-8])
     with pytest.raises(ModelError, match="truncated"):
         read_safetensors(path)
+
+
+def test_minilm_token_vectors_pool_to_sentence_vector(encoder):
+    texts = ["Syrian troops captured al-Mayadin on Saturday.", "Short one.", ""]
+    tokens = encoder.encode_tokens(texts)
+    pooled = encoder.encode(texts)
+    assert len(tokens) == 3
+    for text, tv, vec in zip(texts, tokens, pooled):
+        assert tv.vectors.shape == (len(tv.offsets), 384)
+        assert tv.vectors.dtype == np.float32
+        # every piece's offsets point into the text, in order
+        assert all(0 <= s < e <= len(text) for s, e in tv.offsets)
+        assert list(tv.offsets[:, 0]) == sorted(tv.offsets[:, 0])
+    # "al-Mayadin" is split into pieces that map back to its characters
+    words = {texts[0][s:e].lower() for s, e in tokens[0].offsets}
+    assert {"al", "-", "captured"} <= words
+    assert len(tokens[2].offsets) == 0
+    # mean of [CLS] + pieces + [SEP] is the sentence vector; the pieces alone point the same way
+    mean = tokens[0].vectors.mean(axis=0)
+    assert float(mean @ pooled[0]) / float(np.linalg.norm(mean)) > 0.9
+
+
+def test_minilm_token_vectors_independent_of_batch(encoder):
+    texts = ["A much longer sentence about shelling near Deir ez-Zor airport yesterday.", "Daesh fled."]
+    together = encoder.encode_tokens(texts, batch_size=2)
+    alone = encoder.encode_tokens(texts[1:], batch_size=1)
+    np.testing.assert_allclose(together[1].vectors, alone[0].vectors, atol=1e-4)

@@ -37,7 +37,7 @@ from threadpoolctl import threadpool_limits
 
 from ..errors import ModelError
 
-__all__ = ["DIM", "INSTALL_HINT", "MODEL_PACKAGE", "SentenceEncoder", "erf", "find_model_dir", "read_safetensors"]
+__all__ = ["DIM", "INSTALL_HINT", "MODEL_PACKAGE", "SentenceEncoder", "TokenVectors", "erf", "find_model_dir", "read_safetensors"]
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +203,30 @@ class _Layer:
     ff_out_b: np.ndarray
     ln2_w: np.ndarray
     ln2_b: np.ndarray
+
+
+def _pad(rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Id lists → a zero-padded (B, L) int64 id matrix and its float32 attention mask."""
+    width = max(len(r) for r in rows)
+    batch = np.zeros((len(rows), width), dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.float32)
+    for row, r in enumerate(rows):
+        batch[row, : len(r)] = r
+        mask[row, : len(r)] = 1.0
+    return batch, mask
+
+
+@dataclass(frozen=True, slots=True)
+class TokenVectors:
+    """A text's word pieces as the model sees them: character spans and last-layer vectors.
+
+    Attributes:
+        offsets (np.ndarray): int64 (n, 2), each piece's [start, end) in the text.
+        vectors (np.ndarray): float32 (n, 384), not normalised.
+    """
+
+    offsets: np.ndarray
+    vectors: np.ndarray
 
 
 class SentenceEncoder:
@@ -381,17 +405,53 @@ class SentenceEncoder:
         with threadpool_limits(limits=1, user_api="blas"):
             for start in range(0, len(order), batch_size):
                 chunk = order[start : start + batch_size]
-                width = len(ids[chunk[-1]])
-                batch = np.zeros((len(chunk), width), dtype=np.int64)
-                mask = np.zeros((len(chunk), width), dtype=np.float32)
-                for row, i in enumerate(chunk):
-                    batch[row, : len(ids[i])] = ids[i]
-                    mask[row, : len(ids[i])] = 1.0
+                batch, mask = _pad([ids[i] for i in chunk])
                 out[chunk] = self._forward(batch, mask)
         return out
 
+    def encode_tokens(self, texts: Sequence[str], *, batch_size: int = 32) -> list[TokenVectors]:
+        """Contextual word-piece vectors of ``texts`` (the last layer, before pooling).
+
+        For token-level models (a span tagger, say): each word piece's vector with its character
+        offsets into the text, so that callers can map pieces to their own tokens. [CLS] and [SEP]
+        are left out; a text longer than ``max_length`` pieces keeps its first pieces only.
+
+        Args:
+            texts (Sequence[str]): the texts.
+            batch_size (int): texts per forward pass (they are grouped by length first).
+        RETURNS (list[TokenVectors]): one per text, in order.
+        Raises:
+            TypeError: when ``texts`` is a single string.
+            ValueError: when ``batch_size`` < 1.
+        """
+        if isinstance(texts, str):
+            raise TypeError("encode_tokens() takes a sequence of texts, not one string: encode_tokens([text])")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=True)
+        ids = [e.ids for e in encodings]
+        out: list[TokenVectors | None] = [None] * len(ids)
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        with threadpool_limits(limits=1, user_api="blas"):
+            for start in range(0, len(order), batch_size):
+                chunk = order[start : start + batch_size]
+                batch, mask = _pad([ids[i] for i in chunk])
+                hidden = self._hidden(batch, mask)
+                for row, i in enumerate(chunk):
+                    n = len(ids[i])
+                    offsets = np.asarray(encodings[i].offsets[1 : n - 1], dtype=np.int64).reshape(-1, 2)
+                    out[i] = TokenVectors(offsets=offsets, vectors=np.ascontiguousarray(hidden[row, 1 : n - 1]))
+        return [tv for tv in out if tv is not None]
+
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """One padded batch through the model: (B, L) ids and mask → (B, 384) unit vectors."""
+        x = self._hidden(ids, mask)
+        pooled = (x * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), np.float32(1e-9))
+        norm = np.sqrt((pooled * pooled).sum(axis=1, keepdims=True))
+        return (pooled / np.maximum(norm, np.float32(1e-12))).astype(np.float32, copy=False)
+
+    def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """One padded batch through the transformer: (B, L) ids and mask → (B, L, 384) last-layer vectors."""
         b, n = ids.shape
         h, heads = DIM, self.num_heads
         d = h // heads
@@ -434,7 +494,4 @@ class SentenceEncoder:
                 ff += blk
                 out[r : r + rows] = _layer_norm(ff, lay.ln2_w, lay.ln2_b, self.eps)
             x = out
-        x = x.reshape(b, n, h)
-        pooled = (x * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), np.float32(1e-9))
-        norm = np.sqrt((pooled * pooled).sum(axis=1, keepdims=True))
-        return (pooled / np.maximum(norm, np.float32(1e-12))).astype(np.float32, copy=False)
+        return x.reshape(b, n, h)
