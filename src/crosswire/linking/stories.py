@@ -22,12 +22,17 @@ and the penalty grows with the days between the article's publication date and t
 An article with no known publication year gets no time penalty, and its reasons say so. When the
 second-best story also scores above ``merge_threshold``, the two stories are merged.
 
+How it is laid out for speed (about 0.2 ms per article at a million articles; docs/BENCHMARKS.md):
+stories are numbered by row; the centroids are rows of two numpy matrices (term buckets and weights,
+``centroid_terms`` columns) with their norms, so the candidates of an article are scored at once (the
+article's vector is scattered into a dense scratch row and gathered at each centroid's buckets); the
+document frequencies are a dense array indexed by bucket; posting lists and hit counts hold row numbers.
+
 ``to_state()`` / ``from_state()`` give JSON-ready data, so the pipeline can persist the index.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 from array import array
 from collections import Counter
@@ -36,14 +41,17 @@ from datetime import date
 from itertools import islice
 from operator import itemgetter
 
+import numpy as np
+
 from ..model import Analysis, Story, StoryAssignment
-from .similarity import Idf, hashed, tfidf, words
+from .similarity import DIM, hashed, words
 
 __all__ = ["ArticleFeatures", "LinkConfig", "StoryIndex", "article_features", "build_story"]
 
 _VALUE = itemgetter(1)
 
-#: Version of the persisted state; a different version must be rebuilt from the store.
+#: Version of the persisted state; a different version must be rebuilt from the store. (Version 2 is
+#: also what the row/matrix layout writes: the JSON is the same, only the in-memory layout changed.)
 STATE_VERSION = 2
 
 
@@ -107,20 +115,16 @@ def article_features(analysis: Analysis, *, max_chars: int = 6000) -> ArticleFea
 
 @dataclass(slots=True)
 class _Story:
+    """One story's counts; its centroid is row ``row`` of the index's ``_Centroids``."""
+
+    row: int
     n: int = 0
-    centroid: dict[int, float] = field(default_factory=dict)
-    norm: float = 0.0
-    keys: Counter = field(default_factory=Counter)  # "a:ID" / "p:ID" → articles carrying it
+    keys: dict[str, int] = field(default_factory=dict)  # "a:ID" / "p:ID" → articles carrying it
     day_min: int | None = None
     day_max: int | None = None
-
-    def add_vector(self, vec: dict[int, float], keep: int) -> None:
-        c = self.centroid
-        for h, v in vec.items():
-            c[h] = c.get(h, 0.0) + v
-        if len(c) > keep:
-            self.centroid = c = dict(sorted(c.items(), key=_VALUE, reverse=True)[:keep])
-        self.norm = math.sqrt(sum(v * v for v in c.values()))
+    # A story the feed has left behind has its key counts packed into flat arrays (a fraction of the
+    # memory of the dict); they are unpacked, unchanged, when an article joins it again.
+    packed: tuple | None = None
 
     def add_day(self, day: int | None) -> None:
         if day is None:
@@ -128,31 +132,117 @@ class _Story:
         self.day_min = day if self.day_min is None else min(self.day_min, day)
         self.day_max = day if self.day_max is None else max(self.day_max, day)
 
-    # A story the feed has left behind is packed into flat arrays (about a tenth of the memory of the
-    # dicts); it is unpacked, unchanged, if an article still reaches it.
-    packed: tuple | None = None
+    def add_keys(self, keys) -> None:
+        """Count keys (an iterable of keys, each once, or of (key, count) pairs via ``dict.items``)."""
+        k = self.keys
+        for key in keys:
+            k[key] = k.get(key, 0) + 1
 
     def pack(self) -> None:
-        """Move the centroid and the key counts into compact arrays."""
+        """Move the key counts into compact arrays."""
         if self.packed is None:
-            c, k = self.centroid, self.keys
-            self.packed = (array("q", c.keys()), array("d", c.values()), tuple(k), array("q", k.values()))
-            self.centroid, self.keys = {}, Counter()
+            k = self.keys
+            self.packed = (tuple(k), array("q", k.values()))
+            self.keys = {}
 
-    def centroid_items(self):
-        """RETURNS (Iterable[tuple[int, float]]): the centroid's terms and weights, packed or not."""
-        return zip(self.packed[0], self.packed[1]) if self.packed is not None else self.centroid.items()
+    def key_counts(self) -> dict[str, int]:
+        """RETURNS (dict[str, int]): the key counts, read-only (a temporary dict when packed)."""
+        return self.keys if self.packed is None else dict(zip(self.packed[0], self.packed[1]))
 
     def key_items(self):
         """RETURNS (Iterable[tuple[str, int]]): the actor/place keys and their counts, packed or not."""
-        return zip(self.packed[2], self.packed[3]) if self.packed is not None else self.keys.items()
+        return zip(self.packed[0], self.packed[1]) if self.packed is not None else self.keys.items()
 
     def unpack(self) -> "_Story":
-        """RETURNS (_Story): the story itself, with its dicts restored when it was packed."""
+        """RETURNS (_Story): the story itself, with its key dict restored when it was packed."""
         if self.packed is not None:
-            hs, vs, ks, ns = self.packed
-            self.centroid, self.keys, self.packed = dict(zip(hs, vs)), Counter(dict(zip(ks, ns))), None
+            self.keys, self.packed = dict(zip(self.packed[0], self.packed[1])), None
         return self
+
+
+class _Centroids:
+    """Story centroids as rows of two growable matrices (term buckets, weights), ``keep`` columns each.
+
+    A row holds its terms in the order a dict would (the old terms, then the new ones in the order
+    added) until it has more than ``keep``; then it is sorted by weight, stably, and cut, just like
+    ``dict(sorted(c.items(), key=weight, reverse=True)[:keep])``. Unused columns hold bucket 0 with
+    weight 0, so a gather over a whole row adds nothing for them.
+    """
+
+    __slots__ = ("keep", "idx", "val", "size", "norm", "rows", "_pos", "_arange")
+
+    def __init__(self, keep: int, capacity: int = 1024) -> None:
+        self.keep = keep
+        self.idx = np.zeros((capacity, keep), np.int32)
+        self.val = np.zeros((capacity, keep), np.float64)
+        self.size = np.zeros(capacity, np.int32)
+        self.norm = np.zeros(capacity, np.float64)
+        self.rows = 0
+        self._pos = np.zeros(DIM, np.int32)  # scratch: bucket → 1 + column, zero again after each add
+        self._arange = np.arange(1, keep + 1, dtype=np.int32)
+
+    def new_row(self) -> int:
+        """RETURNS (int): a new empty row (the matrices double when full)."""
+        if self.rows == len(self.size):
+            cap = 2 * len(self.size)
+            for name in ("idx", "val", "size", "norm"):
+                old = getattr(self, name)
+                new = np.zeros((cap, *old.shape[1:]), old.dtype)
+                new[: len(old)] = old
+                setattr(self, name, new)
+        self.rows += 1
+        return self.rows - 1
+
+    def terms(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """RETURNS (tuple[np.ndarray, np.ndarray]): copies of a row's buckets and weights, in row order."""
+        m = self.size[row]
+        return self.idx[row, :m].copy(), self.val[row, :m].copy()
+
+    def add(self, row: int, hs: np.ndarray, vs: np.ndarray) -> None:
+        """Add a sparse vector to a row (the sum truncated to ``keep`` terms) and update its norm.
+
+        Args:
+            row (int): the row.
+            hs (np.ndarray): the vector's buckets, distinct.
+            vs (np.ndarray): their weights.
+        """
+        m = int(self.size[row])
+        ci, cv = self.idx[row, :m], self.val[row, :m]  # views: the shared terms are added in place
+        pos = self._pos
+        pos[ci] = self._arange[:m]
+        p = pos[hs]
+        pos[ci] = 0
+        shared = p > 0
+        new = ~shared
+        if m:
+            cv[p[shared] - 1] += vs[shared]
+            hs, vs = hs[new], vs[new]
+        total = m + len(hs)
+        if total <= self.keep:
+            self.idx[row, m:total] = hs
+            self.val[row, m:total] = vs
+        else:
+            all_h = np.concatenate((ci, hs))
+            all_v = np.concatenate((cv, vs))
+            top = np.argsort(-all_v, kind="stable")[: self.keep]  # stable: ties keep dict order
+            self.idx[row] = all_h[top]
+            self.val[row] = all_v[top]
+            total = self.keep
+        self.size[row] = total
+        v = self.val[row, :total]
+        self.norm[row] = math.sqrt(float(v @ v))
+
+    def cosines(self, rows: np.ndarray, dense: np.ndarray) -> np.ndarray:
+        """The dot products of rows with a dense vector, divided by the rows' norms (0 for empty rows).
+
+        Args:
+            rows (np.ndarray): the rows.
+            dense (np.ndarray): a vector over all ``DIM`` buckets (the article's, unit length).
+        RETURNS (np.ndarray): one cosine per row.
+        """
+        num = np.einsum("ij,ij->i", dense[self.idx[rows]], self.val[rows])
+        norm = self.norm[rows]
+        return np.divide(num, norm, out=np.zeros_like(num), where=norm > 0)
 
 
 class StoryIndex:
@@ -167,14 +257,21 @@ class StoryIndex:
 
     def __init__(self, cfg: LinkConfig | None = None) -> None:
         self.cfg = cfg or LinkConfig()
-        self.idf = Idf()
-        self.key_df: Counter = Counter()
-        # key → {story id: day of the article that posted it (None: undated)}, least recently updated first
-        self.postings: dict[str, dict[str, int | None]] = {}
-        self.stories: dict[str, _Story] = {}
-        # story ids, least recently updated first: stories past the join horizon of the newest day seen
+        # Document frequencies of the term buckets (dense: one int per bucket) and the documents seen.
+        self.n_docs = 0
+        self.df = np.zeros(DIM, np.int32)
+        self.key_df: dict[str, int] = {}
+        # key → {story row: day of the article that posted it (None: undated)}, least recently updated first
+        self.postings: dict[str, dict[int, int | None]] = {}
+        self.stories: dict[str, _Story] = {}  # the live stories by id
+        self._sids: list[str] = []  # row → story id (merged stories keep their row)
+        self._at: list[_Story | None] = []  # row → story, None once merged into another
+        self._redirect: dict[int, int] = {}  # merged row → the row it went into
+        self._centroids = _Centroids(self.cfg.centroid_terms)
+        self._dense = np.zeros(DIM, np.float64)  # scratch: the article's vector, zero between articles
+        # story rows, least recently updated first: stories past the join horizon of the newest day seen
         # are packed from the front (the cost per article and the memory stay flat as years accumulate)
-        self._recent: dict[str, None] = {}
+        self._recent: dict[int, None] = {}
         self._newest_day: int | None = None
         self.merged_into: dict[str, str] = {}
         self.assigned: dict[str, str] = {}  # article id → story id at assignment (resolve() for now)
@@ -198,6 +295,37 @@ class StoryIndex:
         sid = self.assigned.get(article_id)
         return None if sid is None else self.resolve(sid)
 
+    def centroid(self, story_id: str) -> dict[int, float]:
+        """A story's centroid.
+
+        Args:
+            story_id (str): a live story's id.
+        RETURNS (dict[int, float]): term bucket → summed TF-IDF weight, in the centroid's order.
+        """
+        hs, vs = self._centroids.terms(self.stories[story_id].row)
+        return dict(zip(hs.tolist(), vs.tolist()))
+
+    def posted(self, key: str) -> list[tuple[str, int | None]]:
+        """The stories a key's posting list holds, least recently updated first.
+
+        Args:
+            key (str): an index key ("a:ID", "p:ID" or "t:BUCKET").
+        RETURNS (list[tuple[str, int | None]]): (story id as posted, day of the article that posted it).
+        """
+        return [(self._sids[r], d) for r, d in self.postings.get(key, {}).items()]
+
+    def _row(self, row: int) -> int:
+        while row in self._redirect:
+            row = self._redirect[row]
+        return row
+
+    def _new_story(self, sid: str) -> _Story:
+        st = _Story(self._centroids.new_row())
+        self._sids.append(sid)
+        self._at.append(st)
+        self.stories[sid] = st
+        return st
+
     # -- assignment ------------------------------------------------------------------------------
 
     def assign(self, analysis: Analysis) -> StoryAssignment:
@@ -220,57 +348,82 @@ class StoryIndex:
             sid = self.resolve(self.assigned[f.article_id])
             return StoryAssignment(f.article_id, sid, 1.0, ("already assigned",))
         cfg = self.cfg
-        self.idf.add(f.counts.keys())
+        # TF-IDF with sublinear term frequency, L2-normalised, over the document frequencies including
+        # this article (as ``similarity.tfidf`` after ``Idf.add``).
+        counts = f.counts
+        n_terms = len(counts)
+        hs = np.fromiter(counts.keys(), np.int64, n_terms)
+        self.n_docs += 1
+        df = self.df
+        df[hs] += 1  # the buckets of a Counter are distinct
+        vs = (1.0 + np.log(np.fromiter(counts.values(), np.float64, n_terms))) * (
+            np.log((1 + self.n_docs) / (1.0 + df[hs])) + 1.0
+        )
+        if n_terms:
+            vs /= math.sqrt(float(vs @ vs))
+        top = np.argsort(-vs, kind="stable")[: cfg.salient_terms]  # stable: ties keep the article's order
+        salient = [f"t:{h}" for h in hs[top].tolist()]
         ent_keys = [f"a:{x}" for x in sorted(f.actors)] + [f"p:{x}" for x in sorted(f.places)]
+        key_df = self.key_df
         for k in ent_keys:
-            self.key_df[k] += 1
-        vec = tfidf(f.counts, self.idf)
-        salient = [f"t:{h}" for h, _ in sorted(vec.items(), key=_VALUE, reverse=True)[: cfg.salient_terms]]
-        key_w = {k: self._key_idf(k) for k in ent_keys}
+            key_df[k] = key_df.get(k, 0) + 1
+        log, n1 = math.log, 1 + self.n_docs
+        key_w = {k: log(n1 / (1 + key_df[k])) + 1.0 for k in ent_keys}
 
         # Candidates through the inverted index only, ranked by rarity-weighted key hits.
-        hits: dict[str, float] = {}  # a plain dict: Counter's missing-key path is Python-level
+        hits: dict[int, float] = {}  # story row → hits; a plain dict (Counter's missing-key path is Python)
         get = hits.get
-        merged_into = self.merged_into
+        redirect = self._redirect
+        postings = self.postings
         scan = cfg.scan_cap
         for k in ent_keys + salient:
-            plist = self.postings.get(k)
+            plist = postings.get(k)
             if not plist:
                 continue
             w = key_w.get(k, 1.0)
             # Lists hold no entry past the join horizon of their newest one (``_post``), so for a feed
             # in publication order everything read here is still joinable.
-            for sid in reversed(plist) if len(plist) <= scan else islice(reversed(plist), scan):
-                if sid in merged_into:
-                    sid = self.resolve(sid)
-                hits[sid] = get(sid, 0.0) + w
-        scored = []
-        total_w = sum(key_w.values())
-        for sid, _ in heapq.nlargest(cfg.max_candidates, hits.items(), key=_VALUE):
-            score, why = self._score(sid, vec, ent_keys, key_w, total_w, f.day)
-            scored.append((score, sid, why))
-        scored.sort(key=lambda x: (-x[0], x[1]))
+            for r in reversed(plist) if len(plist) <= scan else islice(reversed(plist), scan):
+                if r in redirect:
+                    r = self._row(r)
+                hits[r] = get(r, 0.0) + w
+        if len(hits) > cfg.max_candidates:
+            # The most hits first; ties in the order first reached (as a stable sort would keep them).
+            cand = sorted(hits, key=hits.__getitem__, reverse=True)[: cfg.max_candidates]
+        else:
+            cand = list(hits)
+
+        dense = self._dense
+        dense[hs] = vs
+        try:
+            ranked = self._score(cand, dense, ent_keys, key_w, f.day) if cand else []
+        finally:
+            dense[hs] = 0.0
 
         merged: list[str] = []
-        if scored and scored[0][0] >= cfg.threshold:
-            score, sid, why = scored[0]
+        sids = self._sids
+        if ranked and ranked[0][0] >= cfg.threshold:
+            score, row, why = ranked[0]
+            sid = sids[row]
             reasons = [f"joined story {sid} (score {score:.2f} ≥ {cfg.threshold:.2f})", *self._explain(why)]
-            for s2, other, _ in scored[1:]:
-                if s2 >= cfg.merge_threshold and other != sid:
-                    self._merge(other, sid)
-                    merged.append(other)
-                    reasons.append(f"merged story {other} into {sid}: the article scores {s2:.2f} with it too")
+            for s2, other, _ in ranked[1:]:
+                if s2 >= cfg.merge_threshold and other != row:
+                    self._merge(other, row)
+                    merged.append(sids[other])
+                    reasons.append(f"merged story {sids[other]} into {sid}: the article scores {s2:.2f} with it too")
+            st = self._at[row].unpack()
             new = False
         else:
             sid = f"story-{f.article_id[:12]}"
             if sid in self.stories or sid in self.merged_into:
                 sid = f"story-{f.article_id}"
-            self.stories[sid] = _Story()
-            score = scored[0][0] if scored else 0.0
-            if scored:
+            st = self._new_story(sid)
+            row = st.row
+            score = ranked[0][0] if ranked else 0.0
+            if ranked:
                 reasons = [
-                    f"new story: the best candidate {scored[0][1]} scores {score:.2f} < {cfg.threshold:.2f}",
-                    *self._explain(scored[0][2]),
+                    f"new story: the best candidate {sids[ranked[0][1]]} scores {score:.2f} < {cfg.threshold:.2f}",
+                    *self._explain(ranked[0][2]),
                 ]
             else:
                 reasons = ["new story: no story shares an actor, a place or a salient term"]
@@ -278,44 +431,45 @@ class StoryIndex:
                 reasons.append("no publication year: no time penalty")
             new = True
 
-        st = self.stories[sid].unpack()
         st.n += 1
-        st.add_vector(vec, cfg.centroid_terms)
+        if n_terms:
+            self._centroids.add(row, hs, vs)
         st.add_day(f.day)
+        st.add_keys(ent_keys)
         for k in ent_keys:
-            st.keys[k] += 1
-        for k in ent_keys + salient:
-            self._post(k, sid, f.day)
+            self._post(k, row, f.day)
+        for k in salient:
+            self._post(k, row, f.day)
         self.assigned[f.article_id] = sid
-        self._touch(sid, f.day)
+        self._touch(row, f.day)
         return StoryAssignment(f.article_id, sid, round(float(score), 4), tuple(reasons), new, tuple(merged))
 
-    def _touch(self, sid: str, day: int | None) -> None:
+    def _touch(self, row: int, day: int | None) -> None:
         """Mark a story as just updated and pack the stories the feed has left behind."""
         recent = self._recent
-        recent.pop(sid, None)
-        recent[sid] = None
+        recent.pop(row, None)
+        recent[row] = None
         if day is None or (self._newest_day is not None and day <= self._newest_day):
             return
         self._newest_day = day
         oldest = day - self.cfg.join_horizon_days
-        stories = self.stories
+        at = self._at
         while recent:
             first = next(iter(recent))
-            st = stories.get(first)
+            st = at[first]
             if st is not None:
                 if st.day_max is None or st.day_max >= oldest:
                     break
                 st.pack()
             del recent[first]
 
-    def _key_idf(self, key: str) -> float:
-        return math.log((1 + self.idf.n_docs) / (1 + self.key_df.get(key, 0))) + 1.0
-
-    def _post(self, key: str, sid: str, day: int | None) -> None:
-        plist = self.postings.setdefault(key, {})
-        plist.pop(sid, None)
-        plist[sid] = day  # most recently updated last
+    def _post(self, key: str, row: int, day: int | None) -> None:
+        plist = self.postings.get(key)
+        if plist is None:
+            self.postings[key] = {row: day}
+            return
+        plist.pop(row, None)
+        plist[row] = day  # most recently updated last
         if len(plist) > self.cfg.posting_cap:
             del plist[next(iter(plist))]
         if day is not None:
@@ -323,47 +477,74 @@ class StoryIndex:
             # day (amortised O(1): each entry is removed once; undated entries leave by the cap).
             oldest = day - self.cfg.join_horizon_days
             while plist:
-                first_sid, first_day = next(iter(plist.items()))
+                first_row, first_day = next(iter(plist.items()))
                 if first_day is None or first_day >= oldest:
                     break
-                del plist[first_sid]
+                del plist[first_row]
 
     def _score(
         self,
-        sid: str,
-        vec: dict[int, float],
+        rows: list[int],
+        dense: np.ndarray,
         ent_keys: list[str],
         key_w: dict[str, float],
-        total: float,
         day: int | None,
-    ) -> tuple[float, tuple]:
-        """Score one candidate story; the second value feeds ``_explain`` (strings only for stories shown)."""
+    ) -> list[tuple[float, int, tuple]]:
+        """Score the candidate stories at once, best first.
+
+        Args:
+            rows (list[int]): the candidates' rows (live stories, distinct).
+            dense (np.ndarray): the article's unit TF-IDF vector over all buckets.
+            ent_keys (list[str]): the article's actor and place keys.
+            key_w (dict[str, float]): their rarity weights (IDF).
+            day (int | None): the article's day, None when its year is unknown.
+        RETURNS (list[tuple[float, int, tuple]]): (score, row, why) by score, then story id; ``why``
+            feeds ``_explain`` (only the best candidate's is ever read, so only it is filled in).
+        """
         cfg = self.cfg
-        st = self.stories[sid].unpack()
-        c = st.centroid
-        # Sum over the shared terms only (a C-level key intersection): the cost of scoring a candidate
-        # is what the article and the story have in common, not the article's length.
-        text = sum(vec[h] * c[h] for h in vec.keys() & c.keys()) / st.norm if st.norm else 0.0
-        keys = st.keys
-        shared = [k for k in ent_keys if k in keys]
+        at = self._at
+        sts = [at[r] for r in rows]
+        text = self._centroids.cosines(np.array(rows, np.intp), dense)
         # A key counts in full when at least ``key_share_full`` of the story's articles carry it, and in
         # proportion below that: a story that once mentioned every big actor and place does not become
         # a match for every article (the mega-story attractor).
         # Half rarity-weighted, half plain: rare keys are stronger evidence, but a story's core
         # actors and places still count when they are common in the store.
-        full = cfg.key_share_full * st.n
-        shares = [min(1.0, keys[k] / full) for k in shared]
-        weighted = sum(key_w[k] * v for k, v in zip(shared, shares)) / total if total else 0.0
-        plain = sum(shares) / len(ent_keys) if ent_keys else 0.0
-        ent = cfg.rarity_mix * weighted + (1.0 - cfg.rarity_mix) * plain
-        penalty = 0.0
-        gap = None
+        if ent_keys:
+            dicts = [st.key_counts() for st in sts]
+            have = np.array([[d.get(k, 0) for k in ent_keys] for d in dicts], np.float64)
+            full = cfg.key_share_full * np.array([st.n for st in sts], np.float64)
+            shares = np.minimum(1.0, have / full[:, None])
+            kw = np.array([key_w[k] for k in ent_keys])
+            total = float(kw.sum())
+            weighted = shares @ kw / total if total else np.zeros(len(rows))
+            plain = shares.sum(axis=1) / len(ent_keys)
+            ent = cfg.rarity_mix * weighted + (1.0 - cfg.rarity_mix) * plain
+        else:
+            dicts = None
+            ent = np.zeros(len(rows))
+        score = cfg.text_weight * text + cfg.entity_weight * ent
+        if day is not None:
+            lo = np.array([np.nan if st.day_min is None else st.day_min for st in sts], np.float64)
+            hi = np.array([np.nan if st.day_max is None else st.day_max for st in sts], np.float64)
+            gap = np.maximum(np.maximum(lo - day, day - hi), 0.0)  # NaN for undated stories: no penalty
+            over = gap > cfg.time_grace_days
+            penalty = np.where(
+                over, cfg.time_weight * np.minimum(1.0, (gap - cfg.time_grace_days) / cfg.time_scale_days), 0.0
+            )
+            score -= penalty
+        sids = self._sids
+        scores = score.tolist()
+        order = sorted(range(len(rows)), key=lambda i: (-scores[i], sids[rows[i]]))
+        b = order[0]
+        st = sts[b]
+        shared = [k for k in ent_keys if k in dicts[b]] if dicts is not None else []
         if day is not None and st.day_min is not None:
-            gap = max(st.day_min - day, day - st.day_max, 0)
-            if gap > cfg.time_grace_days:
-                penalty = cfg.time_weight * min(1.0, (gap - cfg.time_grace_days) / cfg.time_scale_days)
-        why = (text, ent, shared, day is None, st.day_min is None, gap, penalty)
-        return cfg.text_weight * text + cfg.entity_weight * ent - penalty, why
+            gap_b, pen_b = int(gap[b]), float(penalty[b])
+        else:
+            gap_b, pen_b = None, 0.0
+        why = (float(text[b]), float(ent[b]), shared, day is None, st.day_min is None, gap_b, pen_b)
+        return [(scores[i], rows[i], why if i == b else ()) for i in order]
 
     @staticmethod
     def _explain(why: tuple) -> list[str]:
@@ -386,15 +567,22 @@ class StoryIndex:
             reasons.append(f"{gap} days from the story's date range (penalty {penalty:.2f})")
         return reasons
 
-    def _merge(self, src: str, dst: str) -> None:
-        a, b = self.stories.pop(src).unpack(), self.stories[dst].unpack()
+    def _merge(self, src: int, dst: int) -> None:
+        a, b = self._at[src].unpack(), self._at[dst].unpack()
+        src_id, dst_id = self._sids[src], self._sids[dst]
+        del self.stories[src_id]
+        self._at[src] = None
         self._recent.pop(src, None)
         b.n += a.n
-        b.add_vector({h: v for h, v in a.centroid.items()}, self.cfg.centroid_terms)
-        b.keys.update(a.keys)
+        hs, vs = self._centroids.terms(src)
+        self._centroids.add(dst, hs, vs)
+        k = b.keys
+        for key, c in a.keys.items():
+            k[key] = k.get(key, 0) + c
         b.add_day(a.day_min)
         b.add_day(a.day_max)
-        self.merged_into[src] = dst  # postings still naming src are resolved lazily
+        self.merged_into[src_id] = dst_id  # postings still naming src are resolved lazily
+        self._redirect[src] = dst
 
     # -- persistence -----------------------------------------------------------------------------
 
@@ -403,17 +591,20 @@ class StoryIndex:
 
         RETURNS (dict): version, config, document frequencies, postings, stories, merges, assignments.
         """
+        sids = self._sids
+        cents = self._centroids
+        nz = np.flatnonzero(self.df)
         return {
             "version": STATE_VERSION,
             "config": {f: getattr(self.cfg, f) for f in LinkConfig.__dataclass_fields__},
-            "n_docs": self.idf.n_docs,
-            "df": [[h, c] for h, c in self.idf.df.items()],
+            "n_docs": self.n_docs,
+            "df": [[h, c] for h, c in zip(nz.tolist(), self.df[nz].tolist())],
             "key_df": dict(self.key_df),
-            "postings": {k: [[sid, d] for sid, d in v.items()] for k, v in self.postings.items()},
+            "postings": {k: [[sids[r], d] for r, d in v.items()] for k, v in self.postings.items()},
             "stories": {
                 sid: {
                     "n": s.n,
-                    "centroid": [[h, v] for h, v in s.centroid_items()],
+                    "centroid": [[h, v] for h, v in zip(*(a.tolist() for a in cents.terms(s.row)))],
                     "keys": dict(s.key_items()),
                     "day_min": s.day_min,
                     "day_max": s.day_max,
@@ -422,7 +613,7 @@ class StoryIndex:
             },
             "merged_into": dict(self.merged_into),
             "assigned": dict(self.assigned),
-            "recent": list(self._recent),
+            "recent": [sids[r] for r in self._recent],
             "newest_day": self._newest_day,
         }
 
@@ -442,20 +633,37 @@ class StoryIndex:
                 "rebuild it from the store with StoryIndex.rebuild(analyses)"
             )
         idx = cls(LinkConfig(**state["config"]))
-        idx.idf = Idf(state["n_docs"], {int(h): int(c) for h, c in state["df"]})
-        idx.key_df = Counter(state["key_df"])
-        idx.postings = {k: {sid: d for sid, d in v} for k, v in state["postings"].items()}
+        idx.n_docs = int(state["n_docs"])
+        if state["df"]:
+            pairs = np.array(state["df"], np.int64).reshape(-1, 2)
+            idx.df[pairs[:, 0]] = pairs[:, 1]
+        idx.key_df = {k: int(c) for k, c in state["key_df"].items()}
+        row_of: dict[str, int] = {}
         for sid, s in state["stories"].items():
-            st = _Story(s["n"], {int(h): float(v) for h, v in s["centroid"]}, 0.0, Counter(s["keys"]))
-            st.norm = math.sqrt(sum(v * v for v in st.centroid.values()))
+            st = idx._new_story(sid)
+            row_of[sid] = st.row
+            st.n, st.keys = s["n"], {k: int(c) for k, c in s["keys"].items()}
             st.day_min, st.day_max = s["day_min"], s["day_max"]
-            idx.stories[sid] = st
+            if s["centroid"]:
+                cen = np.array(s["centroid"], np.float64).reshape(-1, 2)
+                idx._centroids.add(st.row, cen[:, 0].astype(np.int64), cen[:, 1])
         idx.merged_into = dict(state["merged_into"])
+        # Merged stories keep a row of their own, so postings that still name them resolve as before.
+        for sid in idx.merged_into:
+            row_of[sid] = idx._centroids.new_row()
+            idx._sids.append(sid)
+            idx._at.append(None)
+        for sid, into in idx.merged_into.items():
+            if into in row_of:
+                idx._redirect[row_of[sid]] = row_of[into]
+        idx.postings = {
+            k: {row_of[sid]: d for sid, d in v if sid in row_of} for k, v in state["postings"].items()
+        }
         idx.assigned = dict(state["assigned"])
-        idx._recent = dict.fromkeys(sid for sid in state["recent"] if sid in idx.stories)
+        idx._recent = dict.fromkeys(row_of[sid] for sid in state["recent"] if sid in idx.stories)
         idx._newest_day = state["newest_day"]
-        for sid, st in idx.stories.items():
-            if sid not in idx._recent:
+        for st in idx.stories.values():
+            if st.row not in idx._recent:
                 st.pack()
         return idx
 
