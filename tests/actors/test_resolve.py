@@ -45,6 +45,14 @@ def _found(result) -> set[tuple[str, str]]:
         ("The Pentagon said it had no comment.", ("Pentagon", "US-MIL", "alias")),
         ("The US-led coalition bombed the city.", ("US-led coalition", "US-COALITION", "alias")),
         ("A Russian MoD statement followed.", ("Russian MoD", "RU-MOD", "alias")),
+        # a nationality before a noun of armed force in action names that country's military
+        ("Troops advanced with Russian air support.", ("Russian", "RU-AF", "pattern")),
+        ("Turkish shelling hit the village.", ("Turkish", "mil:TR", "pattern")),
+        ("The town was cut off by Syrian artillery fire.", ("Syrian", "SY-SAA", "pattern")),
+        # "the <people>" with an action or speech verb is the state, as a capital would be
+        ("The Americans bombed the buses.", ("Americans", "gov:US", "metonymy")),
+        ("Then the Russians said they would stay.", ("Russians", "gov:RU", "metonymy")),
+        ("Waqqaf said that the Americans “bombed and stopped” the buses.", ("Americans", "gov:US", "metonymy")),
     ],
 )
 def test_resolve_single_mentions(dictionary, text, expected):
@@ -64,6 +72,11 @@ def test_resolve_single_mentions(dictionary, text, expected):
         "Syrian horses were grazing.",
         "Its arms were found in the Russian Arms depot.",
         "The Syrian state news agency reported it.",
+        # people, not the state: no determiner, or no act of state
+        "Two Russians were among the passengers.",
+        "Russians queued for bread.",
+        "The Russians living in the town left.",
+        "Syrian cuisine and Russian literature.",
     ],
 )
 def test_resolve_no_false_actor(dictionary, text):

@@ -272,6 +272,38 @@ def test_extract_label_noun_target_is_the_group_named_before(classifier):
     assert events and events[0].target is None
 
 
+def test_extract_supporting_air_force_is_an_event_of_its_own(classifier):
+    """ "advance … with Russian air support": the army's advance, and the ally's air strikes on the same
+    target, place and claim; the ally is never the advance's target."""
+    text = "Syrian troops advanced on Islamic State positions in Palmyra with Russian air support, SANA reported."
+    actors = [_am(text, "Syrian troops", SAA), _am(text, "Islamic State", IS), _am(text, "Russian", RUAF, method="pattern"), _am(text, "SANA", SANA)]
+    events, _ = _run(text, actors, [_pm(text, "Palmyra", PALMYRA)], classifier=classifier)
+    assert len(events) == 2
+    advance, strike = events
+    assert (advance.actor.actor.id, advance.target.actor.id) == ("SY-SAA", "IS")
+    assert strike.acled_subtype == "Air/drone strike"
+    assert (strike.actor.actor.id, strike.target.actor.id) == ("RU-AF", "IS")
+    assert strike.trigger.text == "air support"
+    assert strike.place.place.id == advance.place.place.id == "170183"
+    assert strike.claim is not None and strike.claim.chain == advance.claim.chain
+    assert strike.evidence == advance.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russian warplanes bombed Palmyra with Russian air support.",  # already a strike: not split
+        "Syrian troops advanced on Palmyra, where Russian air support was lacking.",  # no "with": not an ally's act
+    ],
+)
+def test_extract_no_supporting_strike_without_an_allied_force(classifier, text):
+    actors = [_am(text, "Russian", RUAF, method="pattern", nth=text.count("Russian") - 1)]
+    if "Syrian troops" in text:
+        actors.append(_am(text, "Syrian troops", SAA))
+    events, _ = _run(text, actors, [_pm(text, "Palmyra", PALMYRA)], classifier=classifier)
+    assert sum(1 for e in events if e.trigger.text == "air support") == 0
+
+
 def test_extract_merges_two_sentences_about_one_capture(classifier):
     text = "Syrian troops captured Palmyra. Earlier, a military source told SANA that the Syrian army has captured Palmyra."
     s1 = text.index("Earlier")

@@ -94,6 +94,20 @@ def test_seeds_rt_cruise_missile_strikes_earlier_in_october(extracted):
     assert e.date.expression.text == "Earlier in October"
 
 
+def test_seeds_rt_russian_air_support_is_a_russian_air_strike_on_is(extracted):
+    _a, events, _ = extracted["rt"]
+    strikes = [e for e in events if e.trigger.text == "air support" and "Russian air support" in e.evidence[0].text]
+    assert len(strikes) == 1
+    e = strikes[0]
+    assert (e.acled_type, e.acled_subtype) == ("Explosions/Remote violence", "Air/drone strike")
+    assert e.actor.actor.country == "RU" and e.actor.text == "Russian"
+    assert _ids(e.target) == "IS"
+    assert e.claim is not None and e.claim.speaker.id == "person:igor-konashenkov"
+    # the Syrian advance in the same sentence stays its own event, and Russia is not its target
+    advance = next(x for x in events if x is not e and "Russian air support" in x.evidence[0].text)
+    assert _ids(advance.actor) == "SY-SAA" and _ids(advance.target) == "IS"
+
+
 def test_seeds_rt_reached_the_outskirts(extracted):
     _a, events, _ = extracted["rt"]
     e = _find(events, "reached the outskirts")

@@ -11,8 +11,9 @@ actors.json         canonical actors: id, name, type (an ``ActorType`` value), c
 nationalities.json  countries: ISO2, names, nationality adjectives, capitals and seats of
                     government; optional ids of the dictionary actors that are its military and
                     its government
-patterns.json       word lists: force nouns, government nouns, titles, role nouns, coreference
-                    nouns, speech and action verbs, locative words
+patterns.json       word lists: force nouns, fire nouns ("Russian air support" names Russia's
+                    military), government nouns, titles, role nouns, coreference nouns, speech
+                    and action verbs, locative words
 ==================  ===============================================================================
 
 Generated actors: "Military forces of <country>" (id ``mil:<ISO2>``) and "Government of <country>"
@@ -138,6 +139,9 @@ class Patterns:
     auxiliaries: frozenset[str]
     locative_words: frozenset[str]
     place_nouns: frozenset[str]
+    #: Nouns of armed force in action ("air support", "shelling"): "Russian air support" names
+    #: Russia's military by its adjective alone. Optional in user files (default: none).
+    fire_nouns: tuple[str, ...] = ()
 
 
 Trie = dict  # nested {token key: Trie}; END maps to a list of payloads
@@ -239,8 +243,9 @@ class ActorDictionary:
     alias_trie: Trie = field(repr=False)
     fuzzy_index: Mapping[str, tuple[tuple[AliasEntry, int], ...]] = field(repr=False)  # deletion variant -> (alias, word position)
     vocabulary: frozenset[str] = field(repr=False)  # every token key of every alias
-    nationality_trie: Trie = field(repr=False)  # payload (iso2, kind): adjective | name | possessive | capital
+    nationality_trie: Trie = field(repr=False)  # payload (iso2, kind): adjective | people | name | possessive | capital
     force_trie: Trie = field(repr=False)
+    fire_trie: Trie = field(repr=False)
     government_trie: Trie = field(repr=False)
     title_trie_reversed: Trie = field(repr=False)  # payload (title, is_function)
     role_trie: Trie = field(repr=False)  # payload role noun
@@ -297,7 +302,7 @@ class ActorDictionary:
             labels.append(label)
             if not isinstance(doc, dict):
                 raise ActorDictionaryError("the top level must be a JSON object", path=label)
-            unknown = set(doc) - {"version", "about", "actors", "countries", "group_coreference", *_LIST_KEYS}
+            unknown = set(doc) - {"version", "about", "actors", "countries", "group_coreference", *_LIST_KEYS, *_OPTIONAL_LIST_KEYS}
             if unknown:
                 raise ActorDictionaryError(
                     f"unknown top-level keys {sorted(unknown)}; expected actors, countries or pattern lists "
@@ -316,7 +321,7 @@ class ActorDictionary:
                     raise ActorDictionaryError("each country must be an object with 'iso2', two capital letters", path=label, entry=entry)
                 raw_countries[c["iso2"]] = {**raw_countries.get(c["iso2"], {}), **c}
                 country_src[c["iso2"]] = f"{label}: {entry} (iso2 {c['iso2']!r})"
-            for key in _LIST_KEYS:
+            for key in sorted(_LIST_KEYS | _OPTIONAL_LIST_KEYS):
                 if key in doc:
                     values = doc[key]
                     if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
@@ -388,6 +393,7 @@ class ActorDictionary:
             auxiliaries=frozenset(token_key(w) for w in lists["auxiliaries"]),
             locative_words=frozenset(token_key(w) for w in lists["locative_words"]),
             place_nouns=frozenset(token_key(w) for w in lists["place_nouns"]),
+            fire_nouns=tuple(lists.get("fire_nouns", ())),
         )
 
         alias_trie: Trie = {}
@@ -416,6 +422,8 @@ class ActorDictionary:
         for iso, c in countries.items():
             for adj in c.adjectives:
                 trie_add(nationality_trie, _keys(adj), (iso, "adjective", _exact(adj)))
+                if adj[-2:] == "an" or adj[-1:] == "i":  # "the Americans", "the Iraqis": the people, or the state
+                    trie_add(nationality_trie, _keys(adj + "s"), (iso, "people", _exact(adj)))
             for name in c.names:
                 trie_add(nationality_trie, _keys(name), (iso, "name", _exact(name)))
                 for apos in ("'s", "'"):
@@ -425,6 +433,9 @@ class ActorDictionary:
         force_trie: Trie = {}
         for w in patterns.force_nouns:
             trie_add(force_trie, _keys(w), w)
+        fire_trie: Trie = {}
+        for w in patterns.fire_nouns:
+            trie_add(fire_trie, _keys(w), w)
         government_trie: Trie = {}
         for w in patterns.government_nouns:
             trie_add(government_trie, _keys(w), w)
@@ -451,6 +462,7 @@ class ActorDictionary:
             vocabulary=frozenset(k for node_keys in _all_keys(alias_trie) for k in node_keys),
             nationality_trie=nationality_trie,
             force_trie=force_trie,
+            fire_trie=fire_trie,
             government_trie=government_trie,
             title_trie_reversed=title_trie,
             role_trie=role_trie,
@@ -501,6 +513,8 @@ _LIST_KEYS = frozenset(
         "place_nouns",
     }
 )
+#: Pattern lists a file may leave out.
+_OPTIONAL_LIST_KEYS = frozenset({"fire_nouns"})
 _FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "in", "al", "on"})
 _ACTOR_KEYS = frozenset({"id", "name", "type", "country", "aliases", "affiliation", "parent", "role", "titles", "fuzzy"})
 _COUNTRY_KEYS = frozenset({"iso2", "name", "names", "adjectives", "capitals", "military", "government"})

@@ -60,6 +60,7 @@ _LINKS = frozenset({"of", "for", "at", "with", "from", "in"})
 _PRONOUNS = frozenset({"he", "she"})
 _MEDIA_WORDS = frozenset({"news", "media", "television", "tv", "agency", "broadcaster", "channel", "outlet", "newspaper"})
 _AGENT = frozenset({"by"})
+_OPEN_QUOTES = frozenset({"“", '"', "‘", "'"})
 _FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "in", "al", "on"})
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -230,13 +231,19 @@ def _pattern_candidates(t: _Tokens, d: ActorDictionary, sent_of_tok) -> list[_Ca
                             conf = CONF_METONYMY_FORCES if method == "metonymy" else CONF_PATTERN
                             out.append(_Cand(i, m, d.actors[target], method, conf))
                             found = True
+                # "Russian air support", "Israeli shelling": the adjective names the country's military
+                if not found and kind in ("adjective", "possessive") and j < n and any(trie_matches(d.fire_trie, keys, j)):
+                    out.append(_Cand(i, j, d.actors[country.military], "pattern", CONF_PATTERN))
+                    continue
                 if found or kind == "adjective" and not (j + 1 < n and keys[j] == "-"):
                     continue
                 # "US-backed", "Russia-backed"
                 if j + 1 < n and keys[j] == "-" and keys[j + 1] in p.backing_words:
                     out.append(_Cand(i, j, d.actors[country.government], "metonymy", CONF_METONYMY_BACKING))
                     continue
-                if kind in ("name", "capital"):
+                if kind == "people" and (i == 0 or keys[i - 1] != "the"):
+                    continue  # "two Americans were killed": people; "the Americans bombed": the state
+                if kind in ("name", "capital", "people"):
                     conf = _metonymy_context(t, d, i, j, sent_of_tok)
                     if conf:
                         out.append(_Cand(i, j, d.actors[country.government], "metonymy", conf))
@@ -258,6 +265,8 @@ def _metonymy_context(t: _Tokens, d: ActorDictionary, i: int, j: int, sent_of_to
         return 0.0  # a dateline: "DAMASCUS, Oct 19 (Reuters) -"
     seen_aux = False
     for k in range(j, min(j + 4, n)):
+        if keys[k] in _OPEN_QUOTES:
+            continue  # the Americans “bombed and stopped” the buses
         if keys[k] in p.speech_verbs or keys[k] in p.action_verbs:
             return CONF_METONYMY_SUBJECT
         if keys[k] in p.auxiliaries or keys[k] in ("been", "being"):

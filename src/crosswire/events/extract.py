@@ -21,7 +21,10 @@ place mentions, publication date); it needs no parse. The steps, per article:
    the target is "from Z", the first other actor after the trigger, or an opposing group nearby.
    An accusation's actor is the accuser, its target the accused. A statement by one state's body
    describing violence against civilians by another state's forces ("carpet bombings of residential
-   areas by the US") is coded as an accusation, not as a confirmed strike.
+   areas by the US") is coded as an accusation, not as a confirmed strike. An ally named with
+   "with"/"backed by" is not a target; when it is a force named right before "air support/cover",
+   "airstrikes" … ("advanced … with Russian air support"), its strikes are a second event of the
+   clause (an air strike with the clause's target, place, date, modality and claim).
 6. **Place** (most specific resolved place in the clause, nearest the trigger), **date**
    (``when.py``; a clause without one inherits the previous clause's date within a paragraph),
    **numbers** (``numbers.py``), **modality** (negated > denied > planned > claimed > asserted).
@@ -170,6 +173,16 @@ _GENERIC_TARGET = re.compile(
     r"command\s+posts?|weapons\s+depots?|ammunition\s+depots?|fighters|gatherings))\b",
     _I,
 )
+#: Words before an actor that make it the actor's ally, not its target.
+_ALLY_BEFORE = re.compile(
+    r"\b(?:with|alongside|backed\s+by|supported\s+by|aided\s+by|helped\s+by|together\s+with|joined\s+by)\s+"
+    r"(?:the\s+)?(?:(?:help|support|backing)\s+of\s+(?:the\s+)?)?$",
+    _I,
+)
+#: "with Russian air support": the supporting force's own strikes, reported inside another event.
+_SUPPORT = re.compile(r"\s*(?:air\s+(?:support|cover|power)|airpower|aviation|air\s?strikes|air\s+raids)\b", _I)
+#: Primary classes a supporting air strike is not split from (it is already that kind of event).
+_NO_SUPPORT_SPLIT = frozenset({"air", "air_support", "missile", "accuse", "deny", "threaten", "shield"})
 _ARMED_NON_STATE = frozenset({ActorType.JIHADIST_GROUP, ActorType.ARMED_GROUP, ActorType.MILITIA})
 _TRIGGER_LIMIT = 20000  # characters of one clause scanned for triggers (a 5,000-word sentence is ~30,000)
 
@@ -313,6 +326,8 @@ def _roles(
             continue
         if actor is not None and m.actor.id == actor.actor.id:
             continue
+        if _ALLY_BEFORE.search(body[max(trig.end, m.start - 40) : m.start]):
+            continue  # "advance … with Russian air support": an ally, not the target
         if m.actor.type is ActorType.PERSON:
             continue
         if cls == "capture" and frm.search(body[max(trig.end, m.start - 12) : m.start]):
@@ -329,6 +344,31 @@ def _roles(
         if near and actor is not None:
             target = min(near, key=lambda m: abs(m.start - trig.start))
     return actor, target
+
+
+def _support(body: str, c: Clause, cands: list[ActorMention], region) -> Clause | None:
+    """ "Syrian forces are continuing their advance … with Russian air support": the supporting force
+    (an actor named right before "air support/cover", "airstrikes" …) carried out strikes of its own
+    in the same operation: a second event of the clause, an air strike with the same target, place,
+    date, modality and claim. None when the clause's own event is already a strike or a statement."""
+    if c.trigger is None or c.trigger_class in _NO_SUPPORT_SPLIT or c.accusation:
+        return None
+    for m in cands:
+        if m.start < c.trigger.end or m.actor.type in _NOT_AGENTS or m.actor.type is ActorType.PERSON:
+            continue
+        if c.actor is not None and m.actor.id == c.actor.actor.id:
+            continue
+        hit = _SUPPORT.match(body, m.end)
+        if hit is None or not _ALLY_BEFORE.search(body[max(c.start, m.start - 40) : m.start]):
+            continue
+        if region is not None and region[0] <= m.start < region[1]:
+            continue
+        trig = Span(hit.start() + len(hit.group()) - len(hit.group().lstrip()), hit.end(), hit.group().strip())
+        target = c.target if c.target is not None and c.target.actor.id != m.actor.id else None
+        return Clause(
+            c.start, c.end, c.sentence, "air_support", trig, c.attribution, m, target, c.place, c.date, (), c.modality
+        )
+    return None
 
 
 def _generic_force(body: str, c: Clause, trig: Span, lo: int, army: Actor | None) -> ActorMention | None:
@@ -521,6 +561,7 @@ def extract_events(
     army = by_id[army_counts.most_common(1)[0][0]] if army_counts else None
     quotes = find_quotes(body)
     clauses = clauses_of(body, sents)
+    secondary: dict[int, Clause] = {}  # id(primary clause) -> the supporting force's strike in it
     previous_claim: Claim | None = None
     previous: Clause | None = None
     for c in clauses:
@@ -562,11 +603,16 @@ def extract_events(
                 c.actor, c.target = acc
             elif c.trigger_class == "shield":
                 c.trigger_class = None  # an unattributed "human shields" headline reports no event
+            support = _support(body, c, cands, region)
+            if support is not None:
+                secondary[id(c)] = support
         if c.date is None and previous is not None and previous.date is not None and "\n" not in body[previous.end : c.start]:
             d = previous.date
             c.date = EventDate(d.year, d.month, d.day, d.expression, f"inherited from the previous sentence of the paragraph; {d.resolution}")
         previous = c
 
+    if secondary:
+        clauses = [x for c in clauses for x in ((c, secondary[id(c)]) if id(c) in secondary else (c,))]
     events_clauses = [c for c in clauses if c.trigger_class is not None]
     texts = [body[c.start : min(c.end, c.start + 4000)] for c in events_clauses]
     # one batched encoding of the clauses serves both heads (None: no encoder, sparse weights only)
