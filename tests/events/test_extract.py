@@ -292,6 +292,20 @@ def test_extract_supporting_air_force_is_an_event_of_its_own(classifier):
 @pytest.mark.parametrize(
     "text",
     [
+        "Syrian troops are continuing their advance on Islamic State positions in Palmyra.",
+        "Syrian troops closed in on Islamic State fighters in Palmyra.",
+        "Syrian troops reached the outskirts of Palmyra, trapping Islamic State fighters.",
+    ],
+)
+def test_extract_an_advance_under_way_is_fighting_not_territory_taken(classifier, text):
+    actors = [_am(text, "Syrian troops", SAA), _am(text, "Islamic State", IS)]
+    events, _ = _run(text, actors, [_pm(text, "Palmyra", PALMYRA)], classifier=classifier)
+    assert [(e.acled_type, e.acled_subtype) for e in events] == [("Battles", "Armed clash")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Russian warplanes bombed Palmyra with Russian air support.",  # already a strike: not split
         "Syrian troops advanced on Palmyra, where Russian air support was lacking.",  # no "with": not an ally's act
     ],

@@ -129,7 +129,9 @@ _VIOLENT = ("ARMED_CLASH", "ATTACK", "AIR_STRIKE", "ART_MISS_ATTACK", "REM_EXPLO
 _CHOOSE = {
     "capture": (("GOV_REGAINS_TERIT", "NON_STATE_ACTOR_OVERTAKES_TER"), "GOV_REGAINS_TERIT"),
     "clash": (_BATTLES, "ARMED_CLASH"),
-    "advance": (_BATTLES, "ARMED_CLASH"),
+    # an advance still under way is fighting (ACLED codes territory as regained once it is taken:
+    # "captured", "retook" are the capture class)
+    "advance": (("ARMED_CLASH",), "ARMED_CLASH"),
     "attack": (_VIOLENT, "ARMED_CLASH"),
     "kill": (_VIOLENT, "ATTACK"),
     "protest": (("PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR", "MOB_VIOL"), "PEACE_PROTEST"),
