@@ -96,6 +96,8 @@ def _write(tmp_path, name, data) -> str:
         ({"actors": [{"id": "mil:ZZ", "name": "X", "type": "militia", "aliases": ["X"]}]}, "mil:XX / gov:XX must name a country"),
         ({"countries": [{"iso2": "xx", "name": "X"}]}, "countries[0]: each country must be an object with 'iso2'"),
         ({"force_nouns": "army"}, "'force_nouns' must be a list of non-empty strings"),
+        ({"fire_nouns": [""]}, "'fire_nouns' must be a list of non-empty strings"),
+        ({"force_coreference": {"the army": 2}}, "'force_coreference' must map phrases to confidences in (0, 1]"),
         ({"actor": []}, "unknown top-level keys ['actor']"),
         ([1, 2], "the top level must be a JSON object"),
     ],

@@ -84,6 +84,39 @@ def test_resolve_no_false_actor(dictionary, text):
     assert all(m.actor.id not in ("IS", "gov:RU", "SY-SAA", "RU-AF", "gov:SY") for m in result), _found(result)
 
 
+@pytest.mark.parametrize(
+    "text,phrase,actor_id",
+    [
+        ("Syrian troops entered the town. The army then shelled the hills.", "The army", "SY-SAA"),
+        ("Damascus forces advanced; army units engaged Daesh terrorists.", "army units", "SY-SAA"),
+        # named later in the article: still that military
+        ("The army shelled the hills. Later the Iraqi army arrived.", "The army", "IQ-ARMY"),
+        # the most named military so far wins
+        ("Turkish troops crossed. Turkish troops dug in. The Syrian army watched. Government forces withdrew.",
+         "Government forces", "mil:TR"),
+    ],
+)  # fmt: skip
+def test_resolve_bare_force_noun_is_the_articles_military(dictionary, text, phrase, actor_id):
+    result = _resolve(text, dictionary)
+    hit = [m for m in result if m.text == phrase]
+    assert len(hit) == 1
+    assert (hit[0].actor.id, hit[0].method) == (actor_id, "coreference")
+    assert hit[0].confidence < 0.7  # a coreference, never as sure as a name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The army shelled the hills.",  # no military named: not guessed
+        "IS fighters attacked the army of Iraq.",  # the name follows
+        "The national army of Mali and Islamic State fighters clashed.",
+    ],
+)
+def test_resolve_bare_force_noun_not_guessed(dictionary, text):
+    result = _resolve(text, dictionary)
+    assert not [m for m in result if m.method == "coreference" and m.actor.type.value == "state military"]
+
+
 def test_resolve_lowercase_is_never_islamic_state(dictionary):
     text = "IS said it is in control. This is IS territory, but is it?"
     result = _resolve(text, dictionary)

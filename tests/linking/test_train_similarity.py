@@ -13,8 +13,13 @@ import pytest
 
 pytest.importorskip("sklearn", reason="training needs scikit-learn (pip install -e .[dev] or .[train])")
 
-from crosswire.linking.similarity import FEATURES, GROUPS  # noqa: E402
-from crosswire.linking.train_similarity import FEATURE_SETS, cross_validate, fit_model, select_features  # noqa: E402
+from crosswire.linking.similarity import FEATURES, GROUPS
+from crosswire.linking.train_similarity import (
+    FEATURE_SETS,
+    cross_validate,
+    fit_model,
+    select_features,
+)
 
 
 def _rows(n: int, signal: tuple[int, ...], seed: int) -> tuple[np.ndarray, np.ndarray, list[str]]:

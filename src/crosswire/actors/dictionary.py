@@ -142,6 +142,9 @@ class Patterns:
     #: Nouns of armed force in action ("air support", "shelling"): "Russian air support" names
     #: Russia's military by its adjective alone. Optional in user files (default: none).
     fire_nouns: tuple[str, ...] = ()
+    #: Bare force nouns ("the army", "government forces") → the article's state military, with a
+    #: confidence each. Optional in user files (default: none).
+    force_coreference: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
 
 
 Trie = dict  # nested {token key: Trie}; END maps to a list of payloads
@@ -250,6 +253,7 @@ class ActorDictionary:
     title_trie_reversed: Trie = field(repr=False)  # payload (title, is_function)
     role_trie: Trie = field(repr=False)  # payload role noun
     group_trie: Trie = field(repr=False)  # payload (phrase, confidence)
+    force_coref_trie: Trie = field(repr=False)  # payload (phrase, confidence)
     sources: tuple[str, ...] = ()
 
     @classmethod
@@ -297,12 +301,13 @@ class ActorDictionary:
         country_src: dict[str, str] = {}
         lists: dict[str, list] = {}
         group: dict[str, float] = {}
+        force: dict[str, float] = {}
         labels = []
         for label, doc in docs:
             labels.append(label)
             if not isinstance(doc, dict):
                 raise ActorDictionaryError("the top level must be a JSON object", path=label)
-            unknown = set(doc) - {"version", "about", "actors", "countries", "group_coreference", *_LIST_KEYS, *_OPTIONAL_LIST_KEYS}
+            unknown = set(doc) - {"version", "about", "actors", "countries", *_COREF_KEYS, *_LIST_KEYS, *_OPTIONAL_LIST_KEYS}
             if unknown:
                 raise ActorDictionaryError(
                     f"unknown top-level keys {sorted(unknown)}; expected actors, countries or pattern lists "
@@ -327,15 +332,14 @@ class ActorDictionary:
                     if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
                         raise ActorDictionaryError(f"'{key}' must be a list of non-empty strings", path=label, entry=key)
                     lists.setdefault(key, []).extend(values)
-            if "group_coreference" in doc:
-                g = doc["group_coreference"]
-                if not isinstance(g, dict) or not all(
-                    isinstance(k, str) and isinstance(v, (int, float)) and 0 < v <= 1 for k, v in g.items()
-                ):
-                    raise ActorDictionaryError(
-                        "'group_coreference' must map phrases to confidences in (0, 1]", path=label, entry="group_coreference"
-                    )
-                group.update(g)
+            for key, into in (("group_coreference", group), ("force_coreference", force)):
+                if key in doc:
+                    g = doc[key]
+                    if not isinstance(g, dict) or not all(
+                        isinstance(k, str) and isinstance(v, (int, float)) and 0 < v <= 1 for k, v in g.items()
+                    ):
+                        raise ActorDictionaryError(f"'{key}' must map phrases to confidences in (0, 1]", path=label, entry=key)
+                    into.update(g)
 
         countries = {iso: _country(c, country_src[iso]) for iso, c in raw_countries.items()}
         actors: dict[str, Actor] = {}
@@ -388,6 +392,7 @@ class ActorDictionary:
             role_nouns=tuple(lists["role_nouns"]),
             person_coreference=frozenset(" ".join(_keys(w)) for w in lists["person_coreference"]),
             group_coreference=MappingProxyType(dict(group)),
+            force_coreference=MappingProxyType(dict(force)),
             speech_verbs=frozenset(token_key(w) for w in lists["speech_verbs"]),
             action_verbs=frozenset(token_key(w) for w in lists["action_verbs"]),
             auxiliaries=frozenset(token_key(w) for w in lists["auxiliaries"]),
@@ -450,6 +455,9 @@ class ActorDictionary:
         group_trie: Trie = {}
         for phrase, conf in group.items():
             trie_add(group_trie, _keys(phrase), (phrase, float(conf)))
+        force_coref_trie: Trie = {}
+        for phrase, conf in force.items():
+            trie_add(force_coref_trie, _keys(phrase), (phrase, float(conf)))
 
         return cls(
             actors=MappingProxyType(actors),
@@ -467,6 +475,7 @@ class ActorDictionary:
             title_trie_reversed=title_trie,
             role_trie=role_trie,
             group_trie=group_trie,
+            force_coref_trie=force_coref_trie,
             sources=tuple(labels),
         )
 
@@ -513,6 +522,8 @@ _LIST_KEYS = frozenset(
         "place_nouns",
     }
 )
+#: Phrase → confidence maps of coreference (group_coreference is required, force_coreference optional).
+_COREF_KEYS = ("group_coreference", "force_coreference")
 #: Pattern lists a file may leave out.
 _OPTIONAL_LIST_KEYS = frozenset({"fire_nouns"})
 _FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "in", "al", "on"})

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from ..model import Actor, ActorMention, ActorType, Mention, Sentence
@@ -489,6 +490,9 @@ def _coreference(t: _Tokens, d: ActorDictionary, chosen: list[_Cand], sent_of_to
     keys, n = t.keys, len(t.keys)
     by_start = {c.start: c for c in chosen}
     jihadist_total = {c.actor.id for c in chosen if c.actor.type is ActorType.JIHADIST_GROUP}
+    # every state military the article names (not by metonymy): mentions and the actor, by id
+    named = Counter(c.actor.id for c in chosen if c.actor.type is ActorType.STATE_MILITARY and c.method != "metonymy")
+    militaries = {c.actor.id: (named[c.actor.id], c.actor) for c in chosen if c.actor.id in named}
     counts: dict[str, int] = {}
     last_pos: dict[str, int] = {}
     actors: dict[str, Actor] = {}
@@ -510,10 +514,12 @@ def _coreference(t: _Tokens, d: ActorDictionary, chosen: list[_Cand], sent_of_to
             out.append(c)
             i = c.end
             continue
-        if t.occupied[i] or not (keys[i] in d.group_trie or keys[i] == "the" or keys[i] in _PRONOUNS):
+        if t.occupied[i] or not (keys[i] in d.group_trie or keys[i] in d.force_coref_trie or keys[i] == "the" or keys[i] in _PRONOUNS):
             i += 1
             continue
         found = _group_coref(t, d, i, jihadist_total, counts, last_pos, actors)
+        if found is None:
+            found = _force_coref(t, d, i, militaries, counts, last_pos, actors)
         if found is None:
             found = _person_coref(t, d, i, referents, sent_of_tok)
         if found is not None:
@@ -558,6 +564,34 @@ def _group_coref(t, d, i, jihadist_total, counts, last_pos, actors) -> _Cand | N
         actors[aid] = d.actors[aid]
     factor = 1.0 if len(jihadist_total) <= 1 else CONF_GROUP_AMBIGUOUS
     return _Cand(i, m, actors[aid], "coreference", conf * factor)
+
+
+def _force_coref(t, d, i, militaries, counts, last_pos, actors) -> _Cand | None:
+    """ "the army", "government forces" with no nationality: the state military the article names most
+    (among those named before it; else in the whole article). None when it names none: not guessed."""
+    keys, n = t.keys, len(t.keys)
+    if keys[i] not in d.force_coref_trie:
+        return None
+    best = None
+    for m, payloads in trie_matches(d.force_coref_trie, keys, i):
+        if not any(t.occupied[i:m]):
+            best = (m, payloads[0])
+    if best is None:
+        return None
+    m, (_phrase, conf) = best
+    prev = keys[i - 1] if i > 0 else ""
+    if i > 0 and (t.occupied[i - 1] or prev in d.nationality_trie or prev in d.patterns.modifiers or prev == "-"):
+        return None  # "the Syrian army" (named), "the national army", "Kurdish-led forces"
+    if m < n and (keys[m] == "-" or keys[m] in ("of", "'s", "’s")):
+        return None  # "the army of Iraq", "the army's": the name follows
+    pool = [a for a in last_pos if actors[a].type is ActorType.STATE_MILITARY]
+    if pool:
+        actor = actors[max(pool, key=lambda a: (counts.get(a, 0), last_pos[a]))]
+    elif militaries:
+        actor = max(militaries.values(), key=lambda x: (x[0], x[1].id))[1]
+    else:
+        return None
+    return _Cand(i, m, actor, "coreference", conf)
 
 
 def _person_coref(t, d, i, referents, sent_of_tok) -> _Cand | None:

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -166,7 +165,6 @@ _FUTURE = re.compile(
     r"\b(?:will|would|shall|going\s+to|plan(?:s|ned)?\s+to|intend(?:s|ed)?\s+to|expected\s+to|about\s+to|set\s+to)\b[^,;.]*$", _I
 )
 _BLAME = re.compile(r"\b(?:residential|civilians?|victims|human\s+shields?|carpet|indiscriminate|hostages|collud\w*|massacres?|destruction)\b", _I)
-_GENERIC_FORCE = re.compile(r"\b(?:the\s+)?(?:army\s+units|army|troops|soldiers|government\s+forces|regime\s+forces)\s+(?:\w+\s+){0,2}$", _I)
 #: "strikes on terrorist positions": the target is named only by a label noun used as a modifier.
 _GENERIC_TARGET = re.compile(
     r"\b(?:on|against|at|targeting|targeted|hit(?:ting)?|struck|pounded|pounding)\s+(?:the\s+)?"
@@ -373,18 +371,6 @@ def _support(body: str, c: Clause, cands: list[ActorMention], region) -> Clause 
     return None
 
 
-def _generic_force(body: str, c: Clause, trig: Span, lo: int, army: Actor | None) -> ActorMention | None:
-    """ "army units had engaged …": a bare force noun before the trigger → the article's state force."""
-    if army is None:
-        return None
-    m = _GENERIC_FORCE.search(body, max(lo, trig.start - 60), trig.start)
-    if not m or re.search(r"[,;]", body[m.start() : trig.start]):
-        return None
-    words = re.match(r"(?:the\s+)?[\w ]*?(?:army units|army|troops|soldiers|government forces|regime forces)", body[m.start() : trig.start], _I)
-    end = m.start() + (words.end() if words else 0)
-    return ActorMention(m.start(), end, body[m.start() : end], army, c.sentence, "coreference", 0.5)
-
-
 def _generic_target(body: str, c: Clause, trig: Span, earlier: Sequence[ActorMention]) -> ActorMention | None:
     """ "cruise missile strikes on terrorist positions": a label noun as the target's only name → the
     armed non-state group the article named last before the trigger (a coreference, low confidence)."""
@@ -559,8 +545,6 @@ def extract_events(
     def within(items, starts, lo, hi):
         return items[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
 
-    army_counts = Counter(m.actor.id for m in actors if m.actor.type is ActorType.STATE_MILITARY and m.method != "coreference")
-    army = by_id[army_counts.most_common(1)[0][0]] if army_counts else None
     quotes = find_quotes(body)
     clauses = clauses_of(body, sents)
     secondary: dict[int, Clause] = {}  # id(primary clause) -> the supporting force's strike in it
@@ -592,8 +576,6 @@ def extract_events(
             c.actor, c.target = _roles(body, c, cands, c.trigger, c.trigger_class)
             if c.trigger_class in _NO_TARGET:
                 c.target = None
-            if c.actor is None and c.trigger_class != "accuse":
-                c.actor = _generic_force(body, c, c.trigger, c.start, army)
             if c.target is None and c.trigger_class not in _NO_TARGET and c.trigger_class != "accuse":
                 c.target = _generic_target(body, c, c.trigger, within(actors_sorted, a_starts, 0, c.trigger.start))
             c.place = _place(c, within(places_sorted, p_starts, c.start, c.end), own, c.trigger, region)

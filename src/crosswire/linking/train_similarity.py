@@ -41,7 +41,15 @@ from pathlib import Path
 import numpy as np
 
 from ..eval.similarity import Pair, pearson, read_pairs
-from .similarity import FEATURES, GROUPS, MODEL_PATH, GroupWeights, PairModel, PairScorer, language_group
+from .similarity import (
+    FEATURES,
+    GROUPS,
+    MODEL_PATH,
+    GroupWeights,
+    PairModel,
+    PairScorer,
+    language_group,
+)
 
 __all__ = [
     "FEATURE_SETS",
@@ -135,7 +143,7 @@ def select_features(x: np.ndarray, y: np.ndarray, clusters: Sequence[str], *, k:
         k (int): inner folds.
     RETURNS (str): the chosen set's name.
     """
-    fold = np.array([zlib.crc32(f"inner:{c}".encode("utf-8")) % k for c in clusters])
+    fold = np.array([zlib.crc32(f"inner:{c}".encode()) % k for c in clusters])
     best_name, best_r = "all", -np.inf
     for name, cols in FEATURE_SETS.items():
         if max(cols) >= x.shape[1]:
