@@ -166,6 +166,24 @@ def test_attribution_person_speaks_for_parent():
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "“The city is free,” said Igor Konashenkov.",
+        "“The city is free,” said Igor Konashenkov on Friday.",
+        "“The city is free,” said Igor Konashenkov, adding that the US had failed.",
+        # the apposition's comma before "said": the name after the verb starts what is said
+        "Igor Konashenkov, the spokesman, said the US is using civilians as human shields.",
+    ],
+)
+def test_attribution_speaker_before_or_after_the_verb(text):
+    mentions = [_am(text, "Igor Konashenkov", KONASHENKOV, role="spokesman")]
+    if " US " in text:
+        mentions.append(_am(text, "US", USGOV))
+    a = _attr(text, sorted(mentions, key=lambda m: m.start))
+    assert a is not None and a.claim.speaker.id == "person:igor-konashenkov"
+
+
+@pytest.mark.parametrize(
     "text,label,kind",
     [
         ("Reports revealed last month that the US military had airlifted fighters.", "Reports", "unattributed"),
@@ -316,6 +334,28 @@ def test_extract_no_supporting_strike_without_an_allied_force(classifier, text):
         actors.append(_am(text, "Syrian troops", SAA))
     events, _ = _run(text, actors, [_pm(text, "Palmyra", PALMYRA)], classifier=classifier)
     assert sum(1 for e in events if e.trigger.text == "air support") == 0
+
+
+def test_extract_claim_names_the_person_who_speaks_for_the_organisation(classifier):
+    text = (
+        "The Russian Defence Ministry said the US is using the camp as human shields. "
+        "Igor Konashenkov, the ministry's spokesman, said the US is using civilians as human shields."
+    )
+    second = text.index("Igor")
+    sents = (Sentence(0, second), Sentence(second, len(text)))
+    actors = (
+        _am(text, "Russian Defence Ministry", RUMOD),
+        _am(text, "US", USGOV),
+        _am(text, "Igor Konashenkov", KONASHENKOV, role="spokesman"),
+        _am(text, "US", USGOV, nth=1),
+    )
+    events, _ = extract_events(text, sents, (), actors, (), DATED, classifier)
+    accusations = [e for e in events if e.plover_root == "ACCUSE"]
+    assert len(accusations) == 1 and len(accusations[0].evidence) == 2
+    claim = accusations[0].claim
+    assert (claim.speaker.id, claim.organisation.id) == ("person:igor-konashenkov", "RU-MOD")
+    # both statements stay with the event
+    assert {c.speaker.id for c in accusations[0].claims} == {"RU-MOD", "person:igor-konashenkov"}
 
 
 def test_extract_merges_two_sentences_about_one_capture(classifier):

@@ -210,6 +210,8 @@ def test_seeds_presstv_konashenkov_accuses_us_over_rukban(extracted):
     assert (e.plover_root, e.acled_type) == ("ACCUSE", None)
     assert _ids(e.target) == "gov:US"
     assert e.claim.organisation.id == "RU-MOD"
+    # "the Russian military said …", then its spokesman quoted on it: the claimant is Konashenkov
+    assert e.claim.speaker.id == "person:igor-konashenkov"
     assert ("people", 60000) in [(q.kind, q.value) for q in e.quantities]
     assert any("Konashenkov" in s.text for s in e.evidence)
 

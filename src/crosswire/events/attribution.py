@@ -56,6 +56,10 @@ _REPORTS = re.compile(r"\b(?:[Rr]eports|[Mm]edia reports|[Ss]ources)\s*$")
 _PREVIOUS = re.compile(r"^\s*(?:the\s+)?(?:report|statement|agency|ministry|source)\b", re.IGNORECASE)
 _REPORTEDLY = re.compile(r"\b(?:reportedly|allegedly|is said to|are said to|were said to|was said to)\b")
 _HEADLINE_CREDIT = re.compile(r"\s[–—-]\s*$")
+#: What may follow the speaker of an inverted attribution ("…,” said Konashenkov, adding …).
+_INVERTED_END = re.compile(
+    rf"\s*(?:$|[,.;:)”\"\n]|[–—-]\s|(?:on\s+)?{_WEEKDAY}\b|in\s+a\s+statement\b|(?:on|in|at|to|told|when|while|as)\b)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +212,9 @@ def _attribute_range(
         before = body[max(lo, vs - 3) : vs]
         if verb.lower() not in ("told", "tells") and re.search(r"[,”\"]\s*$", before):
             after = [m for m in mentions if ve <= m.start < ve + 6]
-            if after and re.fullmatch(r"\s*(?:the\s+)?", body[ve : after[0].start]):
+            # "…,” said Konashenkov." but not "Konashenkov, the spokesman, said the US is using …":
+            # there the name after the verb starts the reported clause
+            if after and re.fullmatch(r"\s*(?:the\s+)?", body[ve : after[0].start]) and _INVERTED_END.match(body, after[0].end):
                 m = after[0]
                 span = Span(vs, m.end, body[vs : m.end])
                 return _claim_for(m, span, "paraphrase", (), None, parent_of), (m,), (vs, m.end)

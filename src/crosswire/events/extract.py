@@ -687,11 +687,26 @@ def _extend(c: Clause, k: int, clauses: list[Clause], last_draft_of: dict[int, _
     last_draft_of[k] = d
 
 
+def _named_speaker(claim: Claim | None, claims: Sequence[Claim]) -> Claim | None:
+    """ "the Russian military said …", then "Konashenkov, the spokesman for the Russian military, said …"
+    about the same event: the claim names the person who speaks for the organisation (same origin,
+    more precise). Any other claim stays as it is."""
+    if claim is None or claim.speaker is None or claim.speaker.type is ActorType.PERSON:
+        return claim
+    org = claim.speaker.id
+    return next(
+        (x for x in claims if x.speaker is not None and x.speaker.type is ActorType.PERSON and x.organisation is not None
+         and x.organisation.id == org),
+        claim,
+    )  # fmt: skip
+
+
 def _event(i: int, d: _Draft, body: str, flagged: set[tuple[int, int]]) -> Event:
     first = d.clauses[0]
     # an attribution the actor stage flags as inconsistent yields to the next one
     claim = next((x for x in d.claims if (x.span.start, x.span.end) not in flagged and not any(
         s <= x.span.start < e for s, e in flagged)), d.claims[0] if d.claims else None)
+    claim = _named_speaker(claim, d.claims)
     modality = first.modality
     if claim is not None and modality is Modality.ASSERTED:
         modality = Modality.CLAIMED
