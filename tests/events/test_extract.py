@@ -236,6 +236,11 @@ def test_extract_capture_roles_place_date_claim(classifier):
         ("The fighters are going to leave Raqqa tonight.", Modality.PLANNED),
         ("The fighters will withdraw from the town.", Modality.PLANNED),
         ("The army shelled the town.", Modality.ASSERTED),
+        # an infinitive trigger is an aim, unless the verb before it makes it a fact
+        ("Those are the fighters they came here to fight.", Modality.PLANNED),
+        ("The army has a plan to retake the town.", Modality.PLANNED),
+        ("The fighters began to withdraw from the town.", Modality.ASSERTED),
+        ("The fighters were forced to retreat from the town.", Modality.ASSERTED),
     ],
 )
 def test_extract_modality(classifier, text, modality):
@@ -244,6 +249,25 @@ def test_extract_modality(classifier, text, modality):
     group = next(g for g in ("Daesh", "fighters", "army") if g in text)
     events, _ = _run(text, [_am(text, group, SAA if group == "army" else IS)], classifier=classifier)
     assert [e.modality for e in events] == [modality]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The army launched a new operation against Daesh near the town.",
+        "Daesh fighters face a long campaign by the army.",
+        "The operation against Daesh ended with talks and a peaceful handover of the town.",
+    ],
+)
+def test_extract_operation_is_a_military_type(classifier, text):
+    """ "operation"/"campaign" alone say little: the type may be any battle or violent one, never an
+    agreement, a protest or a strategic development."""
+    actors = [_am(text, "Daesh", IS)] + ([_am(text, "army", SAA)] if "army" in text else [])
+    events, _ = _run(text, actors, classifier=classifier)
+    ops = [e for e in events if e.trigger.text.lower() in ("operation", "campaign")]
+    assert ops
+    assert all(e.acled_type in ("Battles", "Explosions/Remote violence", "Violence against civilians") for e in ops)
+    assert all(not e.reliable for e in ops)
 
 
 @pytest.mark.parametrize(

@@ -134,7 +134,8 @@ _CHOOSE = {
     "attack": (_VIOLENT, "ARMED_CLASH"),
     "kill": (_VIOLENT, "ATTACK"),
     "protest": (("PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR", "MOB_VIOL"), "PEACE_PROTEST"),
-    "operation": (tuple(CASE_SUBTASK_LABELS[1]), "ARMED_CLASH"),
+    # "operation", "campaign": military ones (an agreement or a protest has its own words)
+    "operation": (tuple(dict.fromkeys(_BATTLES + _VIOLENT)), "ARMED_CLASH"),
 }
 #: Verbal classes: no ACLED type; their PLOVER root.
 _VERBAL = {"accuse": "ACCUSE", "shield": "ACCUSE", "deny": "REJECT", "threaten": "THREATEN"}
@@ -163,6 +164,12 @@ _NEGATION = re.compile(r"\b(?:no|not|never|n[’']t|without|neither|nor|failed\s
 _DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected\s+(?:claims|reports))\b", _I)
 _FUTURE = re.compile(
     r"\b(?:will|would|shall|going\s+to|plan(?:s|ned)?\s+to|intend(?:s|ed)?\s+to|expected\s+to|about\s+to|set\s+to)\b[^,;.]*$", _I
+)
+#: A trigger verb in the infinitive ("to fight") reports an aim, unless the verb before it makes it
+#: a fact ("began to withdraw", "were forced to retreat").
+_INFINITIVE = re.compile(r"\bto\s+$", _I)
+_FACTUAL_TO = re.compile(
+    r"\b(?:began|begun|begins|start(?:ed|s)?|continu(?:ed|es|e)|managed|forced|compelled|went\s+on|had|has|have|used)\s+to\s+$", _I
 )
 _BLAME = re.compile(r"\b(?:residential|civilians?|victims|human\s+shields?|carpet|indiscriminate|hostages|collud\w*|massacres?|destruction)\b", _I)
 #: "strikes on terrorist positions": the target is named only by a label noun used as a modifier.
@@ -408,6 +415,9 @@ def _modality(body: str, c: Clause, trig: Span, cls: str, att: Attribution | Non
         return Modality.DENIED
     if _FUTURE.search(body[max(c.start, trig.start - 60) : trig.start]):
         return Modality.PLANNED
+    before = body[max(c.start, trig.start - 30) : trig.start]
+    if _INFINITIVE.search(before) and not _FACTUAL_TO.search(before):
+        return Modality.PLANNED  # "those they came here to fight", "a plan to retake": not (yet) done
     if att is not None:
         return Modality.CLAIMED
     return Modality.ASSERTED
@@ -437,7 +447,7 @@ def _type(cls: str, actor: ActorMention | None, case: EventTypePrediction, plv: 
         allowed, default = _CHOOSE[cls]
         pick = next((lab for lab in ranked if lab in allowed), None)
         if cls == "capture" and actor is not None:
-            code = "GOV_REGAINS_TERIT" if actor.actor.type in _STATE else "NON_STATE_ACTOR_OVERTAKES_TER"
+            code = "GOV_REGAINS_TERIT" if actor.actor.type in _STATEISH else "NON_STATE_ACTOR_OVERTAKES_TER"
             reliable, conf = True, 0.85
         elif pick is not None:
             code = pick
@@ -447,7 +457,7 @@ def _type(cls: str, actor: ActorMention | None, case: EventTypePrediction, plv: 
             code, reliable, conf = default, False, 0.3
         if code in _TERRITORY and actor is not None:
             # who takes the ground decides between the two territory types, not the wording
-            code = "GOV_REGAINS_TERIT" if actor.actor.type in _STATE else "NON_STATE_ACTOR_OVERTAKES_TER"
+            code = "GOV_REGAINS_TERIT" if actor.actor.type in _STATEISH else "NON_STATE_ACTOR_OVERTAKES_TER"
         if cls == "operation":
             reliable, conf = False, min(conf, 0.3)
     tax = CASE_TAXONOMY[code]
