@@ -53,6 +53,13 @@ def _found(result) -> set[tuple[str, str]]:
         ("The Americans bombed the buses.", ("Americans", "gov:US", "metonymy")),
         ("Then the Russians said they would stay.", ("Russians", "gov:RU", "metonymy")),
         ("Waqqaf said that the Americans “bombed and stopped” the buses.", ("Americans", "gov:US", "metonymy")),
+        ("Then the Turks said they would stay.", ("Turks", "gov:TR", "metonymy")),
+        # countries beyond the Middle East, from the Sahel to the Balkans and the Andes
+        ("Chadian troops crossed the border.", ("Chadian troops", "mil:TD", "pattern")),
+        ("Burkinabe soldiers were ambushed near Djibo.", ("Burkinabe soldiers", "mil:BF", "pattern")),
+        ("Senior Hungarian officials agreed.", ("Hungarian officials", "gov:HU", "pattern")),
+        ("The Myanmar military seized power.", ("Myanmar military", "mil:MM", "pattern")),
+        ("Niamey said the talks had failed.", ("Niamey", "gov:NE", "metonymy")),
     ],
 )
 def test_resolve_single_mentions(dictionary, text, expected):

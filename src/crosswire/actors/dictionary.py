@@ -119,6 +119,9 @@ class Country:
     capitals: tuple[str, ...]
     military: str  # actor id of its military (mil:<ISO2> unless the data names a dictionary actor)
     government: str  # actor id of its government
+    #: Nouns for its people that are not the adjective + "s" ("Turks", "Britons"); "the Turks said"
+    #: stands for the state as a capital would. "Americans", "Iraqis" are derived from the adjectives.
+    people: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,6 +432,8 @@ class ActorDictionary:
                 trie_add(nationality_trie, _keys(adj), (iso, "adjective", _exact(adj)))
                 if adj[-2:] == "an" or adj[-1:] == "i":  # "the Americans", "the Iraqis": the people, or the state
                     trie_add(nationality_trie, _keys(adj + "s"), (iso, "people", _exact(adj)))
+            for noun in c.people:
+                trie_add(nationality_trie, _keys(noun), (iso, "people", _exact(noun)))
             for name in c.names:
                 trie_add(nationality_trie, _keys(name), (iso, "name", _exact(name)))
                 for apos in ("'s", "'"):
@@ -528,7 +533,7 @@ _COREF_KEYS = ("group_coreference", "force_coreference")
 _OPTIONAL_LIST_KEYS = frozenset({"fire_nouns"})
 _FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "in", "al", "on"})
 _ACTOR_KEYS = frozenset({"id", "name", "type", "country", "aliases", "affiliation", "parent", "role", "titles", "fuzzy"})
-_COUNTRY_KEYS = frozenset({"iso2", "name", "names", "adjectives", "capitals", "military", "government"})
+_COUNTRY_KEYS = frozenset({"iso2", "name", "names", "adjectives", "capitals", "military", "government", "people"})
 _TYPES = {t.value: t for t in ActorType}
 
 
@@ -625,6 +630,7 @@ def _country(c: dict, src: str) -> Country:
         capitals=_strings(c.get("capitals"), "capitals", src),
         military=c.get("military") or f"mil:{iso}",
         government=c.get("government") or f"gov:{iso}",
+        people=_strings(c.get("people"), "people", src),
     )
 
 
