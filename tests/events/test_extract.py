@@ -241,6 +241,8 @@ def test_extract_capture_roles_place_date_claim(classifier):
         ("The army has a plan to retake the town.", Modality.PLANNED),
         ("The fighters began to withdraw from the town.", Modality.ASSERTED),
         ("The fighters were forced to retreat from the town.", Modality.ASSERTED),
+        ("The operation to liberate the town from Daesh started on June 6.", Modality.ASSERTED),
+        ("The commander ordered the army to withdraw from the town.", Modality.PLANNED),
     ],
 )
 def test_extract_modality(classifier, text, modality):
@@ -380,6 +382,71 @@ def test_extract_claim_names_the_person_who_speaks_for_the_organisation(classifi
     assert (claim.speaker.id, claim.organisation.id) == ("person:igor-konashenkov", "RU-MOD")
     # both statements stay with the event
     assert {c.speaker.id for c in accusations[0].claims} == {"RU-MOD", "person:igor-konashenkov"}
+
+
+@pytest.fixture(scope="module")
+def actor_dictionary():
+    from crosswire.actors import ActorDictionary
+
+    return ActorDictionary.load()
+
+
+def _resolved(text, dictionary, classifier):
+    from crosswire.actors import resolve_actors
+
+    sents = (Sentence(0, len(text)),)
+    actors = resolve_actors(text, (), sents, dictionary)
+    return extract_events(text, sents, (), actors, (), DATED, classifier, dictionary=dictionary)[0]
+
+
+@pytest.mark.parametrize(
+    "text,root,actor,target",
+    [
+        ("Iranian officials urged Saudi officials to reopen the border.", "REQUEST", "gov:IR", "gov:SA"),
+        ("The Turkish government rejected the Greek government's proposal.", "REJECT", "gov:TR", "gov:GR"),
+        ("French officials praised the Malian government.", "SUPPORT", "gov:FR", "gov:ML"),
+        ("Egyptian officials met Israeli diplomats in Cairo.", "CONSULT", "gov:EG", "gov:IL"),
+        ("The Kuwaiti government sent food and medicine to Yemeni authorities.", "AID", "gov:KW", "gov:YE"),
+        ("The Canadian government imposed new sanctions on Iranian officials.", "SANCTION", "gov:CA", "gov:IR"),
+        ("Chadian troops deployed along the border.", "MOBILIZE", "mil:TD", None),
+        ("Nigerian authorities banned the rally.", "COERCE", "gov:NG", None),
+    ],
+)
+def test_extract_plover_statements_and_acts(classifier, actor_dictionary, text, root, actor, target):
+    """Requests, rejections, praise, meetings, aid, sanctions, deployments, bans: events too, with
+    their PLOVER root, no ACLED type, the actor before the verb and the target after it."""
+    events = _resolved(text, actor_dictionary, classifier)
+    assert [(e.plover_root, e.acled_type) for e in events] == [(root, None)]
+    e = events[0]
+    assert e.actor is not None and e.actor.actor.id == actor
+    assert (e.target.actor.id if e.target else None) == target
+
+
+@pytest.mark.parametrize(
+    "text,root",
+    [
+        # the speech act governs the violence it mentions
+        ("Iranian officials urged an end to the shelling of Syrian villages.", "REQUEST"),
+        ("The Turkish government rejected claims that Turkish jets bombed the village.", "REJECT"),
+        # violence first, a reaction after it: the violence is the clause's event
+        ("Turkish jets bombed the village, and Iranian officials urged restraint.", "ASSAULT"),
+    ],
+)
+def test_extract_speech_act_before_violence_governs_it(classifier, actor_dictionary, text, root):
+    events = _resolved(text, actor_dictionary, classifier)
+    assert [e.plover_root for e in events][:1] == [root]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Syrian troops met fierce resistance near the town.",  # not a meeting
+        "The Syrian government released a statement on Friday.",  # not a release of prisoners
+    ],
+)
+def test_extract_statement_triggers_not_fooled(classifier, actor_dictionary, text):
+    events = _resolved(text, actor_dictionary, classifier)
+    assert all(e.plover_root not in ("CONSULT", "YIELD") for e in events)
 
 
 def test_extract_merges_two_sentences_about_one_capture(classifier):

@@ -155,6 +155,10 @@ def test_seeds_rt_raqqa_operation_began_june_6(extracted):
     assert _ids(e.actor) == "SDF"
     assert (e.date.year, e.date.month, e.date.day) == (None, 6, 6)
     assert e.place.place.id == "172955"  # Raqqa, though spaCy tags "Raqqa, Islamic State’s" as one ORG
+    assert e.modality is Modality.ASSERTED  # "the operation to liberate Raqqa … started": a fact, not an aim
+    # "with US-led coalition air support": the coalition's strikes in the same operation
+    air = [x for x in events if x.trigger.text == "air support" and "June 6" in x.evidence[0].text]
+    assert len(air) == 1 and _ids(air[0].actor) == "US-COALITION" and air[0].place.place.id == "172955"
 
 
 def test_seeds_rt_foreign_ministry_flag(extracted):

@@ -104,6 +104,36 @@ TRIGGERS: dict[str, tuple[float, re.Pattern]] = {
         r"push(?:ed|ing)?\s+(?:into|toward|towards)|encircl\w+|besieg\w+)\b", _I)),
     "agreement": (4, re.compile(r"\b(?:agreements?|deal|ceasefire|cease-fire|truce|agreed)\b", _I)),
     "protest": (4, re.compile(r"\b(?:protest(?:ed|s|ers|ing)?|demonstrat(?:ed|ions?|ors)|rall(?:y|ied|ies))\b", _I)),
+    # PLOVER's non-violent roots: statements, requests, visits, aid, sanctions, concessions
+    "request": (3.6, re.compile(
+        r"\b(?:urg(?:ed|es|e|ing)|call(?:ed|s|ing)?\s+(?:on|for|upon)|appeal(?:ed|s|ing)?\s+(?:to|for)|"
+        r"demand(?:ed|s|ing)|request(?:ed|s|ing)|asked)\b", _I)),
+    "reject": (3.6, re.compile(r"\b(?:reject(?:ed|s|ing)|refus(?:ed|es|ing)|veto(?:ed|es)|dismiss(?:ed|es))\b", _I)),
+    "support": (3.6, re.compile(
+        r"\b(?:prais(?:ed|es|e)|welcom(?:ed|es)|endors(?:ed|es|e)|hail(?:ed|s)|"
+        r"express(?:ed|es)\s+(?:\w+\s+)?(?:support|solidarity))\b", _I)),
+    "consult": (3.6, re.compile(
+        r"\b(?:met(?!\s+(?:with\s+)?(?:\w+\s+)?(?:resistance|opposition|criticism|fire|gunfire|protests?))|"
+        r"meets|meeting\s+with|(?:held|hold|holds|holding)\s+(?:\w+\s+)?talks|visit(?:ed|s|ing)|host(?:ed|s)|"
+        r"conferred|telephoned|phone\s+call|spoke\s+(?:with|to)|talks\s+with)\b", _I)),
+    "aid": (3.6, re.compile(
+        r"\b(?:(?:provid|deliver|donat|pledg)(?:ed|es|e|ing)|sent|sends)\s+(?:[\w$,.-]+\s+){0,4}?"
+        r"(?:aid|assistance|supplies|food|medicine|relief|funds|loans?)\b|\bhumanitarian\s+aid\b", _I)),
+    "sanction": (3.6, re.compile(
+        r"\b(?:sanction(?:ed|s|ing)?|impos(?:ed|es|e|ing)\s+(?:\w+\s+){0,2}?(?:sanctions|embargo|ban|restrictions)|"
+        r"expell?(?:ed|s|ing)|embargo|(?:suspend|cut|sever)(?:ed|s)?\s+(?:\w+\s+)?(?:aid|ties|relations|talks|cooperation))\b", _I)),
+    "yield": (3.6, re.compile(
+        r"\b(?:releas(?:ed|es|e|ing)(?!\s+(?:a|an|its|the|their|his|her)?\s*(?:statement|report|video|footage|figures|details|"
+        r"data|images|photos|results|list|album|book|film))|freed|surrender(?:ed|s|ing)?|resign(?:ed|s)|conced(?:ed|es)|"
+        r"handed\s+over)\b", _I)),
+    "mobilize": (3.6, re.compile(
+        r"\b(?:mobili[sz](?:ed|es|e|ing|ation)|deploy(?:ed|s|ing|ment)|sent\s+(?:\w+\s+){0,2}?(?:troops|soldiers|forces|"
+        r"warships|reinforcements)|put\s+(?:\w+\s+){0,2}?on\s+(?:high\s+)?alert)\b", _I)),
+    "coerce": (3.6, re.compile(
+        r"\b(?:confiscat\w+|bann(?:ed|ing)|curfew|deport(?:ed|s|ing|ation)|expropriat\w+|"
+        r"(?:shut|closed)\s+down|raided\s+(?:the\s+)?(?:offices?|homes?|headquarters))\b", _I)),
+    "cooperate": (3.5, re.compile(
+        r"\b(?:cooperat\w+|co-operat\w+|signed\s+(?:\w+\s+){0,3}?(?:agreement|accord|treaty|deal|memorandum))\b", _I)),
     "air_support": (2, re.compile(r"\bair\s+(?:support|cover)\b", _I)),
     "shield": (3, re.compile(r"\bhuman\s+shields?\b", _I)),
     "operation": (1, re.compile(r"\b(?:operations?|campaign)\b", _I)),
@@ -138,7 +168,14 @@ _CHOOSE = {
     "operation": (tuple(dict.fromkeys(_BATTLES + _VIOLENT)), "ARMED_CLASH"),
 }
 #: Verbal classes: no ACLED type; their PLOVER root.
-_VERBAL = {"accuse": "ACCUSE", "shield": "ACCUSE", "deny": "REJECT", "threaten": "THREATEN"}
+_VERBAL = {
+    "accuse": "ACCUSE", "shield": "ACCUSE", "deny": "REJECT", "threaten": "THREATEN", "request": "REQUEST",
+    "reject": "REJECT", "support": "SUPPORT", "consult": "CONSULT", "aid": "AID", "sanction": "SANCTION",
+    "yield": "YIELD", "mobilize": "MOBILIZE", "coerce": "COERCE", "cooperate": "COOPERATE",
+}  # fmt: skip
+#: Acts that govern what follows them: "the UN urged an end to the shelling" is a request, "Turkey
+#: rejected claims that its jets bombed the village" a rejection, "police banned the rally" coercion.
+_GOVERNING = frozenset({"request", "reject", "support", "deny", "threaten", "coerce"})
 #: Classes that may merge with each other.
 _FAMILY = {"missile": "remote", "air": "remote", "air_support": "remote", "shield": "accuse"}
 #: Classes whose event has no target (the place is what changes hands or is held).
@@ -165,11 +202,14 @@ _DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected\s+(?:claims|reports))\b"
 _FUTURE = re.compile(
     r"\b(?:will|would|shall|going\s+to|plan(?:s|ned)?\s+to|intend(?:s|ed)?\s+to|expected\s+to|about\s+to|set\s+to)\b[^,;.]*$", _I
 )
-#: A trigger verb in the infinitive ("to fight") reports an aim, unless the verb before it makes it
-#: a fact ("began to withdraw", "were forced to retreat").
-_INFINITIVE = re.compile(r"\bto\s+$", _I)
-_FACTUAL_TO = re.compile(
-    r"\b(?:began|begun|begins|start(?:ed|s)?|continu(?:ed|es|e)|managed|forced|compelled|went\s+on|had|has|have|used)\s+to\s+$", _I
+#: A trigger verb in the infinitive after a word of aim ("came here to fight", "a plan to retake",
+#: "ordered the troops to withdraw") reports an aim, not a fact; "the operation to liberate Raqqa
+#: started on June 6" stays a fact.
+_AIM_TO = re.compile(
+    r"\b(?:came|come|comes|went|go|goes|plan(?:s|ned)?|aim(?:s|ed)?|want(?:s|ed)?|seek(?:s|ing)?|sought|tr(?:y|ies|ied)|"
+    r"attempt(?:s|ed)?|intend(?:s|ed)?|hop(?:e|es|ed)|ready|prepared|preparing|order(?:s|ed)?|decided|promised|"
+    r"wish(?:es|ed)?|would\s+like)\s+(?:[\w-]+\s+){0,3}?to\s+$",
+    _I,
 )
 _BLAME = re.compile(r"\b(?:residential|civilians?|victims|human\s+shields?|carpet|indiscriminate|hostages|collud\w*|massacres?|destruction)\b", _I)
 #: "strikes on terrorist positions": the target is named only by a label noun used as a modifier.
@@ -256,6 +296,7 @@ def clauses_of(body: str, sentences: Sequence[Sentence]) -> list[Clause]:
 
 def _find_trigger(body: str, c: Clause, region: tuple[int, int] | None) -> tuple[str, Span] | None:
     best: tuple[float, int, str, int, int] | None = None
+    governing: tuple[str, int, int] | None = None  # the first speech act that governs what follows it
     hi = min(c.end, c.start + _TRIGGER_LIMIT)
     for cls, (prio, pat) in TRIGGERS.items():
         for m in pat.finditer(body, c.start, hi):
@@ -267,10 +308,14 @@ def _find_trigger(body: str, c: Clause, region: tuple[int, int] | None) -> tuple
             key = (prio, -s)
             if best is None or key > (best[0], best[1]):
                 best = (prio, -s, cls, s, e)
+            if cls in _GOVERNING and (governing is None or s < governing[1]):
+                governing = (cls, s, e)
             break  # the first hit of a class is enough: later ones only lose the tie
     if best is None:
         return None
     _p, _n, cls, s, e = best
+    if governing is not None and governing[1] < s and cls not in _GOVERNING and cls != "accuse":
+        cls, s, e = governing  # "urged an end to the shelling": the request, not the shelling
     return cls, Span(s, e, body[s:e])
 
 
@@ -415,8 +460,7 @@ def _modality(body: str, c: Clause, trig: Span, cls: str, att: Attribution | Non
         return Modality.DENIED
     if _FUTURE.search(body[max(c.start, trig.start - 60) : trig.start]):
         return Modality.PLANNED
-    before = body[max(c.start, trig.start - 30) : trig.start]
-    if _INFINITIVE.search(before) and not _FACTUAL_TO.search(before):
+    if _AIM_TO.search(body, max(c.start, trig.start - 50), trig.start):
         return Modality.PLANNED  # "those they came here to fight", "a plan to retake": not (yet) done
     if att is not None:
         return Modality.CLAIMED
