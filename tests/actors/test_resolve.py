@@ -60,6 +60,13 @@ def _found(result) -> set[tuple[str, str]]:
         ("Senior Hungarian officials agreed.", ("Hungarian officials", "gov:HU", "pattern")),
         ("The Myanmar military seized power.", ("Myanmar military", "mil:MM", "pattern")),
         ("Niamey said the talks had failed.", ("Niamey", "gov:NE", "metonymy")),
+        # a country's name as the subject: adverbs between, a second name coordinated, any past verb
+        ("Greece bluntly demanded a vote.", ("Greece", "gov:GR", "metonymy")),
+        ("Pakistan today threatened to cut ties.", ("Pakistan", "gov:PK", "metonymy")),
+        ("Jordan and Britain have agreed to hold exercises.", ("Jordan", "gov:JO", "metonymy")),
+        ("Jordan and Britain have agreed to hold exercises.", ("Britain", "gov:GB", "metonymy")),
+        ("Serbia lifted a night curfew.", ("Serbia", "gov:RS", "metonymy")),
+        ("He told Russia Today that the army won.", ("Russia Today", "RT", "alias")),
     ],
 )
 def test_resolve_single_mentions(dictionary, text, expected):
@@ -84,6 +91,8 @@ def test_resolve_single_mentions(dictionary, text, expected):
         "Russians queued for bread.",
         "The Russians living in the town left.",
         "Syrian cuisine and Russian literature.",
+        "The minister visited Russia today.",  # a place visited; and not the outlet Russia Today
+        "Exports to Serbia increased.",  # a place, not the subject
     ],
 )
 def test_resolve_no_false_actor(dictionary, text):

@@ -62,6 +62,8 @@ _PRONOUNS = frozenset({"he", "she"})
 _MEDIA_WORDS = frozenset({"news", "media", "television", "tv", "agency", "broadcaster", "channel", "outlet", "newspaper"})
 _AGENT = frozenset({"by"})
 _OPEN_QUOTES = frozenset({"“", '"', "‘", "'"})
+#: Words between a subject and its verb that do not break the link ("Pakistan today threatened").
+_SUBJECT_ADVERBS = frozenset({"today", "yesterday", "tonight", "also", "again", "now", "then", "still", "already", "once", "twice"})
 _FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "in", "al", "on"})
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -170,8 +172,17 @@ def _alias_candidates(t: _Tokens, d: ActorDictionary) -> list[_Cand]:
                     continue
                 if p.exact and j - i == 1 and _headline_word(t, i, j, d):
                     continue
-                out.append(_Cand(i, j, d.actors[p.actor_id], "alias", CONF_ALIAS))
+                actor = d.actors[p.actor_id]
+                if actor.type is ActorType.MEDIA and j - i > 1 and _lowered(p, t.texts[i:j]):
+                    continue  # an outlet's name keeps its capitals: "visited Russia today" is not RT
+                out.append(_Cand(i, j, actor, "alias", CONF_ALIAS))
     return out
+
+
+def _lowered(entry: AliasEntry, texts: list[str]) -> bool:
+    """Whether a word the alias capitalises ("Russia Today") is lower-case in the text ("Russia today")."""
+    words = [w for _, _, w in tokenize(entry.text)]
+    return len(words) == len(texts) and any(w[:1].isupper() and x[:1].islower() for w, x in zip(words[1:], texts[1:]))
 
 
 def _fuzzy_candidates(t: _Tokens, d: ActorDictionary) -> list[_Cand]:
@@ -245,36 +256,55 @@ def _pattern_candidates(t: _Tokens, d: ActorDictionary, sent_of_tok) -> list[_Ca
                 if kind == "people" and (i == 0 or keys[i - 1] != "the"):
                     continue  # "two Americans were killed": people; "the Americans bombed": the state
                 if kind in ("name", "capital", "people"):
-                    conf = _metonymy_context(t, d, i, j, sent_of_tok)
+                    conf = _metonymy_context(t, d, i, j, sent_of_tok, country_name=kind == "name")
                     if conf:
                         out.append(_Cand(i, j, d.actors[country.government], "metonymy", conf))
     return out
 
 
-def _metonymy_context(t: _Tokens, d: ActorDictionary, i: int, j: int, sent_of_tok) -> float:
-    """How surely a bare capital or country name at tokens [i, j) stands for its government."""
+def _metonymy_context(t: _Tokens, d: ActorDictionary, i: int, j: int, sent_of_tok, *, country_name: bool = False) -> float:
+    """How surely a bare capital or country name at tokens [i, j) stands for its government.
+
+    ``country_name``: the words are the country's own name (not a capital or a people noun), which
+    stands for the state before any past-tense verb, not only before the listed verbs.
+    """
     keys, p, n = t.keys, d.patterns, len(t.keys)
     b = i - 1
     if b >= 0 and keys[b] == "the":
         b -= 1
     prev = keys[b] if b >= 0 else ""
     if prev in p.locative_words:
+        # "Jordan and Britain have agreed": the second of two subjects; "between Syria and Iraq": a place
+        if prev == "and" and _metonymy_context(t, d, b, j, sent_of_tok) == CONF_METONYMY_SUBJECT:
+            return CONF_METONYMY_SUBJECT
         return 0.0
     if j < n and (keys[j] in p.place_nouns or (keys[j] == "'" and j + 2 < n and keys[j + 2] in p.place_nouns)):
         return 0.0
     if j < n and keys[j] == "," and (b < 0 or sent_of_tok(b) != sent_of_tok(i)) and t.texts[i].isupper():
         return 0.0  # a dateline: "DAMASCUS, Oct 19 (Reuters) -"
     seen_aux = False
-    for k in range(j, min(j + 4, n)):
-        if keys[k] in _OPEN_QUOTES:
-            continue  # the Americans “bombed and stopped” the buses
-        if keys[k] in p.speech_verbs or keys[k] in p.action_verbs:
-            return CONF_METONYMY_SUBJECT
-        if keys[k] in p.auxiliaries or keys[k] in ("been", "being"):
-            seen_aux = True
+    k, stop = j, min(j + 4, n)
+    while k < stop:
+        key = keys[k]
+        if key in _OPEN_QUOTES or key in _SUBJECT_ADVERBS or (key.endswith("ly") and len(key) > 4 and key not in p.speech_verbs):
+            k, stop = k + 1, min(stop + 1, n)  # the Americans “bombed …”; Greece bluntly demanded; Pakistan today threatened
             continue
-        if seen_aux and (keys[k].endswith("ed") or keys[k].endswith("ing")):
+        if key == "and" and k + 1 < n and keys[k + 1] in d.nationality_trie:
+            # "Jordan and Britain have agreed": the verb after the second name is the first one's too
+            ends = [m for m, _payloads in trie_matches(d.nationality_trie, keys, k + 1)]
+            if ends:
+                k, stop = max(ends), min(max(ends) + 4, n)
+                continue
+        if key in p.speech_verbs or key in p.action_verbs:
+            return CONF_METONYMY_SUBJECT
+        if key in p.auxiliaries or key in ("been", "being"):
+            seen_aux = True
+            k += 1
+            continue
+        if seen_aux and (key.endswith("ed") or key.endswith("ing")):
             return CONF_METONYMY_WEAK
+        if country_name and k == j and key.endswith("ed") and len(key) > 4 and t.texts[k].islower():
+            return CONF_METONYMY_WEAK  # a country as the subject of a verb: "Serbia lifted a curfew"
         break
     if prev in p.speech_verbs or prev in p.action_verbs or prev in _AGENT:
         return CONF_METONYMY_WEAK

@@ -13,6 +13,7 @@ import click
 
 from ..errors import CrosswireError
 from .extraction import FORMATS, SYSTEMS, ExtractionScores, evaluate_extraction, get_system
+from .arguments import arguments_cmd
 from .basil import basil_cmd
 from .events import events_cmd
 from .framing import framing_cmd
@@ -94,6 +95,7 @@ def extraction_cmd(
 
 eval_group.add_command(geo_cmd)
 eval_group.add_command(events_cmd)
+eval_group.add_command(arguments_cmd)
 eval_group.add_command(similarity_cmd)
 eval_group.add_command(framing_cmd)
 eval_group.add_command(basil_cmd)
