@@ -422,6 +422,36 @@ def test_extract_plover_statements_and_acts(classifier, actor_dictionary, text, 
     assert (e.target.actor.id if e.target else None) == target
 
 
+def _country(text: str, name: str, iso: str) -> PlaceMention:
+    start = text.index(name)
+    place = Place(f"pcl-{iso}", name, "A", "PCLI", iso, None, 0.0, 0.0)
+    return PlaceMention(start, start + len(name), name, place, PlacePrecision.COUNTRY, 0.9, 0)
+
+
+@pytest.mark.parametrize(
+    "text,country,iso,target",
+    [
+        ("The archbishop called for sanctions against Nigeria.", "Nigeria", "NG", "gov:NG"),
+        ("Iranian officials rejected an ultimatum from Australia.", "Australia", "AU", "gov:AU"),
+        ("Iranian officials urged restraint in Syria.", "Syria", "SY", None),  # where, not whom
+        ("Iranian officials praised Iran.", "Iran", "IR", None),  # the actor's own country
+        ("Turkish jets bombed villages near Syria.", "Syria", "SY", None),  # violence: a place, not a target
+    ],
+)
+def test_extract_country_after_a_statement_is_its_government(classifier, actor_dictionary, text, country, iso, target):
+    from crosswire.actors import resolve_actors
+
+    sents = (Sentence(0, len(text)),)
+    actors = resolve_actors(text, (), sents, actor_dictionary)
+    places = (_country(text, country, iso),)
+    events, _ = extract_events(text, sents, (), actors, places, DATED, classifier, dictionary=actor_dictionary)
+    assert len(events) == 1
+    got = events[0].target
+    assert (got.actor.id if got else None) == target
+    if got is not None:
+        assert (got.text, got.method) == (country, "metonymy") and got.confidence <= 0.5
+
+
 @pytest.mark.parametrize(
     "text,root",
     [

@@ -173,6 +173,10 @@ _VERBAL = {
     "reject": "REJECT", "support": "SUPPORT", "consult": "CONSULT", "aid": "AID", "sanction": "SANCTION",
     "yield": "YIELD", "mobilize": "MOBILIZE", "coerce": "COERCE", "cooperate": "COOPERATE",
 }  # fmt: skip
+#: Classes whose target may be a country named after the trigger (its government): statements and
+#: measures between states. Not violence: "shelling in Syria" names a place, not a target.
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|inside|within|across|throughout|around|outside|into)\s+(?:the\s+)?$", _I)
+_STATE_TARGETS = frozenset({"request", "reject", "support", "consult", "aid", "sanction", "threaten", "cooperate", "agreement"})
 #: Acts that govern what follows them: "the UN urged an end to the shelling" is a request, "Turkey
 #: rejected claims that its jets bombed the village" a rejection, "police banned the rally" coercion.
 _GOVERNING = frozenset({"request", "reject", "support", "deny", "threaten", "coerce"})
@@ -435,6 +439,27 @@ def _generic_target(body: str, c: Clause, trig: Span, earlier: Sequence[ActorMen
     return ActorMention(m.start("noun"), m.end("noun"), m.group("noun"), group.actor, c.sentence, "coreference", 0.45)
 
 
+def _country_target(body: str, c: Clause, after: Sequence[PlaceMention], dictionary) -> ActorMention | None:
+    """ "called for sanctions against Nigeria", "rejected an Australian ultimatum": in a statement or
+    measure between states, a country named after the trigger is its government, the target. The
+    first such country within 150 characters that is not the actor's own (a coreference-level guess,
+    confidence 0.5). A country after "in", "at", "near" … is where, not whom."""
+    for p in after:
+        if p.start - c.trigger.end > 150:
+            break
+        place = p.place
+        if place is None or not place.feature_code.startswith("PCL") or place.country not in dictionary.countries:
+            continue
+        if c.actor is not None and c.actor.actor.country == place.country:
+            continue
+        if _LOCATIVE_BEFORE.search(body, max(0, p.start - 16), p.start):
+            continue  # "urged restraint in Syria": where, not whom
+        gov = dictionary.actors.get(dictionary.countries[place.country].government)
+        if gov is not None:
+            return ActorMention(p.start, p.end, p.text, gov, c.sentence, "metonymy", 0.5)
+    return None
+
+
 def _place(c: Clause, places: list[PlaceMention], actors: list[ActorMention], trig: Span, region) -> PlaceMention | None:
     best, best_key = None, None
     for p in places:
@@ -632,6 +657,8 @@ def extract_events(
                 c.target = None
             if c.target is None and c.trigger_class not in _NO_TARGET and c.trigger_class != "accuse":
                 c.target = _generic_target(body, c, c.trigger, within(actors_sorted, a_starts, 0, c.trigger.start))
+            if c.target is None and c.trigger_class in _STATE_TARGETS and dictionary is not None:
+                c.target = _country_target(body, c, within(places_sorted, p_starts, c.trigger.end, c.end), dictionary)
             c.place = _place(c, within(places_sorted, p_starts, c.start, c.end), own, c.trigger, region)
             c.date = _choose_date(body, c, c.trigger, published, region)
             c.modality = _modality(body, c, c.trigger, c.trigger_class, att)
