@@ -34,6 +34,7 @@ def dictionary() -> ActorDictionary:
         ("mil:FR", "Military forces of France", ActorType.STATE_MILITARY, "FR"),
         ("gov:NL", "Government of Netherlands", ActorType.GOVERNMENT, "NL"),
         ("gov:IR", "Government of Iran", ActorType.GOVERNMENT, "IR"),
+        ("pol:KE", "Police forces of Kenya", ActorType.POLICE, "KE"),
     ],
 )
 def test_dictionary_actor_fields(dictionary, actor_id, name, type_, country):
@@ -93,7 +94,8 @@ def _write(tmp_path, name, data) -> str:
         ({"actors": [{"name": "X"}]}, "actors[0]: each actor must be an object with a non-empty string 'id'"),
         ({"actors": [{"id": "X", "name": "X", "type": "militia", "aliases": ["X"], "country": "ZZ"}]}, "'country' must be the ISO2 code"),
         ({"actors": [{"id": "X", "name": "X", "type": "militia", "aliases": []}]}, "'aliases' must list at least one name"),
-        ({"actors": [{"id": "mil:ZZ", "name": "X", "type": "militia", "aliases": ["X"]}]}, "mil:XX / gov:XX must name a country"),
+        ({"actors": [{"id": "mil:ZZ", "name": "X", "type": "militia", "aliases": ["X"]}]}, "mil:XX / pol:XX / gov:XX must name a country"),
+        ({"actors": [{"id": "pol:ZZ", "name": "X", "type": "police", "aliases": ["X"]}]}, "mil:XX / pol:XX / gov:XX must name a country"),
         ({"countries": [{"iso2": "xx", "name": "X"}]}, "countries[0]: each country must be an object with 'iso2'"),
         ({"force_nouns": "army"}, "'force_nouns' must be a list of non-empty strings"),
         ({"fire_nouns": [""]}, "'fire_nouns' must be a list of non-empty strings"),

@@ -60,6 +60,8 @@ def _found(result) -> set[tuple[str, str]]:
         ("Senior Hungarian officials agreed.", ("Hungarian officials", "gov:HU", "pattern")),
         ("The Myanmar military seized power.", ("Myanmar military", "mil:MM", "pattern")),
         ("Niamey said the talks had failed.", ("Niamey", "gov:NE", "metonymy")),
+        ("Kenyan police fired tear gas at the marchers.", ("Kenyan police", "pol:KE", "pattern")),
+        ("Turkish riot police dispersed the crowd.", ("Turkish riot police", "pol:TR", "pattern")),
         # a country's name as the subject: adverbs between, a second name coordinated, any past verb
         ("Greece bluntly demanded a vote.", ("Greece", "gov:GR", "metonymy")),
         ("Pakistan today threatened to cut ties.", ("Pakistan", "gov:PK", "metonymy")),

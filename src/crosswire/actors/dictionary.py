@@ -16,8 +16,8 @@ patterns.json       word lists: force nouns, fire nouns ("Russian air support" n
                     and action verbs, locative words
 ==================  ===============================================================================
 
-Generated actors: "Military forces of <country>" (id ``mil:<ISO2>``) and "Government of <country>"
-(id ``gov:<ISO2>``). A dictionary entry with such an id refines the generated actor (``mil:TR`` is
+Generated actors: "Military forces of <country>" (id ``mil:<ISO2>``), "Police forces of <country>"
+(id ``pol:<ISO2>``) and "Government of <country>" (id ``gov:<ISO2>``). A dictionary entry with such an id refines the generated actor (``mil:TR`` is
 the Turkish Armed Forces, with their own aliases).
 
 Case rules: a token of an alias that is an acronym (no spaces, at most 8 characters, two or more
@@ -45,7 +45,7 @@ from ..model import Actor, ActorType
 PACKAGED_FILES = ("actors.json", "nationalities.json", "patterns.json")
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-_GENERATED_ID = re.compile(r"^(mil|gov):([A-Z]{2})$")
+_GENERATED_ID = re.compile(r"^(mil|gov|pol):([A-Z]{2})$")
 _TRANSLATE = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "—": "-", "‐": "-", "‑": "-"})
 #: The key under which a trie node keeps what ends there (never a token: tokens are non-empty).
 END = ""
@@ -122,6 +122,7 @@ class Country:
     #: Nouns for its people that are not the adjective + "s" ("Turks", "Britons"); "the Turks said"
     #: stands for the state as a capital would. "Americans", "Iraqis" are derived from the adjectives.
     people: tuple[str, ...] = ()
+    police: str = ""  # actor id of its police (pol:<ISO2> unless the data names a dictionary actor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,8 @@ class Patterns:
     #: Nouns of armed force in action ("air support", "shelling"): "Russian air support" names
     #: Russia's military by its adjective alone. Optional in user files (default: none).
     fire_nouns: tuple[str, ...] = ()
+    #: "Kenyan police", "Turkish riot police" → "Police forces of <country>". Optional (default: none).
+    police_nouns: tuple[str, ...] = ()
     #: Bare force nouns ("the army", "government forces") → the article's state military, with a
     #: confidence each. Optional in user files (default: none).
     force_coreference: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
@@ -252,6 +255,7 @@ class ActorDictionary:
     nationality_trie: Trie = field(repr=False)  # payload (iso2, kind): adjective | people | name | possessive | capital
     force_trie: Trie = field(repr=False)
     fire_trie: Trie = field(repr=False)
+    police_trie: Trie = field(repr=False)
     government_trie: Trie = field(repr=False)
     title_trie_reversed: Trie = field(repr=False)  # payload (title, is_function)
     role_trie: Trie = field(repr=False)  # payload role noun
@@ -361,6 +365,7 @@ class ActorDictionary:
         for iso, c in countries.items():
             for gid, name, typ in (
                 (f"mil:{iso}", f"Military forces of {c.name}", ActorType.STATE_MILITARY),
+                (f"pol:{iso}", f"Police forces of {c.name}", ActorType.POLICE),
                 (f"gov:{iso}", f"Government of {_strip_the(c.name)}", ActorType.GOVERNMENT),
             ):
                 actors.setdefault(gid, Actor(id=gid, name=name, type=typ, country=iso))
@@ -402,6 +407,7 @@ class ActorDictionary:
             locative_words=frozenset(token_key(w) for w in lists["locative_words"]),
             place_nouns=frozenset(token_key(w) for w in lists["place_nouns"]),
             fire_nouns=tuple(lists.get("fire_nouns", ())),
+            police_nouns=tuple(lists.get("police_nouns", ())),
         )
 
         alias_trie: Trie = {}
@@ -446,6 +452,9 @@ class ActorDictionary:
         fire_trie: Trie = {}
         for w in patterns.fire_nouns:
             trie_add(fire_trie, _keys(w), w)
+        police_trie: Trie = {}
+        for w in patterns.police_nouns:
+            trie_add(police_trie, _keys(w), w)
         government_trie: Trie = {}
         for w in patterns.government_nouns:
             trie_add(government_trie, _keys(w), w)
@@ -476,6 +485,7 @@ class ActorDictionary:
             nationality_trie=nationality_trie,
             force_trie=force_trie,
             fire_trie=fire_trie,
+            police_trie=police_trie,
             government_trie=government_trie,
             title_trie_reversed=title_trie,
             role_trie=role_trie,
@@ -530,10 +540,10 @@ _LIST_KEYS = frozenset(
 #: Phrase → confidence maps of coreference (group_coreference is required, force_coreference optional).
 _COREF_KEYS = ("group_coreference", "force_coreference")
 #: Pattern lists a file may leave out.
-_OPTIONAL_LIST_KEYS = frozenset({"fire_nouns"})
+_OPTIONAL_LIST_KEYS = frozenset({"fire_nouns", "police_nouns"})
 _FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "in", "al", "on"})
 _ACTOR_KEYS = frozenset({"id", "name", "type", "country", "aliases", "affiliation", "parent", "role", "titles", "fuzzy"})
-_COUNTRY_KEYS = frozenset({"iso2", "name", "names", "adjectives", "capitals", "military", "government", "people"})
+_COUNTRY_KEYS = frozenset({"iso2", "name", "names", "adjectives", "capitals", "military", "government", "people", "police"})
 _TYPES = {t.value: t for t in ActorType}
 
 
@@ -578,8 +588,8 @@ def _actor(a: dict, src: str, countries: Mapping[str, Country]) -> tuple[Actor, 
         raise fail(f"unknown keys {sorted(unknown)}; allowed: {sorted(_ACTOR_KEYS)}")
     aid = a["id"]
     m = _GENERATED_ID.match(aid)
-    if (aid.startswith(("mil:", "gov:")) and not m) or (m and m.group(2) not in countries):
-        raise fail("ids of the form mil:XX / gov:XX must name a country of nationalities.json")
+    if (aid.startswith(("mil:", "gov:", "pol:")) and not m) or (m and m.group(2) not in countries):
+        raise fail("ids of the form mil:XX / pol:XX / gov:XX must name a country of nationalities.json")
     name = a.get("name")
     if not isinstance(name, str) or not name.strip():
         raise fail("'name' must be a non-empty string")
@@ -619,7 +629,7 @@ def _country(c: dict, src: str) -> Country:
     if not isinstance(name, str) or not name.strip():
         raise ActorDictionaryError("'name' must be a non-empty string", path=path, entry=entry)
     iso = c["iso2"]
-    for key in ("military", "government"):
+    for key in ("military", "government", "police"):
         if c.get(key) is not None and not isinstance(c[key], str):
             raise ActorDictionaryError(f"'{key}' must be an actor id or null", path=path, entry=entry)
     return Country(
@@ -631,6 +641,7 @@ def _country(c: dict, src: str) -> Country:
         military=c.get("military") or f"mil:{iso}",
         government=c.get("government") or f"gov:{iso}",
         people=_strings(c.get("people"), "people", src),
+        police=c.get("police") or f"pol:{iso}",
     )
 
 

@@ -234,7 +234,9 @@ def _pattern_candidates(t: _Tokens, d: ActorDictionary, sent_of_tok) -> list[_Ca
                 found = False
                 # nationality (+ modifier) + force noun / government noun
                 for k in (j, j + 1) if j < n and keys[j] in p.modifiers else (j,):
-                    for trie, target in ((d.force_trie, country.military), (d.government_trie, country.government)):
+                    for trie, target in (
+                        (d.force_trie, country.military), (d.police_trie, country.police), (d.government_trie, country.government)
+                    ):
                         if k >= n:
                             continue
                         for m, _nouns in trie_matches(trie, keys, k):

@@ -529,7 +529,7 @@ def side_of(actor: Actor | None, parent_of: Callable[[str], Actor | None], count
     cname = (country_name(country) if country_name and country else None) or country
     if root.affiliation:  # "US-backed government: Raqqa Civil Council" is not the Syrian state
         return f"{root.affiliation} {root.type.value}: {root.name}", country, root.type.value
-    if root.type in _STATE_TYPES or (root.id.startswith(("gov:", "mil:"))):
+    if root.type in _STATE_TYPES or (root.id.startswith(("gov:", "mil:", "pol:"))):
         return f"state: {cname or root.name}", country, root.type.value
     if root.type is ActorType.PERSON:
         return "individual" + (f" ({cname})" if cname else ""), country, root.type.value
