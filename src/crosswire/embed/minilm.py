@@ -205,6 +205,20 @@ class _Layer:
     ln2_b: np.ndarray
 
 
+def _check(texts: Sequence[str], batch_size: int, name: str) -> None:
+    if isinstance(texts, str):
+        raise TypeError(f"{name}() takes a sequence of texts, not one string: {name}([text])")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+
+
+def _pool(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """(B, L, 384) vectors and their mask → (B, 384) unit vectors: the mean over the real tokens."""
+    pooled = (x * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), np.float32(1e-9))
+    norm = np.sqrt((pooled * pooled).sum(axis=1, keepdims=True))
+    return (pooled / np.maximum(norm, np.float32(1e-12))).astype(np.float32, copy=False)
+
+
 def _pad(rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
     """Id lists → a zero-padded (B, L) int64 id matrix and its float32 attention mask."""
     width = max(len(r) for r in rows)
@@ -393,20 +407,10 @@ class SentenceEncoder:
             TypeError: when ``texts`` is a single string.
             ValueError: when ``batch_size`` < 1.
         """
-        if isinstance(texts, str):
-            raise TypeError("encode() takes a sequence of texts, not one string: encode([text])")
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        _check(texts, batch_size, "encode")
         out = np.zeros((len(texts), DIM), dtype=np.float32)
-        if not texts:
-            return out
-        ids = self.tokenize(texts)
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        with threadpool_limits(limits=1, user_api="blas"):
-            for start in range(0, len(order), batch_size):
-                chunk = order[start : start + batch_size]
-                batch, mask = _pad([ids[i] for i in chunk])
-                out[chunk] = self._forward(batch, mask)
+        for chunk, hidden, mask in self._batches(self.tokenize(texts), batch_size):
+            out[chunk] = _pool(hidden, mask)
         return out
 
     def encode_tokens(self, texts: Sequence[str], *, batch_size: int = 32) -> list[TokenVectors]:
@@ -424,31 +428,29 @@ class SentenceEncoder:
             TypeError: when ``texts`` is a single string.
             ValueError: when ``batch_size`` < 1.
         """
-        if isinstance(texts, str):
-            raise TypeError("encode_tokens() takes a sequence of texts, not one string: encode_tokens([text])")
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        _check(texts, batch_size, "encode_tokens")
         encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=True)
         ids = [e.ids for e in encodings]
         out: list[TokenVectors | None] = [None] * len(ids)
+        for chunk, hidden, _mask in self._batches(ids, batch_size):
+            for row, i in enumerate(chunk):
+                n = len(ids[i])
+                offsets = np.asarray(encodings[i].offsets[1 : n - 1], dtype=np.int64).reshape(-1, 2)
+                out[i] = TokenVectors(offsets=offsets, vectors=np.ascontiguousarray(hidden[row, 1 : n - 1]))
+        return [tv for tv in out if tv is not None]
+
+    def _batches(self, ids: list[list[int]], batch_size: int):
+        """Texts grouped by length into padded batches, run through the model on one BLAS thread.
+
+        Yields (list[int], np.ndarray, np.ndarray): the batch's text indices, its (B, L, 384) last-layer
+        vectors and its (B, L) attention mask.
+        """
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         with threadpool_limits(limits=1, user_api="blas"):
             for start in range(0, len(order), batch_size):
                 chunk = order[start : start + batch_size]
                 batch, mask = _pad([ids[i] for i in chunk])
-                hidden = self._hidden(batch, mask)
-                for row, i in enumerate(chunk):
-                    n = len(ids[i])
-                    offsets = np.asarray(encodings[i].offsets[1 : n - 1], dtype=np.int64).reshape(-1, 2)
-                    out[i] = TokenVectors(offsets=offsets, vectors=np.ascontiguousarray(hidden[row, 1 : n - 1]))
-        return [tv for tv in out if tv is not None]
-
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """One padded batch through the model: (B, L) ids and mask → (B, 384) unit vectors."""
-        x = self._hidden(ids, mask)
-        pooled = (x * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), np.float32(1e-9))
-        norm = np.sqrt((pooled * pooled).sum(axis=1, keepdims=True))
-        return (pooled / np.maximum(norm, np.float32(1e-12))).astype(np.float32, copy=False)
+                yield chunk, self._hidden(batch, mask), mask
 
     def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """One padded batch through the transformer: (B, L) ids and mask → (B, L, 384) last-layer vectors."""

@@ -38,12 +38,13 @@ import click
 from ..errors import BenchmarkDataError, CrosswireError
 from ..events.types import PLOVER_V05_TO_ROOT
 from ..model import ActorMention, Event
+from .metrics import PRF
 
 logger = logging.getLogger(__name__)
 
 _STOP = frozenset({"the", "a", "an", "of"})
 
-__all__ = ["GoldRecord", "Slot", "ArgumentScores", "read_gsr", "align", "actor_matches", "evaluate_arguments", "arguments_cmd"]
+__all__ = ["GoldRecord", "ArgumentScores", "read_gsr", "align", "actor_matches", "evaluate_arguments", "arguments_cmd"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,18 +67,6 @@ class GoldRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class Slot:
-    """Precision, recall and F1 of one argument slot (source or target)."""
-
-    p: float
-    r: float
-    f1: float
-    tp: int
-    n_pred: int
-    n_gold: int
-
-
-@dataclass(frozen=True, slots=True)
 class ArgumentScores:
     """The benchmark's numbers (``to_dict`` is what ``--json`` prints)."""
 
@@ -85,8 +74,8 @@ class ArgumentScores:
     with_event: int
     event_recall: float
     root_accuracy: float
-    source: Slot
-    target: Slot
+    source: PRF
+    target: PRF
     gold: str = ""
 
     def to_dict(self) -> dict:
@@ -177,13 +166,6 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"\w+", text.casefold()) if w not in _STOP)
 
 
-def _slot(tp: int, n_pred: int, n_gold: int) -> Slot:
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return Slot(round(p, 4), round(r, 4), round(f1, 4), tp, n_pred, n_gold)
-
-
 def evaluate_arguments(
     records: Sequence[GoldRecord], extract: Callable[[str], Sequence[Event]], iso3_to_iso2: dict[str, str], *, gold: str = ""
 ) -> ArgumentScores:
@@ -216,8 +198,8 @@ def evaluate_arguments(
         with_event=found,
         event_recall=round(found / n, 4) if n else 0.0,
         root_accuracy=round(roots / n, 4) if n else 0.0,
-        source=_slot(*counts["source"]),
-        target=_slot(*counts["target"]),
+        source=PRF.of(*counts["source"], digits=4),
+        target=PRF.of(*counts["target"], digits=4),
         gold=gold,
     )
 

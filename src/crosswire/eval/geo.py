@@ -34,7 +34,7 @@ import click
 
 from ..places.distance import EARTH_RADIUS_KM, haversine_km  # noqa: F401 (re-exported)
 from ..errors import BenchmarkDataError, CrosswireError
-from .metrics import safe_div
+from .metrics import PRF, safe_div
 
 logger = logging.getLogger(__name__)
 
@@ -91,18 +91,6 @@ class GeoOutput:
 
     spans: tuple[tuple[int, int], ...]
     predictions: tuple[Prediction, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class PRF:
-    """Precision, recall and F1 with their counts."""
-
-    p: float
-    r: float
-    f1: float
-    tp: int = 0
-    n_pred: int = 0
-    n_gold: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,9 +340,7 @@ def recognition_prf(gold: set[tuple[str, int, int]], pred: set[tuple[str, int, i
         pred (set): the predicted spans.
     RETURNS (PRF): the scores and their counts.
     """
-    tp = len(gold & pred)
-    p, r = safe_div(tp, len(pred)), safe_div(tp, len(gold))
-    return PRF(p, r, safe_div(2 * p * r, p + r), tp, len(pred), len(gold))
+    return PRF.of(len(gold & pred), len(pred), len(gold))
 
 
 # --- systems -----------------------------------------------------------------------------------

@@ -26,6 +26,35 @@ def safe_div(num: float, den: float) -> float:
     return num / den if den else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class PRF:
+    """Precision, recall and F1 with their counts."""
+
+    p: float
+    r: float
+    f1: float
+    tp: int = 0
+    n_pred: int = 0
+    n_gold: int = 0
+
+    @classmethod
+    def of(cls, tp: int, n_pred: int, n_gold: int, *, digits: int | None = None) -> "PRF":
+        """From counts: P = tp / n_pred, R = tp / n_gold (0 when a count is 0), F1 their harmonic mean.
+
+        Args:
+            tp (int): correct predictions.
+            n_pred (int): predictions.
+            n_gold (int): gold items.
+            digits (int | None): round P, R and F1 to this many decimals; None keeps them exact.
+        RETURNS (PRF): the scores with their counts.
+        """
+        p, r = safe_div(tp, n_pred), safe_div(tp, n_gold)
+        f1 = safe_div(2 * p * r, p + r)
+        if digits is not None:
+            p, r, f1 = round(p, digits), round(r, digits), round(f1, digits)
+        return cls(p, r, f1, tp, n_pred, n_gold)
+
+
 # --- the snippet metric (trafilatura corpus) -------------------------------------------------
 
 
