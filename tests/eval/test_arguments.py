@@ -12,7 +12,15 @@ import pytest
 from click.testing import CliRunner
 
 from crosswire.errors import BenchmarkDataError
-from crosswire.eval.arguments import GoldActor, GoldRecord, actor_matches, align, arguments_cmd, evaluate_arguments, read_gsr
+from crosswire.eval.arguments import (
+    GoldActor,
+    GoldRecord,
+    actor_matches,
+    align,
+    arguments_cmd,
+    evaluate_arguments,
+    read_gsr,
+)
 from crosswire.model import Actor, ActorMention, ActorType, Event, Modality, Span
 
 ISO = {"ISR": "IL", "PSE": "PS", "USA": "US"}

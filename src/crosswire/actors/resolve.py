@@ -564,14 +564,20 @@ def _coreference(t: _Tokens, d: ActorDictionary, chosen: list[_Cand], sent_of_to
     return out
 
 
-def _group_coref(t, d, i, jihadist_total, counts, last_pos, actors) -> _Cand | None:
-    keys, n = t.keys, len(t.keys)
-    if keys[i] not in d.group_trie:
+def _longest_free(t: _Tokens, trie, i: int) -> tuple[int, tuple[str, float]] | None:
+    """The longest phrase of ``trie`` starting at token i over tokens no mention holds: (end, payload)."""
+    if t.keys[i] not in trie:
         return None
     best = None
-    for m, payloads in trie_matches(d.group_trie, keys, i):
+    for m, payloads in trie_matches(trie, t.keys, i):
         if not any(t.occupied[i:m]):
             best = (m, payloads[0])
+    return best
+
+
+def _group_coref(t, d, i, jihadist_total, counts, last_pos, actors) -> _Cand | None:
+    keys, n = t.keys, len(t.keys)
+    best = _longest_free(t, d.group_trie, i)
     if best is None:
         return None
     m, (phrase, conf) = best
@@ -602,12 +608,7 @@ def _force_coref(t, d, i, militaries, counts, last_pos, actors) -> _Cand | None:
     """ "the army", "government forces" with no nationality: the state military the article names most
     (among those named before it; else in the whole article). None when it names none: not guessed."""
     keys, n = t.keys, len(t.keys)
-    if keys[i] not in d.force_coref_trie:
-        return None
-    best = None
-    for m, payloads in trie_matches(d.force_coref_trie, keys, i):
-        if not any(t.occupied[i:m]):
-            best = (m, payloads[0])
+    best = _longest_free(t, d.force_coref_trie, i)
     if best is None:
         return None
     m, (_phrase, conf) = best

@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 _STOP = frozenset({"the", "a", "an", "of"})
 
-__all__ = ["GoldRecord", "ArgumentScores", "read_gsr", "align", "actor_matches", "evaluate_arguments", "arguments_cmd"]
+__all__ = ["ArgumentScores", "GoldRecord", "actor_matches", "align", "arguments_cmd", "evaluate_arguments", "read_gsr"]
 
 
 @dataclass(frozen=True, slots=True)
