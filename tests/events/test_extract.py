@@ -410,6 +410,11 @@ def _resolved(text, dictionary, classifier):
         ("The Canadian government imposed new sanctions on Iranian officials.", "SANCTION", "gov:CA", "gov:IR"),
         ("Chadian troops deployed along the border.", "MOBILIZE", "mil:TD", None),
         ("Nigerian authorities banned the rally.", "COERCE", "gov:NG", None),
+        ("Kenyan police demolished homes near the river.", "COERCE", "pol:KE", None),
+        ("Serbian officials lifted the night curfew.", "YIELD", "gov:RS", None),
+        ("Zambian officials extradited the suspect on Sunday.", "COOPERATE", "gov:ZM", None),
+        ("Turkish officials criticized Greek officials.", "ACCUSE", "gov:TR", "gov:GR"),
+        ("Serbian officials promised to hold elections.", "AGREE", "gov:RS", None),
     ],
 )
 def test_extract_plover_statements_and_acts(classifier, actor_dictionary, text, root, actor, target):
@@ -450,6 +455,12 @@ def test_extract_country_after_a_statement_is_its_government(classifier, actor_d
     assert (got.actor.id if got else None) == target
     if got is not None:
         assert (got.text, got.method) == (country, "metonymy") and got.confidence <= 0.5
+
+
+def test_extract_accepting_a_proposal_is_an_agreement(classifier, actor_dictionary):
+    events = _resolved("Danish officials accepted the proposal of Dutch officials.", actor_dictionary, classifier)
+    assert [(e.plover_root, e.acled_type, e.acled_subtype) for e in events] == [("AGREE", "Strategic developments", "Agreement")]
+    assert (events[0].actor.actor.id, events[0].target.actor.id) == ("gov:DK", "gov:NL")
 
 
 @pytest.mark.parametrize(

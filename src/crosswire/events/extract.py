@@ -102,8 +102,12 @@ TRIGGERS: dict[str, tuple[float, re.Pattern]] = {
     "advance": (5, re.compile(
         r"\b(?:advanc(?:ed|es|ing|e)|reached\s+the\s+(?:outskirts|gates|edge)|clos(?:ed|ing|e)\s+in|"
         r"push(?:ed|ing)?\s+(?:into|toward|towards)|encircl\w+|besieg\w+)\b", _I)),
-    "agreement": (4, re.compile(r"\b(?:agreements?|deal|ceasefire|cease-fire|truce|agreed)\b", _I)),
-    "protest": (4, re.compile(r"\b(?:protest(?:ed|s|ers|ing)?|demonstrat(?:ed|ions?|ors)|rall(?:y|ied|ies))\b", _I)),
+    "agreement": (4, re.compile(
+        r"\b(?:agreements?|deal|ceasefire|cease-fire|truce|agreed|reach(?:ed|es)?\s+(?:a|an)\s+(?:consensus|understanding|accord)|"
+        r"accept(?:ed|s)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}?(?:formula|proposal|plan|offer|terms|deal|accord))\b", _I)),
+    "protest": (4, re.compile(
+        r"\b(?:protest(?:ed|s|ers|ing)?|demonstrat(?:ed|ions?|ors)|rall(?:y|ied|ies)|riot(?:s|ed|ing|ers)?|hunger\s+strikes?|"
+        r"sit-ins?|march(?:ed|ers)\b|blocked\s+(?:the\s+)?(?:roads?|streets?|traffic|transport|highways?))\b", _I)),
     # PLOVER's non-violent roots: statements, requests, visits, aid, sanctions, concessions
     "request": (3.6, re.compile(
         r"\b(?:urg(?:ed|es|e|ing)|call(?:ed|s|ing)?\s+(?:on|for|upon)|appeal(?:ed|s|ing)?\s+(?:to|for)|"
@@ -115,9 +119,9 @@ TRIGGERS: dict[str, tuple[float, re.Pattern]] = {
     "consult": (3.6, re.compile(
         r"\b(?:met(?!\s+(?:with\s+)?(?:\w+\s+)?(?:resistance|opposition|criticism|fire|gunfire|protests?))|"
         r"meets|meeting\s+with|(?:held|hold|holds|holding)\s+(?:\w+\s+)?talks|visit(?:ed|s|ing)|host(?:ed|s)|"
-        r"conferred|telephoned|phone\s+call|spoke\s+(?:with|to)|talks\s+with)\b", _I)),
+        r"conferred|telephoned|phone\s+call|spoke\s+(?:with|to)|talks\s+with|mediat(?:e|ed|es|ing|ion))\b", _I)),
     "aid": (3.6, re.compile(
-        r"\b(?:(?:provid|deliver|donat|pledg)(?:ed|es|e|ing)|sent|sends)\s+(?:[\w$,.-]+\s+){0,4}?"
+        r"\b(?:(?:provid|deliver|donat|pledg|grant)(?:ed|es|e|ing|s)?|sent|sends|gave|give|gives)\s+(?:[\w$,.-]+\s+){0,6}?"
         r"(?:aid|assistance|supplies|food|medicine|relief|funds|loans?)\b|\bhumanitarian\s+aid\b", _I)),
     "sanction": (3.6, re.compile(
         r"\b(?:sanction(?:ed|s|ing)?|impos(?:ed|es|e|ing)\s+(?:\w+\s+){0,2}?(?:sanctions|embargo|ban|restrictions)|"
@@ -125,15 +129,20 @@ TRIGGERS: dict[str, tuple[float, re.Pattern]] = {
     "yield": (3.6, re.compile(
         r"\b(?:releas(?:ed|es|e|ing)(?!\s+(?:a|an|its|the|their|his|her)?\s*(?:statement|report|video|footage|figures|details|"
         r"data|images|photos|results|list|album|book|film))|freed|surrender(?:ed|s|ing)?|resign(?:ed|s)|conced(?:ed|es)|"
-        r"handed\s+over)\b", _I)),
+        r"handed\s+over|eased|demobili[sz]\w*|paid\s+compensation|"
+        r"lift(?:ed|s)?\s+(?:a|an|the|its)?\s*(?:\w+\s+)?(?:curfew|ban|sanctions|siege|restrictions|embargo|blockade))\b", _I)),
     "mobilize": (3.6, re.compile(
         r"\b(?:mobili[sz](?:ed|es|e|ing|ation)|deploy(?:ed|s|ing|ment)|sent\s+(?:\w+\s+){0,2}?(?:troops|soldiers|forces|"
         r"warships|reinforcements)|put\s+(?:\w+\s+){0,2}?on\s+(?:high\s+)?alert)\b", _I)),
     "coerce": (3.6, re.compile(
         r"\b(?:confiscat\w+|bann(?:ed|ing)|curfew|deport(?:ed|s|ing|ation)|expropriat\w+|"
-        r"(?:shut|closed)\s+down|raided\s+(?:the\s+)?(?:offices?|homes?|headquarters))\b", _I)),
+        r"(?:shut|closed)\s+down|raided\s+(?:the\s+)?(?:offices?|homes?|headquarters)|demolish\w*|bulldoz\w*|martial\s+law)\b", _I)),
     "cooperate": (3.5, re.compile(
-        r"\b(?:cooperat\w+|co-operat\w+|signed\s+(?:\w+\s+){0,3}?(?:agreement|accord|treaty|deal|memorandum))\b", _I)),
+        r"\b(?:cooperat\w+|co-operat\w+|extradit\w+|signed\s+(?:\w+\s+){0,3}?(?:agreement|accord|treaty|deal|memorandum))\b", _I)),
+    "promise": (3.5, re.compile(r"\b(?:promis(?:ed|es|e)|pledg(?:ed|es|e)|vow(?:ed|s))\s+to\b", _I)),
+    "disapprove": (3.6, re.compile(
+        r"\b(?:criticiz\w+|criticis\w+|complain(?:ed|s)?|denounc\w+|deplor\w+|investigat(?:e|ed|es|ing|ion)|"
+        r"summon(?:ed|s)\s+(?:\w+\s+){0,3}?(?:ambassador|envoy|charg\w+))\b", _I)),
     "air_support": (2, re.compile(r"\bair\s+(?:support|cover)\b", _I)),
     "shield": (3, re.compile(r"\bhuman\s+shields?\b", _I)),
     "operation": (1, re.compile(r"\b(?:operations?|campaign)\b", _I)),
@@ -171,12 +180,15 @@ _CHOOSE = {
 _VERBAL = {
     "accuse": "ACCUSE", "shield": "ACCUSE", "deny": "REJECT", "threaten": "THREATEN", "request": "REQUEST",
     "reject": "REJECT", "support": "SUPPORT", "consult": "CONSULT", "aid": "AID", "sanction": "SANCTION",
-    "yield": "YIELD", "mobilize": "MOBILIZE", "coerce": "COERCE", "cooperate": "COOPERATE",
+    "yield": "YIELD", "mobilize": "MOBILIZE", "coerce": "COERCE", "cooperate": "COOPERATE", "promise": "AGREE",
+    "disapprove": "ACCUSE",
 }  # fmt: skip
 #: Classes whose target may be a country named after the trigger (its government): statements and
 #: measures between states. Not violence: "shelling in Syria" names a place, not a target.
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|inside|within|across|throughout|around|outside|into)\s+(?:the\s+)?$", _I)
-_STATE_TARGETS = frozenset({"request", "reject", "support", "consult", "aid", "sanction", "threaten", "cooperate", "agreement"})
+_STATE_TARGETS = frozenset(
+    {"request", "reject", "support", "consult", "aid", "sanction", "threaten", "cooperate", "agreement", "disapprove"}
+)
 #: Acts that govern what follows them: "the UN urged an end to the shelling" is a request, "Turkey
 #: rejected claims that its jets bombed the village" a rejection, "police banned the rally" coercion.
 _GOVERNING = frozenset({"request", "reject", "support", "deny", "threaten", "coerce"})
