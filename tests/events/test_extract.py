@@ -457,6 +457,16 @@ def test_extract_country_after_a_statement_is_its_government(classifier, actor_d
         assert (got.text, got.method) == (country, "metonymy") and got.confidence <= 0.5
 
 
+def test_extract_trigger_word_inside_a_name_is_no_event(classifier, actor_dictionary):
+    text = "Iranian officials hosted the Palestine Liberation Organization in Tehran."
+    events = _resolved(text, actor_dictionary, classifier)
+    assert [e.plover_root for e in events] == ["CONSULT"]  # the visit, not a "liberation"
+    # a title-case headline still reports its capture
+    head = "Syrian Troops Capture Al-Mayadeen From Islamic State"
+    events = _resolved(head, actor_dictionary, classifier)
+    assert [e.trigger.text for e in events] == ["Capture"]
+
+
 def test_extract_accepting_a_proposal_is_an_agreement(classifier, actor_dictionary):
     events = _resolved("Danish officials accepted the proposal of Dutch officials.", actor_dictionary, classifier)
     assert [(e.plover_root, e.acled_type, e.acled_subtype) for e in events] == [("AGREE", "Strategic developments", "Agreement")]

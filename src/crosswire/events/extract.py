@@ -247,6 +247,7 @@ _SUPPORT = re.compile(r"\s*(?:air\s+(?:support|cover|power)|airpower|aviation|ai
 #: Primary classes a supporting air strike is not split from (it is already that kind of event).
 _NO_SUPPORT_SPLIT = frozenset({"air", "air_support", "missile", "accuse", "deny", "threaten", "shield"})
 _ARMED_NON_STATE = frozenset({ActorType.JIHADIST_GROUP, ActorType.ARMED_GROUP, ActorType.MILITIA})
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _TRIGGER_LIMIT = 20000  # characters of one clause scanned for triggers (a 5,000-word sentence is ~30,000)
 
 
@@ -314,6 +315,8 @@ def _find_trigger(body: str, c: Clause, region: tuple[int, int] | None) -> tuple
     best: tuple[float, int, str, int, int] | None = None
     governing: tuple[str, int, int] | None = None  # the first speech act that governs what follows it
     hi = min(c.end, c.start + _TRIGGER_LIMIT)
+    words = _WORD.findall(body, c.start, min(hi, c.start + 400))
+    headline = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
     for cls, (prio, pat) in TRIGGERS.items():
         for m in pat.finditer(body, c.start, hi):
             s, e = m.start(), m.end()
@@ -321,6 +324,8 @@ def _find_trigger(body: str, c: Clause, region: tuple[int, int] | None) -> tuple
                 continue
             if body[s - 1 : s] in ("‘", "“", "'", '"') and body[e : e + 1] in ("’", "”", "'", '"'):
                 continue  # a scare-quoted word ("the ‘liberated’ population") reports nothing
+            if body[s].isupper() and not headline and _in_name(body, s, e, c.start):
+                continue  # "Palestine Liberation Organization", "Liberation Tigers": a name, not an act
             key = (prio, -s)
             if best is None or key > (best[0], best[1]):
                 best = (prio, -s, cls, s, e)
@@ -333,6 +338,17 @@ def _find_trigger(body: str, c: Clause, region: tuple[int, int] | None) -> tuple
     if governing is not None and governing[1] < s and cls not in _GOVERNING and cls != "accuse":
         cls, s, e = governing  # "urged an end to the shelling": the request, not the shelling
     return cls, Span(s, e, body[s:e])
+
+
+def _in_name(body: str, s: int, e: int, lo: int) -> bool:
+    """Whether a capitalised trigger word at [s, e) is part of a name: a capitalised word right after
+    it, or right before it unless that word only opens the clause."""
+    after = re.match(r"[ \t-]+([A-Za-z][\w'’-]*)", body[e : e + 40])
+    if after and after.group(1)[0].isupper():
+        return True
+    w0 = max(lo, s - 40)
+    before = re.search(r"([A-Za-z][\w'’-]*)[ \t-]+$", body[w0:s])
+    return bool(before and before.group(1)[0].isupper() and body[lo : w0 + before.start(1)].strip())
 
 
 def _clause_start(body: str, lo: int, pos: int, boundary: re.Pattern) -> int:
