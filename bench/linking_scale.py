@@ -11,6 +11,11 @@ block of ``--block`` records against the number of records already linked (the p
 stay flat as the store grows), the peak resident memory, and how well the synthetic stories were
 recovered (B-cubed precision/recall/F1 against the generating story of each record).
 
+Times are given twice: wall clock and CPU seconds of this process (``time.process_time``), per run and
+per block, with the machine's 1-minute load average at the end of each block. On a shared machine the
+wall clock grows with the other jobs; the CPU seconds much less (they still grow somewhat, as the
+caches are shared), so compare runs by CPU seconds and say the load.
+
 How the records are generated (seeded, reproducible; the distributions imitate a conflict-news feed):
 
 * time: records arrive in publication order over ``--days`` days (default 5 years), evenly with jitter;
@@ -35,6 +40,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 import time
 import zlib
@@ -170,6 +176,7 @@ def run(args: argparse.Namespace) -> dict:
     cpu_total = 0.0
     peak = proc.memory_info().rss
     gc.freeze()  # the generator's arrays are long-lived; keep the collector's passes short
+    load_start = os.getloadavg()[0]
     while linked < args.articles:
         t0 = time.perf_counter()
         feats, tr = gen.block(args.block)
@@ -178,8 +185,9 @@ def run(args: argparse.Namespace) -> dict:
         for f in feats:
             index.assign_features(f)
         dt = time.perf_counter() - t0
+        dc = time.process_time() - c0
         total += dt
-        cpu_total += time.process_time() - c0
+        cpu_total += dc
         truth.extend(tr)
         rss = proc.memory_info().rss
         peak = max(peak, rss)
@@ -189,6 +197,9 @@ def run(args: argparse.Namespace) -> dict:
                 "records": len(feats),
                 "seconds": round(dt, 3),
                 "us_per_record": round(dt / len(feats) * 1e6, 1),
+                "cpu_seconds": round(dc, 3),
+                "cpu_us_per_record": round(dc / len(feats) * 1e6, 1),
+                "load": round(os.getloadavg()[0], 2),  # 1-minute load average of the machine
                 "stories": len(index),
                 "rss_mb": round(rss / 2**20, 1),
             }
@@ -197,8 +208,9 @@ def run(args: argparse.Namespace) -> dict:
         if not args.quiet:
             b = blocks[-1]
             print(
-                f"{linked:>9,} linked  block {b['seconds']:6.2f} s ({b['us_per_record']:7.1f} µs/record)  "
-                f"stories {b['stories']:>8,}  rss {b['rss_mb']:8.1f} MB",
+                f"{linked:>9,} linked  block {b['seconds']:6.2f} s ({b['us_per_record']:7.1f} µs/record, "
+                f"CPU {b['cpu_us_per_record']:7.1f})  load {b['load']:4.1f}  stories {b['stories']:>8,}  "
+                f"rss {b['rss_mb']:8.1f} MB",
                 file=sys.stderr,
             )
         if total > args.max_seconds:
@@ -206,18 +218,28 @@ def run(args: argparse.Namespace) -> dict:
             break
     gc.unfreeze()
     pred = [index.story_of(f"{i:016x}") or "" for i in range(linked)]
-    first = np.mean([b["us_per_record"] for b in blocks[: max(1, len(blocks) // 10)]])
-    last = np.mean([b["us_per_record"] for b in blocks[-max(1, len(blocks) // 10) :]])
+    tenth = max(1, len(blocks) // 10)
+
+    def growth(key: str) -> float:
+        """The mean of a per-record cost in the last tenth of the blocks ÷ that in the first tenth."""
+        first = np.mean([b[key] for b in blocks[:tenth]])
+        last = np.mean([b[key] for b in blocks[-tenth:]])
+        return round(float(last / first), 3)
+
+    loads = [load_start] + [b["load"] for b in blocks]
     return {
         "articles": linked,
         "seconds": round(total, 1),
         "cpu_seconds": round(cpu_total, 1),  # less sensitive than wall time to other work on the machine
+        "cpu_us_per_record": round(cpu_total / linked * 1e6, 1) if linked else None,
+        "load": {"min": min(loads), "mean": round(float(np.mean(loads)), 2), "max": max(loads)},
         "articles_per_s": round(linked / total, 1) if total else None,
         "generation_seconds": round(gen_total, 1),
         "peak_rss_mb": round(peak / 2**20, 1),
         "true_stories": len(gen.stories),
         "stories": len(index),
-        "cost_growth": round(float(last / first), 3),  # µs/record in the last tenth ÷ the first tenth
+        "cost_growth": growth("us_per_record"),  # wall µs/record in the last tenth ÷ the first tenth
+        "cost_growth_cpu": growth("cpu_us_per_record"),  # the same in CPU time
         "bcubed": bcubed(pred, truth),
         "config": {k: getattr(args, k) for k in ("articles", "block", "days", "p_new", "active_days", "seed")},
         "blocks": blocks,

@@ -178,7 +178,7 @@ class _Centroids:
 
     def __init__(self, keep: int, capacity: int = 1024) -> None:
         self.keep = keep
-        self.idx = np.zeros((capacity, keep), np.int32)
+        self.idx = np.zeros((capacity, keep), np.intp)  # intp: gathers at these indices need no cast
         self.val = np.zeros((capacity, keep), np.float64)
         self.size = np.zeros(capacity, np.int32)
         self.norm = np.zeros(capacity, np.float64)
@@ -282,13 +282,35 @@ class _Centroids:
         if m:
             cv[p[shared] - 1] += vs[shared]
             hs, vs = hs[new], vs[new]
+        self._append(row, m, hs, vs)
+
+    def add_article(self, row: int, hs: np.ndarray, dense: np.ndarray) -> None:
+        """``add`` for an article vector held in a dense scratch row (fewer steps than ``add``).
+
+        Args:
+            row (int): the row.
+            hs (np.ndarray): the article's buckets, distinct.
+            dense (np.ndarray): its weights (all positive) at those buckets, zero elsewhere; the weights
+                at the row's buckets are zeroed (the caller zeroes the rest).
+        """
+        m = int(self.size[row])
+        ci, cv = self.idx[row, :m], self.val[row, :m]
+        if m:
+            cv += dense[ci]  # + 0.0 where the article lacks the term
+            dense[ci] = 0.0
+        rest = dense[hs]
+        new = rest > 0.0  # the article's terms the row lacks, in the article's order
+        self._append(row, m, hs[new], rest[new])
+
+    def _append(self, row: int, m: int, hs: np.ndarray, vs: np.ndarray) -> None:
+        """Append new terms after the first ``m`` of a row, sort and cut it past ``keep``, set its norm."""
         total = m + len(hs)
         if total <= self.keep:
             self.idx[row, m:total] = hs
             self.val[row, m:total] = vs
         else:
-            all_h = np.concatenate((ci, hs))
-            all_v = np.concatenate((cv, vs))
+            all_h = np.concatenate((self.idx[row, :m], hs))
+            all_v = np.concatenate((self.val[row, :m], vs))
             top = np.argsort(-all_v, kind="stable")[: self.keep]  # stable: ties keep dict order
             self.idx[row] = all_h[top]
             self.val[row] = all_v[top]
@@ -306,8 +328,7 @@ class _Centroids:
         RETURNS (np.ndarray): one cosine per row.
         """
         num = np.einsum("ij,ij->i", dense[self.idx[rows]], self.val[rows])
-        norm = self.norm[rows]
-        return np.divide(num, norm, out=np.zeros_like(num), where=norm > 0)
+        return num / np.maximum(self.norm[rows], 1e-300)  # an empty row has num 0 and norm 0: cosine 0
 
 
 class StoryIndex:
@@ -493,9 +514,36 @@ class StoryIndex:
                 ranked = self._score(np.array([beyond]), dense, ent_keys, key_w, f.day)
             else:
                 ranked = []
+
+            sid, st, score, reasons, new, merged = self._decide(f, ranked, beyond)
+            st.n += 1
+            if n_terms:
+                self._centroids.add_article(st.row, hs, dense)
         finally:
             dense[hs] = 0.0
+        row = st.row
+        st.add_day(f.day)
+        self._centroids.set_story(row, st)
+        st.add_keys(ent_keys)
+        self._post(ent_keys, row, f.day)
+        self._post(salient, row, f.day)
+        self.assigned[f.article_id] = sid
+        self._touch(row, f.day)
+        return StoryAssignment(f.article_id, sid, round(float(score), 4), tuple(reasons), new, tuple(merged))
 
+    def _decide(
+        self, f: ArticleFeatures, ranked: list[tuple[float, int, tuple]], beyond: int | None
+    ) -> tuple[str, _Story, float, list[str], bool, list[str]]:
+        """Join the best story (merging the others close enough into it) or start a new one.
+
+        Args:
+            f (ArticleFeatures): the article.
+            ranked (list[tuple[float, int, tuple]]): what ``_score`` returned.
+            beyond (int | None): the row of the story with the most hits when all were past the horizon.
+        RETURNS (tuple): the story id, the story, the score, the reasons, whether the story is new, and
+            the ids of the stories merged into it.
+        """
+        cfg = self.cfg
         merged: list[str] = []
         sids = self._sids
         if ranked and ranked[0][0] >= cfg.threshold:
@@ -532,18 +580,7 @@ class StoryIndex:
             if f.day is None and "no publication year: no time penalty" not in reasons:
                 reasons.append("no publication year: no time penalty")
             new = True
-
-        st.n += 1
-        if n_terms:
-            self._centroids.add(row, hs, vs)
-        st.add_day(f.day)
-        self._centroids.set_story(row, st)
-        st.add_keys(ent_keys)
-        self._post(ent_keys, row, f.day)
-        self._post(salient, row, f.day)
-        self.assigned[f.article_id] = sid
-        self._touch(row, f.day)
-        return StoryAssignment(f.article_id, sid, round(float(score), 4), tuple(reasons), new, tuple(merged))
+        return sid, st, score, reasons, new, merged
 
     def _touch(self, row: int, day: int | None) -> None:
         """Mark a story as just updated and pack the stories the feed has left behind."""
