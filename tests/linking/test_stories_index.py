@@ -11,7 +11,12 @@ import numpy as np
 import pytest
 
 from crosswire.linking.similarity import hashed
-from crosswire.linking.stories import ArticleFeatures, LinkConfig, StoryIndex, _Centroids
+from crosswire.linking.stories import (
+    ArticleFeatures,
+    LinkConfig,
+    StoryIndex,
+    _Centroids,
+)
 
 A = "army captured the town after heavy fighting near the river crossing"
 B = "floods destroyed crops across the southern province farmers said"

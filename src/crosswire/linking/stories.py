@@ -11,8 +11,9 @@ them), so the cost per article does not grow with the store:
 * a posting list also drops the stories posted more than ``LinkConfig.join_horizon_days`` before its
   newest entry: past that gap the time penalty alone keeps a story below the threshold, so such
   entries can never win (this is what keeps the cost per article flat as years of news accumulate);
-* only the most recent ``scan_cap`` entries of a list are read, and only the ``max_candidates``
-  stories with the most rarity-weighted key hits are scored in full.
+* only the most recent ``scan_cap`` entries of a list are read; stories more than the join horizon
+  from the article are dropped (they can neither take it nor be merged), and the ``max_candidates``
+  stories left with the most rarity-weighted key hits are scored.
 
 The score is ``text_weight · cosine(article, centroid) + entity_weight · overlap − time penalty``,
 where overlap is the share of the article's actors and places the story has (half weighted by rarity,
@@ -22,11 +23,18 @@ and the penalty grows with the days between the article's publication date and t
 An article with no known publication year gets no time penalty, and its reasons say so. When the
 second-best story also scores above ``merge_threshold``, the two stories are merged.
 
-How it is laid out for speed (about 0.2 ms per article at a million articles; docs/BENCHMARKS.md):
-stories are numbered by row; the centroids are rows of two numpy matrices (term buckets and weights,
-``centroid_terms`` columns) with their norms, so the candidates of an article are scored at once (the
-article's vector is scattered into a dense scratch row and gathered at each centroid's buckets); the
-document frequencies are a dense array indexed by bucket; posting lists and hit counts hold row numbers.
+How it is laid out for speed (the numbers are in docs/BENCHMARKS.md, "Story linking at scale"):
+
+* stories are numbered by row; their centroids are rows of two numpy matrices (term buckets and
+  weights, ``centroid_terms`` columns) with their norms, sizes and date ranges as arrays, so the
+  text cosines and time penalties of all candidates come from a few array operations (the article's
+  vector is scattered into a dense scratch row and gathered at each centroid's buckets);
+* the posting entries an article reaches are read into one array and summed per story with
+  ``np.add.at``; a merged story's row maps to the row it went into;
+* the key overlap, the one part that needs dict lookups in each story's key counts, is computed only
+  for the candidates whose score with a full overlap could still be the best or reach
+  ``merge_threshold`` (branch and bound: the others cannot change the outcome);
+* the document frequencies are a dense array indexed by bucket.
 
 ``to_state()`` / ``from_state()`` give JSON-ready data, so the pipeline can persist the index.
 """
@@ -154,7 +162,7 @@ class _Story:
         """RETURNS (Iterable[tuple[str, int]]): the actor/place keys and their counts, packed or not."""
         return zip(self.packed[0], self.packed[1]) if self.packed is not None else self.keys.items()
 
-    def unpack(self) -> "_Story":
+    def unpack(self) -> _Story:
         """RETURNS (_Story): the story itself, with its key dict restored when it was packed."""
         if self.packed is not None:
             self.keys, self.packed = dict(zip(self.packed[0], self.packed[1])), None
@@ -172,8 +180,8 @@ class _Centroids:
     """
 
     __slots__ = (
-        "keep", "idx", "val", "size", "norm", "n", "lo", "hi", "redir", "rows", "_pos", "_arange", "_acc", "_first",
-        "_order",
+        "_acc", "_arange", "_first", "_order", "_pos", "hi", "idx", "keep", "lo", "n", "norm", "redir", "rows",
+        "size", "val",
     )  # fmt: skip
 
     def __init__(self, keep: int, capacity: int = 1024) -> None:
@@ -235,7 +243,7 @@ class _Centroids:
         redir = self.redir[: self.rows]
         redir[redir == src] = dst
 
-    def set_story(self, row: int, st: "_Story") -> None:
+    def set_story(self, row: int, st: _Story) -> None:
         """Copy a story's size and date range into the arrays (after every change to them)."""
         self.n[row] = st.n
         self.lo[row] = np.nan if st.day_min is None else st.day_min
@@ -566,8 +574,10 @@ class StoryIndex:
             score = ranked[0][0] if ranked else 0.0
             if beyond is not None:
                 reasons = [
-                    f"new story: every story sharing its keys is more than {cfg.join_horizon_days:g} days away; "
-                    f"the one sharing the most, {sids[beyond]}, scores {score:.2f} < {cfg.threshold:.2f}",
+                    (
+                        f"new story: every story sharing its keys is more than {cfg.join_horizon_days:g} days "
+                        f"away; the one sharing the most, {sids[beyond]}, scores {score:.2f} < {cfg.threshold:.2f}"
+                    ),
                     *self._explain(ranked[0][2]),
                 ]
             elif ranked:
@@ -684,14 +694,12 @@ class StoryIndex:
                 c = d.get(k)
                 if c:
                     share = c / full
-                    if share > 1.0:
-                        share = 1.0
+                    share = min(share, 1.0)
                     weighted += w * share
                     plain += share
             ent = (mix * (weighted / total if total else 0.0) + (1.0 - mix) * plain / n_keys) if n_keys else 0.0
             score = b + ew * ent
-            if score > best:
-                best = score
+            best = max(best, score)
             scored.append((score, i, ent))
         scored.sort(key=lambda x: (-x[0], sids[row_list[x[1]]]))
         score, i, ent = scored[0]
@@ -776,7 +784,7 @@ class StoryIndex:
         }
 
     @classmethod
-    def from_state(cls, state: dict) -> "StoryIndex":
+    def from_state(cls, state: dict) -> StoryIndex:
         """Restore an index saved by ``to_state``.
 
         Args:
@@ -828,7 +836,7 @@ class StoryIndex:
         return idx
 
     @classmethod
-    def rebuild(cls, analyses, *, cfg: LinkConfig | None = None) -> tuple["StoryIndex", list[StoryAssignment]]:
+    def rebuild(cls, analyses, *, cfg: LinkConfig | None = None) -> tuple[StoryIndex, list[StoryAssignment]]:
         """Rebuild the index by assigning stored analyses again, in the order given.
 
         Args:
