@@ -257,12 +257,13 @@ def test_classify_embeddings_change_the_scores_and_can_be_passed_in(clf, clf_emb
 def test_classify_plover_relation_view_is_encoded_when_actors_are_marked(clf_emb, encoder):
     item = EventInput("Yesterday Iran, after a long meeting, condemned the US for the sanctions on its banks",
                       marked="Yesterday <s>Iran</s>, after a long meeting, condemned <t>the US</t> for the sanctions on its banks")  # fmt: skip
-    head = clf_emb.head("plover")
+    # a dense part of model version 2 (text + separately encoded relation stretch) still reads right
+    head = DenseHead(("text", "relation"), np.zeros((768, 2), np.float32), np.zeros(2, np.float32), 0.4)
     text_vec = clf_emb.embed([item])
-    with_rel = head.dense.features([item], text_vec, encoder)
+    with_rel = head.features([item], text_vec, encoder)
     assert np.allclose(with_rel[:, :384], text_vec)
     assert np.allclose(with_rel[:, 384:], embed_texts(encoder, ["Iran, after a long meeting, condemned the US"]))
-    without_encoder = head.dense.features([item], text_vec, None)
+    without_encoder = head.features([item], text_vec, None)
     assert np.allclose(without_encoder[:, 384:], text_vec)
 
 

@@ -47,7 +47,7 @@ from ..errors import ModelError
 from .types import CASE_TAXONOMY, PLOVER_QUAD, binary_of
 
 if TYPE_CHECKING:
-    from ..embed import SentenceEncoder
+    from ..embed import SentenceEncoder, TokenVectors
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ __all__ = [
     "CUES",
     "embed_texts",
     "relation_text",
+    "between_span",
 ]
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
@@ -70,10 +71,21 @@ MAX_CHARS = 4000
 #: Word pieces per text given to the sentence encoder, [CLS] and [SEP] included. Event clauses are
 #: short; the cut bounds the encoder's cost on a run-on sentence (its time grows with length).
 EMBED_TOKENS = 128
-#: What a dense part can read: "text" = the embedding of the text; "relation" = the embedding of
-#: the stretch from the first marked actor to the end of the second (``relation_text``), or of the
-#: text when the input marks no actors.
-DENSE_VIEWS = ("text", "relation")
+#: What a dense part can read, 384 columns each:
+#:
+#: * "text": the sentence embedding of the text (``embed_texts``);
+#: * "relation": the sentence embedding of the stretch from the first marked actor to the end of the
+#:   second (``relation_text``), encoded on its own (heads of model version 2);
+#: * "between" / "between_max": the mean / the element-wise maximum of the text's own last-layer
+#:   word-piece vectors that lie strictly between the two marked actors (``between_span``), L2-
+#:   normalised. There the event verb sits, read in the context of the whole sentence, so no second
+#:   encoding is needed.
+#:
+#: An input that marks no two actors (as in the pipeline), or nothing between them, reads the text's
+#: vector in place of each of the other views, at training and at run time alike.
+DENSE_VIEWS = ("text", "relation", "between", "between_max")
+#: Views read from the text's word-piece vectors (``SentenceEncoder.encode_tokens``).
+TOKEN_VIEWS = ("between", "between_max")
 #: Width of one view (all-MiniLM-L6-v2).
 EMBED_DIM = 384
 
@@ -312,14 +324,74 @@ def embed_texts(encoder: "SentenceEncoder", texts: Sequence[str], *, max_tokens:
         max_tokens (int): the word-piece budget per text.
     RETURNS (np.ndarray): float32, shape (len(texts), 384), unit rows.
     """
-    cut = [(t or "")[:MAX_CHARS] for t in texts]
+    cut = _cut_texts(encoder, texts, max_tokens)
     if not cut:
         return np.zeros((0, EMBED_DIM), dtype=np.float32)
-    if getattr(encoder, "max_length", max_tokens) > max_tokens:
+    return encoder.encode(cut)
+
+
+def _cut_texts(encoder: SentenceEncoder, texts: Sequence[str], max_tokens: int = EMBED_TOKENS) -> list[str]:
+    """Each text cut to ``MAX_CHARS`` characters, then after the word piece that fills ``max_tokens``."""
+    cut = [(t or "")[:MAX_CHARS] for t in texts]
+    if cut and getattr(encoder, "max_length", max_tokens) > max_tokens:
         pieces = encoder.tokenizer.encode_batch(cut, add_special_tokens=False)
         keep = max_tokens - 2
         cut = [t[: e.offsets[keep - 1][1]] if len(e.ids) > keep else t for t, e in zip(cut, pieces)]
-    return encoder.encode(cut)
+    return cut
+
+
+def between_span(item: EventInput) -> tuple[int, int] | None:
+    """Character span of ``item.text`` strictly between its two actors (where the event verb sits).
+
+    Uses ``marked`` (``<s>…</s>``, ``<t>…</t>``; the text with the tags removed must be ``text``),
+    else finds ``source`` and ``target`` in the text.
+
+    Args:
+        item (EventInput): the input.
+    RETURNS (tuple[int, int] | None): [start, end) in ``item.text``, or None when the input marks
+        no two actors, or they touch or overlap.
+    """
+    text = (item.text or "")[:MAX_CHARS]
+    spans: list[tuple[int, int]] = []
+    if item.marked:
+        plain, last, opened = [], 0, {}
+        pos = 0
+        for m in _MARK.finditer(item.marked):
+            plain.append(item.marked[last : m.start()])
+            pos += m.start() - last
+            last = m.end()
+            tag = m.group(2).lower()
+            if not m.group(1):
+                opened[tag] = pos
+            elif tag in opened:
+                spans.append((opened.pop(tag), pos))
+        plain.append(item.marked[last:])
+        if "".join(plain)[:MAX_CHARS] != text:
+            spans = []
+    elif item.source and item.target:
+        i, j = text.find(item.source), text.find(item.target)
+        if i >= 0 and j >= 0:
+            spans = [(i, i + len(item.source)), (j, j + len(item.target))]
+    if len(spans) < 2:
+        return None
+    spans.sort()
+    start, end = spans[0][1], spans[-1][0]
+    return (start, end) if end > start else None
+
+
+def _pool_between(tokens: TokenVectors, span: tuple[int, int] | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Unit mean and unit maximum of the word-piece vectors inside ``span``; None when none lies there."""
+    if span is None or not len(tokens.offsets):
+        return None
+    off = tokens.offsets
+    inside = (off[:, 0] >= span[0]) & (off[:, 1] <= span[1]) & (off[:, 1] > off[:, 0])
+    if not inside.any():
+        return None
+    v = tokens.vectors[inside].astype(np.float64)
+    mean, top = v.mean(axis=0), v.max(axis=0)
+    mean /= max(float(np.linalg.norm(mean)), 1e-12)
+    top /= max(float(np.linalg.norm(top)), 1e-12)
+    return mean.astype(np.float32), top.astype(np.float32)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -350,21 +422,46 @@ class DenseHead:
         Args:
             items (Sequence[EventInput]): the inputs.
             text_vectors (np.ndarray): (len(items), 384) embeddings of their texts.
-            encoder (SentenceEncoder | None): embeds the relation stretches; without one (or for an
-                input that marks no actors) the "relation" view is the text's vector.
+            encoder (SentenceEncoder | None): encodes what the other views need (the relation
+                stretches; the word pieces of inputs that mark two actors); without one (or for an
+                input that marks no actors) each other view is the text's vector.
         RETURNS (np.ndarray): float32, shape (len(items), 384 * len(views)).
         """
+        pooled: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        if encoder is not None and any(v in TOKEN_VIEWS for v in self.views):
+            # only inputs that mark two actors need their word pieces (one more encoder pass)
+            spans = {k: sp for k, it in enumerate(items) if (sp := between_span(it)) is not None}
+            if spans:
+                keys = list(spans)
+                tokens = encoder.encode_tokens(_cut_texts(encoder, [items[k].text for k in keys]))
+                for k, tv in zip(keys, tokens):
+                    if (got := _pool_between(tv, spans[k])) is not None:
+                        pooled[k] = got
         cols = []
         for view in self.views:
-            if view == "text":
-                cols.append(text_vectors)
-                continue
-            rel = text_vectors.copy()
-            spans = [(k, r) for k, it in enumerate(items) if (r := relation_text(it)) is not None]
-            if spans and encoder is not None:
-                rel[[k for k, _ in spans]] = embed_texts(encoder, [r for _, r in spans])
-            cols.append(rel)
+            col = np.array(text_vectors, dtype=np.float32, copy=True)
+            if view == "relation":
+                spans_r = [(k, r) for k, it in enumerate(items) if (r := relation_text(it)) is not None]
+                if spans_r and encoder is not None:
+                    col[[k for k, _ in spans_r]] = embed_texts(encoder, [r for _, r in spans_r])
+            elif view in TOKEN_VIEWS:
+                part = 0 if view == "between" else 1
+                for k, got in pooled.items():
+                    col[k] = got[part]
+            cols.append(col)
         return np.hstack(cols).astype(np.float32, copy=False)
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """Softmax of the dense part alone.
+
+        Args:
+            x (np.ndarray): ``features`` of the inputs.
+        RETURNS (np.ndarray): shape (len(x), number of labels).
+        """
+        z = np.asarray(x, dtype=np.float64) @ self.coef + self.intercept
+        z -= z.max(axis=1, keepdims=True)
+        np.exp(z, out=z)
+        return z / z.sum(axis=1, keepdims=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -574,7 +671,7 @@ class EventTypeHead:
         meta.write_text(
             json.dumps(
                 {
-                    "version": 2,
+                    "version": 3,
                     "scheme": self.scheme,
                     "labels": list(self.labels),
                     "hash_bits": HASH_BITS,
