@@ -51,15 +51,16 @@ class Resources:
                 index is built on first use).
         """
         cfg = cfg or Config()
+        encoder = load_encoder() if with_nlp and (cfg.event_embeddings or cfg.framing_embeddings) else None
         return cls(
             outlets=OutletDirectory.load(),
             nlp=load_pipeline(cfg.spacy_model) if with_nlp else None,
             actors=ActorDictionary.load(extra=cfg.actor_files) if with_nlp else None,
             gazetteer=Gazetteer.load(Path(cfg.gazetteer_path) if cfg.gazetteer_path else None) if with_nlp else None,
             ranker=Ranker.load() if with_nlp else None,
-            event_types=EventClassifier.load(encoder=load_encoder() if cfg.event_embeddings else None) if with_nlp else None,
+            event_types=EventClassifier.load(encoder=encoder if cfg.event_embeddings else None) if with_nlp else None,
             lexicon=Lexicon.load(extra=cfg.lexicon_files) if with_nlp else None,
-            span_tagger=load_span_tagger() if with_nlp else None,
+            span_tagger=load_span_tagger(encoder=encoder if cfg.framing_embeddings else None) if with_nlp else None,
         )
 
 
@@ -77,11 +78,14 @@ def load_encoder():
         return None
 
 
-def load_span_tagger():
+def load_span_tagger(*, encoder=None):
     """The framing span tagger, or None when it is not installed or its model is missing.
 
     The framing stage then uses its lexicons alone; the reason is logged.
 
+    Args:
+        encoder (SentenceEncoder | None): the loaded sentence encoder (with the
+            ``framing_embeddings`` setting): the tagger then rescores tokens from its vectors.
     RETURNS (SpanTagger | None): the loaded tagger.
     """
     try:
@@ -90,7 +94,7 @@ def load_span_tagger():
         logger.info("no framing span tagger (%s): framing uses its lexicons only", exc)
         return None
     try:
-        return SpanTagger.load()
+        return SpanTagger.load(encoder=encoder)
     except ModelError as exc:
         logger.info("the framing span tagger is not usable (%s): framing uses its lexicons only", exc)
         return None

@@ -163,7 +163,8 @@ def test_basil_read_shared_bench_spans_match_their_text(shared_bench):
 
 @pytest.mark.slow
 @pytest.mark.bench
-def test_framing_cli_on_three_dev_articles(shared_bench, tmp_path: Path):
+@pytest.mark.parametrize("flags", [[], ["--no-embeddings"]])
+def test_framing_cli_on_three_dev_articles(shared_bench, tmp_path: Path, flags):
     ptc = shared_bench / "framing" / "ptc"
     ids = (ptc / "article_ids.txt").read_text(encoding="utf-8").split()[:3]
     (tmp_path / "articles").mkdir()
@@ -172,10 +173,17 @@ def test_framing_cli_on_three_dev_articles(shared_bench, tmp_path: Path):
     rows = [r for r in (ptc / "task2-TC.labels").read_text(encoding="utf-8").splitlines() if r.split("\t")[0] in ids]
     (tmp_path / "gold.labels").write_text("\n".join(rows) + "\n", encoding="utf-8")
     res = CliRunner().invoke(
-        framing_cmd, ["--articles", str(tmp_path / "articles"), "--labels", str(tmp_path / "gold.labels"), "--json"]
+        framing_cmd, ["--articles", str(tmp_path / "articles"), "--labels", str(tmp_path / "gold.labels"), "--json", *flags]
     )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
+    # stderr names the mode it scored; the encoder is used only when installed and not refused
+    from crosswire.framing.tagger import SpanTagger
+    from crosswire.resources import load_encoder
+
+    expect = not flags and SpanTagger.load(encoder=load_encoder()).uses_embeddings
+    assert out["embeddings"] is expect
+    assert ("embeddings: yes" if expect else "embeddings: no") in res.stderr
     for key in ("loaded_language", "name_calling", "micro"):
         assert set(out[key]) == {"p", "r", "f1"}
         assert all(0.0 <= v <= 1.0 for v in out[key].values())

