@@ -74,7 +74,7 @@ def load_encoder():
     try:
         return SentenceEncoder.load()
     except ModelError as exc:
-        logger.warning("no sentence encoder (%s): event types use their sparse features only", exc)
+        logger.warning("no sentence encoder (%s): event types and framing spans use their sparse models only", exc)
         return None
 
 
