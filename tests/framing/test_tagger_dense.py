@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -12,11 +11,20 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from crosswire.embed.minilm import TokenVectors
+from crosswire.embed.minilm import DIM
 from crosswire.errors import ModelError
 from crosswire.framing import train as T
 from crosswire.framing.features import sentence_chunks, token_vectors
-from crosswire.framing.tagger import DENSE_NAME, MODELS_DIR, TECHNIQUES, DenseHead, SpanTagger, TokenLayout, decode, dense_inputs
+from crosswire.framing.tagger import (
+    DENSE_NAME,
+    MODELS_DIR,
+    TECHNIQUES,
+    DenseHead,
+    SpanTagger,
+    TokenLayout,
+    decode,
+    dense_inputs,
+)
 
 LL, NC = TECHNIQUES
 WIDTH = 4
@@ -33,57 +41,32 @@ def doc() -> Doc:
     return hand_doc(words, [True, True, True, False, True, False, False], [True, False, False, False, False, True, False])
 
 
-@dataclass
-class _Encoding:
-    ids: list[int]
+@pytest.fixture(scope="module")
+def encoder():
+    from crosswire.embed import SentenceEncoder
+
+    try:
+        return SentenceEncoder.load()
+    except ModelError as exc:
+        pytest.skip(f"the sentence encoder package is not installed: {exc}")
 
 
-class _Tokenizer:
-    """Splits words into pieces of at most 3 characters (so "regime" -> "reg", "ime")."""
-
-    def pieces(self, text: str) -> list[tuple[int, int]]:
-        out, pos = [], 0
-        for word in text.split():
-            start = text.index(word, pos)
-            for a in range(0, len(word), 3):
-                out.append((start + a, start + min(a + 3, len(word))))
-            pos = start + len(word)
-        return out
-
-    def encode(self, text: str, add_special_tokens: bool = True) -> _Encoding:
-        return _Encoding(list(range(len(self.pieces(text)))))
-
-
-class FakeEncoder:
-    """Stands in for SentenceEncoder: each piece's vector is (text number, piece start, piece end, 1)."""
-
-    dim = WIDTH
-
-    def __init__(self) -> None:
-        self.tokenizer = _Tokenizer()
-        self.texts: list[str] = []
-
-    def encode_tokens(self, texts):
-        self.texts.extend(texts)
-        out = []
-        for k, text in enumerate(texts):
-            offsets = np.array(self.tokenizer.pieces(text), dtype=np.int64).reshape(-1, 2)
-            vecs = np.array([[k, s, e, 1.0] for s, e in offsets], dtype=np.float32).reshape(-1, WIDTH)
-            out.append(TokenVectors(offsets=offsets, vectors=vecs))
-        return out
-
-
-def test_tagger_dense_token_vectors_average_pieces_per_sentence(doc):
-    enc = FakeEncoder()
-    v = token_vectors(doc, enc)
-    assert enc.texts == ["The evil regime lied.", "Thugs!"]  # one text per sentence
-    assert v.shape == (len(doc), WIDTH)
-    # "regime" (chars 9-15 of sentence 1) has two pieces, (9, 12) and (12, 15): their mean
-    assert v[2].tolist() == [0.0, 10.5, 13.5, 1.0]
-    # "." is attached to "lied" by the fake tokenizer's whitespace split, so it gets no piece
-    assert v[4].tolist() == [0.0, 0.0, 0.0, 0.0]
-    # "Thugs" opens the second text (offsets relative to it); its word "Thugs!" is pieces (0, 3), (3, 6)
-    assert v[5].tolist() == [1.0, 1.5, 4.5, 1.0]
+def test_tagger_dense_token_vectors_average_pieces_per_sentence(doc, encoder):
+    v = token_vectors(doc, encoder)
+    assert v.shape == (len(doc), DIM) and v.dtype == np.float32
+    # one text per sentence, as the encoder sees it: a token's vector is the mean of the word pieces
+    # that start inside it (offsets relative to its sentence's text)
+    for sent in doc.sents:
+        text = doc.text[sent.start_char : sent.end_char]
+        pieces = encoder.encode_tokens([text])[0]
+        for tok in sent:
+            a, b = tok.idx - sent.start_char, tok.idx - sent.start_char + len(tok.text)
+            inside = (pieces.offsets[:, 0] >= a) & (pieces.offsets[:, 0] < b)
+            assert inside.any(), tok.text
+            np.testing.assert_allclose(v[tok.i], pieces.vectors[inside].mean(axis=0), atol=1e-4)
+    # the vectors are contextual: the same word in another sentence gets another vector
+    other = hand_doc(["A", "regime", "fell", "."], [True, True, False, False], [True, False, False, False])
+    assert not np.allclose(token_vectors(other, encoder)[1], v[2], atol=1e-3)
 
 
 def test_tagger_dense_sentence_chunks_cut_long_sentences():
@@ -113,13 +96,13 @@ def test_tagger_dense_inputs_blocks_and_sentence_edges(doc):
         dense_inputs(("sentence",), vecs, sparse, layout.sent_start)
 
 
-def _write_models(folder: Path, *, w1_scale: float = 1.0) -> None:
-    """The shipped sparse files plus a hand-made dense head: hidden unit = ReLU(first vector
-    column); LL logit = 4 * hidden - 2, NC logit = -6 (never on)."""
+def _write_models(folder: Path, *, w1_scale: float = 1.0, dim: int = WIDTH) -> None:
+    """The shipped sparse files plus a hand-made dense head over ``dim``-wide vectors: hidden unit =
+    ReLU(first vector column); LL logit = 4 * hidden - 2, NC logit = -6 (never on)."""
     folder.mkdir(parents=True, exist_ok=True)
     for suffix in (".json", ".npz"):
         shutil.copy(MODELS_DIR / f"span_tagger{suffix}", folder)
-    width = WIDTH * 3 + 2
+    width = dim * 3 + 2
     w1 = np.zeros((width, 1), dtype=np.float32)
     w1[0, 0] = w1_scale
     layers = [(w1, np.zeros(1, np.float32)), (np.array([[4.0, 0.0]], np.float32), np.array([-2.0, -6.0], np.float32))]
@@ -155,21 +138,27 @@ def test_tagger_dense_modes(tmp_path: Path, doc):
     assert [(doc.text[s.start : s.end], s.technique) for s in spans] == [("evil regime", LL)]
     with pytest.raises(ValueError, match="one row per token"):
         sparse_only.token_probabilities(doc, vectors=vecs[:3])
-    # with an encoder: the vectors come from it (the fake's first column is the text number, so
-    # every token of the second sentence is "on")
-    enc = FakeEncoder()
-    dense = SpanTagger.load(tmp_path, encoder=enc)
+
+
+def test_tagger_dense_with_the_encoder_tags_from_its_token_vectors(tmp_path: Path, doc, encoder):
+    _write_models(tmp_path, dim=DIM)
+    dense = SpanTagger.load(tmp_path, encoder=encoder)
     assert dense.uses_embeddings and dense.name == "SpanTagger+all-MiniLM-L6-v2"
-    assert [(doc.text[s.start : s.end], s.technique) for s in dense.tag(doc)] == [("Thugs", LL)]
-    assert enc.texts
+    vecs = token_vectors(doc, encoder)
+    # the head reads the encoder's token vectors: the same as passing them in
+    np.testing.assert_allclose(dense.token_probabilities(doc), dense.token_probabilities(doc, vectors=vecs), atol=1e-6)
+    assert dense.tag(doc) == dense.tag(doc, vectors=vecs)
+    # and they matter: the hand-made head's LL score is sigmoid(4 * ReLU(first column) - 2)
+    expected = 1 / (1 + np.exp(-(4 * np.maximum(vecs[:, 0], 0) - 2)))
+    np.testing.assert_allclose(dense.token_probabilities(doc)[:, 0], expected, rtol=1e-4)
 
 
-def test_tagger_dense_load_without_head_and_broken_head(tmp_path: Path):
+def test_tagger_dense_load_without_head_and_broken_head(tmp_path: Path, encoder):
     _write_models(tmp_path)
     for suffix in (".json", ".npz"):
         (tmp_path / f"{DENSE_NAME}{suffix}").unlink()
-    tagger = SpanTagger.load(tmp_path, encoder=FakeEncoder())
-    assert tagger.dense is None and not tagger.uses_embeddings
+    tagger = SpanTagger.load(tmp_path, encoder=encoder)
+    assert tagger.dense is None and not tagger.uses_embeddings  # an encoder alone does not make a head
     _write_models(tmp_path)
     meta = json.loads((tmp_path / f"{DENSE_NAME}.json").read_text(encoding="utf-8"))
     meta["techniques"] = [LL]
