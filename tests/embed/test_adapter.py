@@ -1,0 +1,179 @@
+"""``crosswire.embed.adapter`` and ``crosswire.embed.tuned``: low-rank changes merged into the real
+all-MiniLM-L6-v2 weights, and the tuned classifier and tagger that run on them, all in numpy."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import numpy as np
+import pytest
+
+from crosswire.embed import Adapter, SentenceEncoder
+from crosswire.embed.minilm import DIM, INSTALL_HINT, MODEL_PACKAGE, find_model_dir, read_safetensors
+from crosswire.embed.tuned import TunedClassifier, TunedTagger, piece_range, pool
+from crosswire.errors import ModelError
+
+QUERY = "encoder.layer.2.attention.self.query.weight"
+FFN = "encoder.layer.5.intermediate.dense.weight"
+TEXTS = ["The Syrian army captured al-Mayadin on Saturday.", "Talks resumed in Doha."]
+
+
+@pytest.fixture(scope="module")
+def base() -> SentenceEncoder:
+    if importlib.util.find_spec(MODEL_PACKAGE) is None:
+        pytest.skip(f"the embedding model package is not installed ({INSTALL_HINT})")
+    return SentenceEncoder.load()
+
+
+@pytest.fixture(scope="module")
+def tensors(base) -> dict[str, np.ndarray]:
+    return read_safetensors(find_model_dir() / "model.safetensors")
+
+
+def _adapter(rank: int = 4, scale: float = 2.0, seed: int = 0, zero_b: bool = False) -> Adapter:
+    rng = np.random.default_rng(seed)
+    factors = {}
+    for name, (n_out, n_in) in ((QUERY, (DIM, DIM)), (FFN, (4 * DIM, DIM))):
+        a = rng.normal(0, 0.05, (rank, n_in)).astype(np.float32)
+        b = np.zeros((n_out, rank), np.float32) if zero_b else rng.normal(0, 0.05, (n_out, rank)).astype(np.float32)
+        factors[name] = (a, b)
+    return Adapter(factors=factors, scale=scale, source="test")
+
+
+def test_adapter_apply_adds_scaled_low_rank_product(tensors):
+    ad = _adapter()
+    out = ad.apply(tensors)
+    a, b = ad.factors[QUERY]
+    np.testing.assert_allclose(out[QUERY], tensors[QUERY] + 2.0 * (b @ a), rtol=0, atol=1e-6)
+    # untouched tensors are the same objects, and the input dict is not changed
+    assert out["encoder.layer.0.output.dense.weight"] is tensors["encoder.layer.0.output.dense.weight"]
+    assert not np.array_equal(out[QUERY], tensors[QUERY])
+    assert np.array_equal(read_safetensors(find_model_dir() / "model.safetensors")[QUERY], tensors[QUERY])
+
+
+def test_adapter_with_zero_b_leaves_the_encoder_unchanged(base):
+    tuned = SentenceEncoder.load(adapter=_adapter(zero_b=True))
+    np.testing.assert_array_equal(tuned.encode(TEXTS), base.encode(TEXTS))
+
+
+def test_adapter_changes_the_vectors_and_the_source_says_so(base):
+    tuned = SentenceEncoder.load(adapter=_adapter())
+    diff = np.abs(tuned.encode(TEXTS) - base.encode(TEXTS)).max()
+    assert diff > 1e-3
+    assert tuned.source.endswith("+ test")
+
+
+def test_adapter_file_round_trip(tmp_path, base):
+    ad = _adapter(seed=3)
+    np.savez(tmp_path / "ad.npz", **ad.arrays(), **{"head|w": np.ones((2, 3), np.float32)})
+    back = Adapter.read(tmp_path / "ad.npz")
+    assert back.scale == pytest.approx(2.0)
+    assert set(back.factors) == {QUERY, FFN}
+    for name in back.factors:
+        np.testing.assert_array_equal(back.factors[name][0], ad.factors[name][0])
+        np.testing.assert_array_equal(back.factors[name][1], ad.factors[name][1])
+    np.testing.assert_allclose(
+        SentenceEncoder.load(adapter=back).encode(TEXTS), SentenceEncoder.load(adapter=ad).encode(TEXTS), atol=1e-7
+    )
+
+
+@pytest.mark.parametrize(
+    ("arrays", "message"),
+    [
+        ({f"{QUERY}|lora_a": np.zeros((2, DIM)), f"{QUERY}|lora_b": np.zeros((DIM, 2))}, "no 'scale'"),
+        ({"scale": np.float32(1), f"{QUERY}|lora_a": np.zeros((2, DIM))}, "has A but no B"),
+        ({"scale": np.float32(1), f"{QUERY}|lora_b": np.zeros((DIM, 2))}, "has B but no A"),
+        ({"scale": np.float32(1), f"{QUERY}|lora_a": np.zeros((2, DIM)), f"{QUERY}|lora_b": np.zeros((DIM, 3))}, "shapes"),
+    ],
+)
+def test_adapter_malformed_arrays_are_refused(arrays, message):
+    with pytest.raises(ModelError, match=message):
+        Adapter.from_arrays(arrays, source="x.npz")
+
+
+def test_adapter_that_does_not_fit_the_encoder_is_refused(tensors):
+    wrong_shape = Adapter(factors={QUERY: (np.zeros((2, 100), np.float32), np.zeros((DIM, 2), np.float32))}, scale=1.0)
+    with pytest.raises(ModelError, match="100"):
+        wrong_shape.apply(tensors)
+    unknown = Adapter(factors={"encoder.layer.9.x.weight": (np.zeros((2, DIM), np.float32), np.zeros((DIM, 2), np.float32))}, scale=1.0)
+    with pytest.raises(ModelError, match="does not have"):
+        unknown.apply(tensors)
+
+
+def test_adapter_unreadable_file(tmp_path):
+    (tmp_path / "bad.npz").write_bytes(b"not a zip")
+    with pytest.raises(ModelError, match="make train"):
+        Adapter.read(tmp_path / "bad.npz")
+
+
+def test_piece_range_overlap_and_fallbacks():
+    offsets = np.array([[0, 3], [4, 10], [10, 12], [13, 20]])
+    assert piece_range(offsets, (4, 12)) == (1, 3)
+    assert piece_range(offsets, (11, 14)) == (2, 4)  # partial overlaps count
+    assert piece_range(offsets, None) == (0, 4)
+    assert piece_range(offsets, (30, 40)) == (0, 4)  # past the truncation: the whole text
+    assert piece_range(np.zeros((0, 2), np.int64), (0, 3)) == (0, 0)
+
+
+def test_pool_is_whole_text_mean_then_span_means(base):
+    tv = base.encode_tokens([TEXTS[0]])[0]
+    army = TEXTS[0].index("army")
+    feats = pool(tv, [(army, army + 4), None])
+    assert feats.shape == (3 * DIM,)
+    np.testing.assert_allclose(feats[:DIM], tv.vectors.mean(axis=0), atol=1e-6)
+    lo, hi = piece_range(tv.offsets, (army, army + 4))
+    np.testing.assert_allclose(feats[DIM : 2 * DIM], tv.vectors[lo:hi].mean(axis=0), atol=1e-6)
+    np.testing.assert_allclose(feats[2 * DIM :], feats[:DIM], atol=1e-6)  # no span: the whole text
+
+
+def _write_tuned(tmp_path, name, head_w, head_b, info, adapter):
+    np.savez(tmp_path / f"{name}.npz", **adapter.arrays(), **{"head|w": head_w, "head|b": head_b})
+    (tmp_path / f"{name}.json").write_text(json.dumps(info), encoding="utf-8")
+    return tmp_path / name
+
+
+def test_tuned_classifier_reads_its_head_and_pools_the_tuned_encoder(tmp_path, base):
+    rng = np.random.default_rng(5)
+    ad = _adapter(seed=7)
+    w = rng.normal(0, 1, (3, 2 * DIM)).astype(np.float32)
+    b = np.array([0.1, -0.2, 0.0], np.float32)
+    stem = _write_tuned(tmp_path, "clf", w, b, {"labels": ["A", "B", "C"], "spans": 1, "max_length": 128}, ad)
+    clf = TunedClassifier.load(stem)
+    assert clf.labels == ("A", "B", "C") and clf.encoder.max_length == 128
+    spans = [[(4, 15)], [None]]
+    p = clf.probabilities(TEXTS, spans)
+    assert p.shape == (2, 3)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    # the same numbers by hand: the adapted encoder's pieces, pooled, through the head
+    tuned = SentenceEncoder.load(max_length=128, adapter=ad)
+    x = np.stack([pool(tv, s) for tv, s in zip(tuned.encode_tokens(TEXTS), spans)]).astype(np.float64)
+    z = x @ w.T.astype(np.float64) + b
+    expect = np.exp(z - z.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(p, expect / expect.sum(axis=1, keepdims=True), atol=1e-6)
+    # no spans given: each span pools the whole text
+    np.testing.assert_allclose(clf.features(TEXTS[1:]), clf.features(TEXTS[1:], [[None]]), atol=0)
+
+
+def test_tuned_classifier_head_that_does_not_fit_is_refused(tmp_path):
+    stem = _write_tuned(tmp_path, "bad", np.zeros((2, DIM), np.float32), np.zeros(2, np.float32), {"labels": ["A", "B"], "spans": 1}, _adapter())
+    with pytest.raises(ModelError, match="does not fit"):
+        TunedClassifier.load(stem)
+    with pytest.raises(ModelError, match="make train"):
+        TunedClassifier.load(tmp_path / "missing")
+
+
+def test_tuned_tagger_gives_piece_probabilities(tmp_path, base):
+    w = np.zeros((2, DIM), np.float32)
+    w[1, :] = 0.5
+    stem = _write_tuned(tmp_path, "tag", w, np.zeros(2, np.float32), {"tags": ["O", "LOADED"]}, _adapter(zero_b=True))
+    tagger = TunedTagger.load(stem)
+    out = tagger.tag(TEXTS)
+    tv = base.encode_tokens(TEXTS)
+    for o, t in zip(out, tv):
+        np.testing.assert_array_equal(o.offsets, t.offsets)
+        np.testing.assert_allclose(o.probabilities.sum(axis=1), 1.0)
+        # logit of LOADED - logit of O = 0.5 * sum of the piece vector
+        margin = np.log(o.probabilities[:, 1] / o.probabilities[:, 0])
+        np.testing.assert_allclose(margin, 0.5 * t.vectors.astype(np.float64).sum(axis=1), rtol=1e-4, atol=1e-4)
+    assert tagger.tag([""])[0].probabilities.shape == (0, 2)
