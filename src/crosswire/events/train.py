@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..embed import SentenceEncoder
 from ..errors import ModelError
 from ..eval.events import GoldItem, class_scores, evaluate_events, read_case2021, read_plover
 from .classify import MODELS_DIR, DenseHead, EventInput, EventTypeHead, Featurizer, embed_texts, vectorize
@@ -265,6 +266,72 @@ def choose_weight(scheme: str, items: Sequence[GoldItem], p_sparse: np.ndarray, 
     return best_w
 
 
+def _mix3(p_sparse: np.ndarray, p_dense: np.ndarray, log_tuned: np.ndarray, wd: float, wt: float) -> np.ndarray:
+    """softmax((1 - wd - wt) log p_sparse + wd log p_dense + wt log p_tuned), as ``EventTypeHead.scores`` mixes three parts."""
+    z = (1.0 - wd - wt) * np.log(np.maximum(p_sparse, 1e-300)) + wd * np.log(np.maximum(p_dense, 1e-300)) + wt * log_tuned
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def _detail(probs: np.ndarray, classes: Sequence[str], labels: Sequence[str]) -> list[tuple[str, float, str]]:
+    best = probs.argmax(axis=1)
+    return [(classes[int(k)], float(probs[i, k]), labels[i]) for i, k in enumerate(best)]
+
+
+def _tuned_schemes() -> set[str]:
+    """The schemes that get a fine-tuned part (``train_tuned.TUNE``; needs torch)."""
+    from . import train_tuned
+
+    return set(train_tuned.TUNE)
+
+
+def tuned_cv(scheme: str, items: Sequence[GoldItem], oof: tuple, *, folds: int) -> tuple[dict, np.ndarray]:
+    """Cross-validate the fine-tuned part on the folds of ``cross_validate`` and choose its mix.
+
+    Args:
+        scheme (str): "case2021" or "plover".
+        items (Sequence[GoldItem]): the dev items.
+        oof (tuple): ``cross_validate(...)["oof"]``: sparse and dense out-of-fold probabilities,
+            the classes and the folds.
+        folds (int): number of folds (for messages).
+    RETURNS (tuple[dict, np.ndarray]): the report entry ("alone", "cv" of the chosen mix, "equal" for
+        the mix of equal thirds fixed in advance, per class, weights, threshold, weak labels) and the
+        out-of-fold log-probabilities of the tuned part.
+    """
+    from . import train_tuned
+
+    p_sparse, p_dense, classes, splits = oof
+    labels = _labels(scheme, items)
+    log_tuned = train_tuned.out_of_fold(scheme, items, labels, classes, splits)
+    alone = _evaluate_probs(scheme, items, np.exp(log_tuned), classes)
+    best, pair = -1.0, train_tuned.WEIGHT_PAIRS[0]
+    for wd, wt in train_tuned.WEIGHT_PAIRS:
+        score = _primary(scheme, _evaluate_probs(scheme, items, _mix3(p_sparse, p_dense, log_tuned, wd, wt), classes))
+        if score > best + 1e-12:
+            best, pair = score, (wd, wt)
+    mixed = _mix3(p_sparse, p_dense, log_tuned, *pair)
+    chosen = _evaluate_probs(scheme, items, mixed, classes)
+    equal = _evaluate_probs(scheme, items, _mix3(p_sparse, p_dense, log_tuned, 1 / 3, 1 / 3), classes)
+    threshold, weak = reliability(_detail(mixed, classes, labels))
+    entry = {
+        "settings": train_tuned.TUNE[scheme].as_dict(),
+        "max_length": train_tuned.MAX_LENGTH,
+        "alone": _brief(alone),
+        "cv": _brief(chosen),
+        "cv_per_class": chosen["per_class"],
+        "equal": _brief(equal),
+        "dense_weight": pair[0],
+        "weight": pair[1],
+        "threshold": threshold,
+        "weak_labels": sorted(weak),
+    }
+    print(f"{scheme} {folds}-fold CV, tuned part alone: {json.dumps(entry['alone'])}", file=sys.stderr)
+    print(f"{scheme} {folds}-fold CV, sparse + dense + tuned, weights {pair} chosen on these folds: {json.dumps(entry['cv'])}", file=sys.stderr)
+    print(f"{scheme} {folds}-fold CV, equal thirds (fixed in advance): {json.dumps(entry['equal'])}", file=sys.stderr)
+    return entry, log_tuned
+
+
 def cross_validate(
     scheme: str,
     items: Sequence[GoldItem],
@@ -300,10 +367,10 @@ def cross_validate(
     print(f"  {scheme}: {folds}-fold out-of-fold predictions done", file=sys.stderr)
 
     def detail(probs: np.ndarray) -> list[tuple[str, float, str]]:
-        best = probs.argmax(axis=1)
-        return [(classes[int(k)], float(probs[i, k]), labels[i]) for i, k in enumerate(best)]
+        return _detail(probs, classes, labels)
 
     out: dict = {"sparse": (_evaluate_probs(scheme, items, p_sparse, classes), detail(p_sparse))}
+    out["oof"] = (p_sparse, p_dense, classes, splits)
     if p_dense is None:
         return out
     w = choose_weight(scheme, items, p_sparse, p_dense, classes)
@@ -356,7 +423,9 @@ def _brief(result: dict) -> dict:
     return {k: {m: round(v[m], 4) for m in ("n", "accuracy", "weighted_f1", "macro_f1")} for k, v in result["subtasks"].items()}
 
 
-def train(bench: Path, *, out: Path, folds: int, cv_only: bool, embeddings: bool = True, nested: bool = True) -> dict:
+def train(
+    bench: Path, *, out: Path, folds: int, cv_only: bool, embeddings: bool = True, nested: bool = True, tuned: bool = True
+) -> dict:
     """Cross-validate and fit both heads; write them unless ``cv_only``.
 
     Args:
@@ -366,6 +435,8 @@ def train(bench: Path, *, out: Path, folds: int, cv_only: bool, embeddings: bool
         cv_only (bool): only report cross-validation.
         embeddings (bool): train the dense parts too (needs the sentence-encoder package).
         nested (bool): with ``embeddings``, also report the nested-CV estimate ("cv_nested").
+        tuned (bool): with ``embeddings``, also fine-tune the encoder's adapter per head (torch; the
+            "tuned" entry, and ``<scheme>_tuned.{npz,json}``).
     RETURNS (dict): per scheme, cv and in-sample scores (subtask summaries and per class), for the
         mixed model ("cv", "cv_nested", "in_sample", …) and the sparse weights alone ("sparse_only").
     Raises:
@@ -373,8 +444,6 @@ def train(bench: Path, *, out: Path, folds: int, cv_only: bool, embeddings: bool
     """
     encoder = None
     if embeddings:
-        from ..embed import SentenceEncoder
-
         encoder = SentenceEncoder.load()
     report: dict = {"embeddings": embeddings}
     data = {
@@ -391,6 +460,9 @@ def train(bench: Path, *, out: Path, folds: int, cv_only: bool, embeddings: bool
             dense_x = dense_features(items, encoder, DENSE[scheme])
             print(f"  {scheme}: {len(items)} texts embedded in {time.time() - t0:.0f} s", file=sys.stderr)
         cv = cross_validate(scheme, items, raws, folds=folds, groups=groups, dense_x=dense_x, nested=nested)
+        tuned_entry = None
+        if tuned and dense_x is not None and scheme in _tuned_schemes():
+            tuned_entry, _ = tuned_cv(scheme, items, cv["oof"], folds=folds)
         rel = {mode: reliability(cv[mode][1]) for mode in ("sparse", "mixed") if mode in cv}
         sparse_cv = cv["sparse"][0]
         sparse_entry = {
@@ -431,29 +503,47 @@ def train(bench: Path, *, out: Path, folds: int, cv_only: bool, embeddings: bool
             if dense_x is not None:
                 d = fit_dense(dense_x, labels, DENSE[scheme], weight=cv["weight"])
                 head.dense = DenseHead(d.views, d.coef, d.intercept, d.weight, threshold=rel["mixed"][0], weak_labels=rel["mixed"][1])
+            if tuned_entry is not None:
+                from . import train_tuned
+
+                classes = sorted(set(labels))
+                base = SentenceEncoder.load(max_length=train_tuned.MAX_LENGTH)
+                tuned_npz, _ = train_tuned.save(train_tuned.fit(scheme, items, labels, classes, base, tag="all: "), scheme, classes, out)
+                tuned_entry["model_bytes"] = tuned_npz.stat().st_size
+                head.tuned_meta = {k: tuned_entry[k] for k in ("weight", "dense_weight", "threshold", "weak_labels")}
             npz, _ = head.save(out)
             shipped = EventTypeHead.load(scheme, out)
+            if tuned_entry is not None:
+                shipped.attach_tuned(out)
             rows = {id(it.input): i for i, it in enumerate(items)}
 
-            def predictor(use_dense: bool, x: np.ndarray | None = dense_x, rows=rows, shipped=shipped):
+            def predictor(use_dense: bool, x: np.ndarray | None = dense_x, rows=rows, shipped=shipped, use_tuned: bool = False):
                 def predict(inputs, allowed):
                     d = x[[rows[id(i)] for i in inputs]] if use_dense and x is not None else None
-                    return [p.label for p in shipped.predict(list(inputs), labels=allowed, dense=d)]
+                    t = shipped.tuned.log_probabilities(list(inputs)) if use_tuned and shipped.tuned is not None else None
+                    return [p.label for p in shipped.predict(list(inputs), labels=allowed, dense=d, tuned=t)]
 
                 return predict
 
             entry["in_sample"] = _brief(evaluate_events(items, scheme, predictor(True)))
             sparse_entry["in_sample"] = _brief(evaluate_events(items, scheme, predictor(False)))
+            if tuned_entry is not None:
+                tuned_entry["in_sample"] = _brief(evaluate_events(items, scheme, predictor(True, use_tuned=True)))
             entry["model_bytes"] = npz.stat().st_size
             print(f"{scheme} in-sample (shipped model): {json.dumps(entry['in_sample'])}", file=sys.stderr)
             if scheme == "plover" and (bench / GSR_FILE).exists():
                 gsr = read_plover(bench / GSR_FILE)
                 gsr_x = dense_features(gsr, encoder, DENSE[scheme]) if encoder is not None else None
                 grows = {id(it.input): i for i, it in enumerate(gsr)}
-                for target, use_dense in ((entry, True), (sparse_entry, False)):
-                    res = evaluate_events(gsr, scheme, predictor(use_dense, gsr_x, grows))
+                targets = [(entry, True, False), (sparse_entry, False, False)]
+                if tuned_entry is not None:
+                    targets.append((tuned_entry, True, True))
+                for target, use_dense, use_tuned in targets:
+                    res = evaluate_events(gsr, scheme, predictor(use_dense, gsr_x, grows, use_tuned=use_tuned))
                     target["gsr_transfer"] = _brief(res)
                     target["gsr_transfer_per_class"] = res["per_class"]
+        if tuned_entry is not None:
+            entry["tuned"] = tuned_entry
         entry["seconds"] = round(time.time() - t0, 1)
         report[scheme] = entry
     return report
@@ -470,13 +560,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-embeddings", action="store_true", help="sparse features only: ship heads without a dense part (no encoder needed)"
     )
     ap.add_argument("--no-nested", action="store_true", help="skip the nested CV of the mixed model (5x fewer fits)")
+    ap.add_argument("--no-tuned", action="store_true", help="do not fine-tune the encoder's adapters (no torch needed; ships no tuned part)")
     args = ap.parse_args(argv)
     bench = Path(args.bench)
     if not (bench / CASE_FILE).exists() or not (bench / PLV_FILE).exists():
         print(f"error: {bench} lacks {CASE_FILE} or {PLV_FILE}; pass the events bench folder", file=sys.stderr)
         return 1
     try:
-        report = train(bench, out=args.out, folds=args.folds, cv_only=args.cv_only, embeddings=not args.no_embeddings, nested=not args.no_nested)
+        report = train(bench, out=args.out, folds=args.folds, cv_only=args.cv_only, embeddings=not args.no_embeddings, nested=not args.no_nested, tuned=not args.no_tuned)
     except ModelError as exc:
         print(f"error: {exc} (or pass --no-embeddings to train the sparse weights only)", file=sys.stderr)
         return 1
