@@ -286,7 +286,7 @@ def _tuned_schemes() -> set[str]:
     return set(train_tuned.TUNE)
 
 
-def tuned_cv(scheme: str, items: Sequence[GoldItem], oof: tuple, *, folds: int) -> tuple[dict, np.ndarray]:
+def tuned_cv(scheme: str, items: Sequence[GoldItem], oof: tuple, *, folds: int, cached: Path | None = None) -> tuple[dict, np.ndarray]:
     """Cross-validate the fine-tuned part on the folds of ``cross_validate`` and choose its mix.
 
     Args:
@@ -295,6 +295,9 @@ def tuned_cv(scheme: str, items: Sequence[GoldItem], oof: tuple, *, folds: int) 
         oof (tuple): ``cross_validate(...)["oof"]``: sparse and dense out-of-fold probabilities,
             the classes and the folds.
         folds (int): number of folds (for messages).
+        cached (Path | None): an ``.npy`` of out-of-fold probabilities of the tuned part from an
+            earlier run with the same settings and folds (rows in dev-file order, columns in label
+            order), used instead of fine-tuning once per fold; the report names it.
     RETURNS (tuple[dict, np.ndarray]): the report entry ("alone", "cv" of the chosen mix, "equal" for
         the mix of equal thirds fixed in advance, per class, weights, threshold, weak labels) and the
         out-of-fold log-probabilities of the tuned part.
@@ -303,7 +306,13 @@ def tuned_cv(scheme: str, items: Sequence[GoldItem], oof: tuple, *, folds: int) 
 
     p_sparse, p_dense, classes, splits = oof
     labels = _labels(scheme, items)
-    log_tuned = train_tuned.out_of_fold(scheme, items, labels, classes, splits)
+    if cached is not None:
+        probs = np.load(cached, allow_pickle=False)
+        if probs.shape != (len(items), len(classes)) or not np.allclose(probs.sum(axis=1), 1.0, atol=1e-4):
+            raise ModelError(f"{cached}: {probs.shape} is not one probability row per {scheme} dev item over {len(classes)} labels")
+        log_tuned = np.log(np.maximum(probs, 1e-300))
+    else:
+        log_tuned = train_tuned.out_of_fold(scheme, items, labels, classes, splits)
     alone = _evaluate_probs(scheme, items, np.exp(log_tuned), classes)
     best, pair = -1.0, train_tuned.WEIGHT_PAIRS[0]
     for wd, wt in train_tuned.WEIGHT_PAIRS:
@@ -325,6 +334,7 @@ def tuned_cv(scheme: str, items: Sequence[GoldItem], oof: tuple, *, folds: int) 
         "weight": pair[1],
         "threshold": threshold,
         "weak_labels": sorted(weak),
+        "out_of_fold_from": str(cached) if cached is not None else "fine-tuned here, once per fold",
     }
     print(f"{scheme} {folds}-fold CV, tuned part alone: {json.dumps(entry['alone'])}", file=sys.stderr)
     print(f"{scheme} {folds}-fold CV, sparse + dense + tuned, weights {pair} chosen on these folds: {json.dumps(entry['cv'])}", file=sys.stderr)
@@ -424,7 +434,16 @@ def _brief(result: dict) -> dict:
 
 
 def train(
-    bench: Path, *, out: Path, folds: int, cv_only: bool, embeddings: bool = True, nested: bool = True, tuned: bool = True
+    bench: Path,
+    *,
+    out: Path,
+    folds: int,
+    cv_only: bool,
+    embeddings: bool = True,
+    nested: bool = True,
+    tuned: bool = True,
+    schemes: Sequence[str] = ("case2021", "plover"),
+    tuned_oof: dict[str, Path] | None = None,
 ) -> dict:
     """Cross-validate and fit both heads; write them unless ``cv_only``.
 
@@ -437,6 +456,9 @@ def train(
         nested (bool): with ``embeddings``, also report the nested-CV estimate ("cv_nested").
         tuned (bool): with ``embeddings``, also fine-tune the encoder's adapter per head (torch; the
             "tuned" entry, and ``<scheme>_tuned.{npz,json}``).
+        schemes (Sequence[str]): the heads to train (the others are left as they are).
+        tuned_oof (dict[str, Path] | None): scheme → cached out-of-fold probabilities of its tuned
+            part (``tuned_cv``'s ``cached``).
     RETURNS (dict): per scheme, cv and in-sample scores (subtask summaries and per class), for the
         mixed model ("cv", "cv_nested", "in_sample", …) and the sparse weights alone ("sparse_only").
     Raises:
@@ -451,6 +473,8 @@ def train(
         "plover": (read_plover(bench / PLV_FILE), "sentence_id"),
     }
     for scheme, (items, group_key) in data.items():
+        if scheme not in schemes:
+            continue
         t0 = time.time()
         feat, c, min_df = SETTINGS[scheme]
         raws = [feat.raw(it.input) for it in items]
@@ -462,7 +486,7 @@ def train(
         cv = cross_validate(scheme, items, raws, folds=folds, groups=groups, dense_x=dense_x, nested=nested)
         tuned_entry = None
         if tuned and dense_x is not None and scheme in _tuned_schemes():
-            tuned_entry, _ = tuned_cv(scheme, items, cv["oof"], folds=folds)
+            tuned_entry, _ = tuned_cv(scheme, items, cv["oof"], folds=folds, cached=(tuned_oof or {}).get(scheme))
         rel = {mode: reliability(cv[mode][1]) for mode in ("sparse", "mixed") if mode in cv}
         sparse_cv = cv["sparse"][0]
         sparse_entry = {
@@ -561,13 +585,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--no-nested", action="store_true", help="skip the nested CV of the mixed model (5x fewer fits)")
     ap.add_argument("--no-tuned", action="store_true", help="do not fine-tune the encoder's adapters (no torch needed; ships no tuned part)")
+    ap.add_argument("--schemes", default="case2021,plover", help="comma-separated heads to train (default both)")
+    ap.add_argument(
+        "--tuned-oof",
+        action="append",
+        default=[],
+        metavar="SCHEME=FILE.npy",
+        help="reuse out-of-fold probabilities of a scheme's tuned part from an earlier run with the same settings and folds",
+    )
     args = ap.parse_args(argv)
     bench = Path(args.bench)
     if not (bench / CASE_FILE).exists() or not (bench / PLV_FILE).exists():
         print(f"error: {bench} lacks {CASE_FILE} or {PLV_FILE}; pass the events bench folder", file=sys.stderr)
         return 1
     try:
-        report = train(bench, out=args.out, folds=args.folds, cv_only=args.cv_only, embeddings=not args.no_embeddings, nested=not args.no_nested, tuned=not args.no_tuned)
+        cached = {k: Path(v) for k, _, v in (a.partition("=") for a in args.tuned_oof)}
+        report = train(
+            bench,
+            out=args.out,
+            folds=args.folds,
+            cv_only=args.cv_only,
+            embeddings=not args.no_embeddings,
+            nested=not args.no_nested,
+            tuned=not args.no_tuned,
+            schemes=[s.strip() for s in args.schemes.split(",") if s.strip()],
+            tuned_oof=cached,
+        )
     except ModelError as exc:
         print(f"error: {exc} (or pass --no-embeddings to train the sparse weights only)", file=sys.stderr)
         return 1
