@@ -8,7 +8,9 @@ place mentions, publication date); it needs no parse. The steps, per article:
 2. **Triggers.** A lexicon of event words (``TRIGGERS``: captured, retook, liberated, shelled,
    airstrike, clashed, reached the outskirts, withdrew, accused, agreement, protest …), each with
    a class and a priority; a clause's event is its highest-priority trigger. Clauses without one
-   report no event, however the classifier would label them.
+   report no event, however the classifier would label them. One scan of the clause for the literals
+   each class's words contain (``_ANCHORS``) picks the few classes whose patterns can match there;
+   only those patterns run.
 3. **Attribution** (``attribution.py``): the claim, and the attribution's own span, whose actor
    mentions and dates belong to the statement, not to the event.
 4. **Type.** One classifier call per scheme for all the article's trigger clauses. The trigger class
@@ -148,6 +150,94 @@ TRIGGERS: dict[str, tuple[float, re.Pattern]] = {
     "operation": (1, re.compile(r"\b(?:operations?|campaign)\b", _I)),
 }
 
+#: A cheap necessary condition for each class's pattern: class -> groups of literals. Every match of
+#: the pattern contains, for each group, at least one of its literals (lowercase ASCII; a pattern's
+#: letters match case-insensitively). ``_find_trigger`` runs a class's pattern only over a clause whose
+#: folded text (``_fold``) passes all the class's groups: most clauses hold a handful of classes'
+#: words, and one scan for all the literals costs a fraction of the patterns' scans. A group must hold
+#: a literal of every alternative of its pattern: a missing one silently drops triggers
+#: (tests/events/test_extract_triggers.py checks each class against strings its pattern generates).
+_ANCHORS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "capture": (("captur", "seiz", "took", "retak", "regain", "liberat", "control", "siege", "overr", "stormed", "complet"),),
+    "accuse": (("accus", "blam", "condemn"),),
+    "missile": (("missile", "rocket", "shell", "artillery", "mortar", "barrage"),),
+    "air": (("strike", "raid", "bomb", "warplane"),),
+    "deny": (("deni", "deny"),),
+    "threaten": (("threaten", "vow"),),
+    "withdraw": (("withdr", "pull", "retreat", "leav", "evacuat", "taking"),),
+    "airlift": (("airlift",),),
+    "clash": (("clash", "fight", "fought", "engag", "battl", "overcame", "ambush"),),
+    "attack": (("attack", "target", "struck", "assault", "raid", "offensive"),),
+    "kill": (("kill", "eliminat", "massacr", "executed", "shot", "wounded", "injured"),),
+    "arrest": (("arrest", "detain"),),
+    "relocate": (("moved", "relocat"),),
+    "control": (("control",),),
+    "advance": (("advanc", "reached", "clos", "push", "encircl", "besieg"),),
+    "agreement": (("agree", "deal", "ceasefire", "cease-fire", "truce", "reach", "accept"),),
+    "protest": (("protest", "demonstrat", "rall", "riot", "hunger", "sit-in", "march", "blocked"),),
+    "request": (("urg", "call", "appeal", "demand", "request", "asked"),),
+    "reject": (("reject", "refus", "veto", "dismiss"),),
+    "support": (("prais", "welcom", "endors", "hail", "express"),),
+    "consult": (("met", "meet", "talks", "visit", "host", "conferred", "telephoned", "phone", "spoke", "mediat"),),
+    "aid": (
+        ("provid", "deliver", "donat", "pledg", "grant", "sent", "send", "gave", "give", "humanitarian"),
+        ("aid", "assistance", "supplies", "food", "medicine", "relief", "funds", "loan"),
+    ),
+    "sanction": (("sanction", "impos", "expel", "embargo", "suspend", "cut", "sever"),),
+    "yield": (
+        ("releas", "freed", "surrender", "resign", "conced", "handed", "eased", "demobili", "compensation", "lift"),
+    ),
+    "mobilize": (("mobili", "deploy", "sent", "alert"),),
+    "coerce": (
+        ("confiscat", "bann", "curfew", "deport", "expropriat", "shut", "closed", "raided", "demolish", "bulldoz", "martial"),
+    ),
+    "cooperate": (("cooperat", "co-operat", "extradit", "signed"),),
+    "promise": (("promis", "pledg", "vow"),),
+    "disapprove": (("critici", "complain", "denounc", "deplor", "investigat", "summon"),),
+    "air_support": (("air",), ("support", "cover")),
+    "shield": (("shield",),),
+    "operation": (("operation", "campaign"),),
+}
+#: Under re.IGNORECASE an ASCII letter also matches "İ" (U+0130), "ı", "ſ" and the Kelvin sign;
+#: ``str.lower`` turns "İ" into "i" + U+0307 and leaves "ı", "ſ" as they are. Folding them onto the
+#: letter they match keeps the literal test a superset of the pattern's matches.
+_FOLD = {ord("ı"): "i", ord("ſ"): "s", 0x307: None}
+
+
+def _literal_trie(words: Sequence[str]) -> str:
+    """A regex that matches, at a position, the longest of ``words`` starting there (a trie, so the
+    regex engine tries one branch per character instead of every word)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        parts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not parts:
+            return ""
+        alt = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return f"(?:{alt})?" if "" in node else alt
+
+    return emit(trie)
+
+
+_ALL_ANCHORS = sorted({a for groups in _ANCHORS.values() for group in groups for a in group})
+#: One scan of a folded clause finds, at each position, the longest anchor that starts there (a
+#: lookahead, so overlapping anchors are all seen: "airstrikes" holds "air" and "strike").
+_PREFILTER = re.compile(f"(?=({_literal_trie(_ALL_ANCHORS)}))")
+#: anchor -> the (class, group) pairs it satisfies, with those of the shorter anchors it starts with
+#: (the scan reports only the longest anchor at a position).
+_SATISFIES: dict[str, frozenset[tuple[str, int]]] = {
+    a: frozenset(
+        (cls, i) for cls, groups in _ANCHORS.items() for i, group in enumerate(groups) for b in group if a.startswith(b)
+    )
+    for a in _ALL_ANCHORS
+}
+_NEEDS: dict[str, frozenset[tuple[str, int]]] = {cls: frozenset((cls, i) for i in range(len(g))) for cls, g in _ANCHORS.items()}
+
 #: Classes whose type the lexicon fixes: class -> CASE code.
 _FIXED = {
     "missile": "ART_MISS_ATTACK",
@@ -248,6 +338,8 @@ _SUPPORT = re.compile(r"\s*(?:air\s+(?:support|cover|power)|airpower|aviation|ai
 _NO_SUPPORT_SPLIT = frozenset({"air", "air_support", "missile", "accuse", "deny", "threaten", "shield"})
 _ARMED_NON_STATE = frozenset({ActorType.JIHADIST_GROUP, ActorType.ARMED_GROUP, ActorType.MILITIA})
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_LINE = re.compile(r"[^\n]+")
+_LETTER = re.compile(r"[^\W\d_]")
 _TRIGGER_LIMIT = 20000  # characters of one clause scanned for triggers (a 5,000-word sentence is ~30,000)
 
 
@@ -301,31 +393,56 @@ def clauses_of(body: str, sentences: Sequence[Sentence]) -> list[Clause]:
     spans = [(s.start, s.end) for s in sentences] or [(0, len(body))]
     out: list[Clause] = []
     for i, (s, e) in enumerate(spans):
-        for m in re.finditer(r"[^\n]+", body[s:e]):
-            a, b = s + m.start(), s + m.end()
-            piece = body[a:b]
+        for m in _LINE.finditer(body, s, e):
+            a, b = m.span()
+            piece = m.group()
             lead = len(piece) - len(piece.lstrip())
             a, b = a + lead, b - (len(piece) - len(piece.rstrip()))
-            if b > a and re.search(r"[^\W\d_]", body[a:b]):
+            if b > a and _LETTER.search(body, a, b):
                 out.append(Clause(a, b, i))
     return out
 
 
+def _fold(text: str) -> str:
+    """Lowercase text for the literal prefilter: every character a pattern letter matches under
+    re.IGNORECASE becomes that letter (``_FOLD``)."""
+    low = text.lower()
+    return low if low.isascii() else low.translate(_FOLD)
+
+
+def _present(text: str) -> set[tuple[str, int]]:
+    """The (class, group) pairs of ``_ANCHORS`` that text satisfies: a class whose every group is
+    among them may match; any other cannot."""
+    present: set[tuple[str, int]] = set()
+    for a in set(_PREFILTER.findall(_fold(text))):
+        present |= _SATISFIES[a]
+    return present
+
+
 def _find_trigger(body: str, c: Clause, region: tuple[int, int] | None) -> tuple[str, Span] | None:
+    """The clause's event trigger outside the attribution ``region``: (class, span), or None."""
     best: tuple[float, int, str, int, int] | None = None
     governing: tuple[str, int, int] | None = None  # the first speech act that governs what follows it
     hi = min(c.end, c.start + _TRIGGER_LIMIT)
-    words = _WORD.findall(body, c.start, min(hi, c.start + 400))
-    headline = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    present = _present(body[c.start : hi])
+    headline: bool | None = None  # computed at the first capitalised hit (only _in_name needs it)
     for cls, (prio, pat) in TRIGGERS.items():
+        if best is not None and prio < best[0] and cls not in _GOVERNING:
+            continue  # it cannot become the clause's event, nor govern it
+        if not _NEEDS[cls] <= present:
+            continue  # the clause lacks the class's words
         for m in pat.finditer(body, c.start, hi):
             s, e = m.start(), m.end()
             if region is not None and region[0] <= s < region[1]:
                 continue
             if body[s - 1 : s] in ("‘", "“", "'", '"') and body[e : e + 1] in ("’", "”", "'", '"'):
                 continue  # a scare-quoted word ("the ‘liberated’ population") reports nothing
-            if body[s].isupper() and not headline and _in_name(body, s, e, c.start):
-                continue  # "Palestine Liberation Organization", "Liberation Tigers": a name, not an act
+            if body[s].isupper():
+                if headline is None:
+                    words = _WORD.findall(body, c.start, min(hi, c.start + 400))
+                    headline = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+                if not headline and _in_name(body, s, e, c.start):
+                    continue  # "Palestine Liberation Organization", "Liberation Tigers": a name, not an act
             key = (prio, -s)
             if best is None or key > (best[0], best[1]):
                 best = (prio, -s, cls, s, e)
@@ -668,17 +785,19 @@ def extract_events(
             previous_claim = att.claim
         region = att.region if att is not None else None
         found = _find_trigger(body, c, region)
-        own = [m for m in near if c.start <= m.start and m.end <= c.end and m.confidence >= 0.4]
-        used = {id(m) for m in att.mentions} if att else set()
-        cands = [
-            m
-            for m in own
-            if id(m) not in used
-            and not (region and region[0] <= m.start < region[1])
-            and not re.match(r"-(?:backed|led|allied)\b", body[m.end : m.end + 8])  # "US-backed militants": a modifier
-        ]
-        c.quantities = find_quantities(body, c.start, min(c.end, c.start + _TRIGGER_LIMIT))
+        if found is not None or att is not None:
+            # only an event's clause, or an attributed clause that extends one (``_extend``), reports numbers
+            c.quantities = find_quantities(body, c.start, min(c.end, c.start + _TRIGGER_LIMIT))
         if found is not None:
+            own = [m for m in near if c.start <= m.start and m.end <= c.end and m.confidence >= 0.4]
+            used = {id(m) for m in att.mentions} if att else set()
+            cands = [
+                m
+                for m in own
+                if id(m) not in used
+                and not (region and region[0] <= m.start < region[1])
+                and not re.match(r"-(?:backed|led|allied)\b", body[m.end : m.end + 8])  # "US-backed militants": a modifier
+            ]
             c.trigger_class, c.trigger = found
             c.actor, c.target = _roles(body, c, cands, c.trigger, c.trigger_class)
             if c.trigger_class in _NO_TARGET:
