@@ -23,6 +23,12 @@ gives the final probabilities, decoded as above with thresholds of its own. Its 
 1,000-token article, so it is off unless an encoder is passed; without one the sparse model alone
 runs, exactly as before.
 
+When the model folder also holds the tuned stage (``framing.tuned``: the encoder fine-tuned with
+low-rank adapters to tag word pieces, ``span_tagger_tuned.npz`` / ``.json``), an encoder passed in
+switches to it instead of the dense head: its token probabilities, mixed in log-odds with the sparse
+model's, are decoded with its own thresholds. It costs the same as the dense head (one encoder pass
+per sentence). Without its files the dense head runs as before.
+
 Usage::
 
     tagger = SpanTagger.load()                     # or SpanTagger.load(encoder=SentenceEncoder.load())
@@ -42,6 +48,7 @@ import numpy as np
 
 from ..errors import ModelError
 from .features import FEATURE_VERSION, HASH_BITS, doc_buckets, token_vectors
+from .tuned import TunedStage
 
 logger = logging.getLogger(__name__)
 
@@ -183,7 +190,8 @@ class DenseHead:
 @dataclass(frozen=True, slots=True)
 class SpanTagger:
     """Linear token scorers, one per technique, with span decoding settings; optionally a second
-    stage over contextual token vectors (``dense``), used when an ``encoder`` is given.
+    stage over contextual token vectors (``dense``), used when an ``encoder`` is given, or the tuned
+    stage (``tuned``, a fine-tuned encoder of its own) instead when its files are there.
 
     Build it with ``SpanTagger.load()`` (sparse only) or ``SpanTagger.load(encoder=enc)``.
     ``weights`` is dense over all hash buckets, shape (2**HASH_BITS, len(techniques)); ``thresholds``
@@ -201,6 +209,7 @@ class SpanTagger:
     lexicon: dict[int, str] = field(default_factory=dict)
     dense: DenseHead | None = None
     encoder: Any | None = None  # crosswire.embed.SentenceEncoder
+    tuned: TunedStage | None = None
 
     @classmethod
     def load(cls, path: Path | None = None, *, encoder: Any | None = None) -> "SpanTagger":
@@ -210,8 +219,9 @@ class SpanTagger:
             path (Path | None): a folder holding ``span_tagger.json`` and ``span_tagger.npz`` (and
                 optionally ``span_tagger_dense.*``), or the path of either file; None: the model
                 shipped in ``framing/models/``.
-            encoder (SentenceEncoder | None): the loaded sentence encoder; with it (and a dense head
-                in the folder) tokens are rescored from contextual vectors. None: the sparse model only.
+            encoder (SentenceEncoder | None): the loaded sentence encoder; with it tokens are rescored
+                by the tuned stage (``span_tagger_tuned.*`` in the folder, which loads its own
+                adapted copy of the encoder) or else by the dense head. None: the sparse model only.
         RETURNS (SpanTagger): the tagger.
         Raises:
             ModelError: when the files are missing, unreadable, or made for other features.
@@ -247,23 +257,31 @@ class SpanTagger:
         lexicon = {int(k): names[int(c)] for k, c in zip(lex_keys.tolist(), lex_classes.tolist())}
         lows = tuple(float(meta.get("low_thresholds", meta["thresholds"])[t]) for t in techniques)
         head = DenseHead.load(folder, techniques)
+        tuned = TunedStage.load(folder, techniques) if encoder is not None else None
         if encoder is None and head is not None:
             logger.info(
                 "span tagger: no sentence encoder given, so the sparse model alone tags spans (lower "
                 "cross-validated scores; pass SentenceEncoder.load() as encoder= to use the dense head)"
             )
-        elif encoder is not None and head is None:
-            logger.warning("span tagger: %s has no dense head (%s.*), so the encoder is not used", folder, DENSE_NAME)
-        return cls(techniques, dense, b.astype(np.float32), thresholds, meta, lows, lexicon, head, encoder)
+        elif encoder is not None and head is None and tuned is None:
+            logger.warning("span tagger: %s has no dense head (%s.*) nor tuned stage, so the encoder is not used", folder, DENSE_NAME)
+        return cls(techniques, dense, b.astype(np.float32), thresholds, meta, lows, lexicon, head, encoder, tuned)
 
     @property
     def uses_embeddings(self) -> bool:
-        """RETURNS (bool): True when tokens are rescored from contextual vectors (encoder and dense head loaded)."""
-        return self.encoder is not None and self.dense is not None
+        """RETURNS (bool): True when tokens are rescored from contextual vectors (an encoder, and a dense head or tuned stage)."""
+        return self.encoder is not None and (self.dense is not None or self.tuned is not None)
+
+    @property
+    def uses_tuned(self) -> bool:
+        """RETURNS (bool): True when the tuned stage rescores tokens (an encoder was given and its files are there)."""
+        return self.encoder is not None and self.tuned is not None
 
     @property
     def name(self) -> str:
         """RETURNS (str): the tagger's name as recorded with its spans (says whether embeddings were used)."""
+        if self.uses_tuned:
+            return "SpanTagger+all-MiniLM-L6-v2-LoRA"
         return "SpanTagger+all-MiniLM-L6-v2" if self.uses_embeddings else "SpanTagger"
 
     def sparse_probabilities(self, doc) -> np.ndarray:
@@ -283,7 +301,8 @@ class SpanTagger:
     def token_probabilities(self, doc, *, vectors: np.ndarray | None = None, layout: "TokenLayout | None" = None) -> np.ndarray:
         """Probability that each token lies inside a span of each technique.
 
-        The dense head rescores the sparse probabilities when the tagger has an encoder, or when
+        The tuned stage rescores the sparse probabilities when the tagger has an encoder and a tuned
+        stage (and no ``vectors`` are given); else the dense head, when the tagger has an encoder or
         ``vectors`` are given (and it has a dense head); otherwise the sparse model alone.
 
         Args:
@@ -296,6 +315,11 @@ class SpanTagger:
             ValueError: when ``vectors`` has not one row per token.
         """
         probs = self.sparse_probabilities(doc)
+        if self._tuned_applies(vectors) and len(doc):
+            layout = layout or TokenLayout.of(doc)
+            out = self.tuned.probabilities(doc, probs)
+            out[layout.space] = 0.0
+            return out
         if self.dense is None or len(doc) == 0 or (vectors is None and self.encoder is None):
             return probs
         if vectors is None:
@@ -322,8 +346,15 @@ class SpanTagger:
         layout = TokenLayout.of(doc)
         probs = self.token_probabilities(doc, vectors=vectors, layout=layout)
         dense = self.dense is not None and (vectors is not None or self.encoder is not None)
-        highs, lows = (self.dense.thresholds, self.dense.lows) if dense else (self.thresholds, self.lows)
+        if self._tuned_applies(vectors):
+            highs, lows = self.tuned.thresholds, self.tuned.lows
+        else:
+            highs, lows = (self.dense.thresholds, self.dense.lows) if dense else (self.thresholds, self.lows)
         return decode(layout, probs, self.techniques, highs, lows)
+
+    def _tuned_applies(self, vectors) -> bool:
+        # vectors passed in are the dense head's inputs: the caller asked for that stage
+        return self.uses_tuned and vectors is None
 
 
 @dataclass(frozen=True, slots=True)

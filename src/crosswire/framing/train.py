@@ -25,8 +25,13 @@ BENCH_FRAMING_DIR defaults to ``../shared/bench/framing`` (its ``ptc/`` part is 
    the training articles of fold g get the predictions of a sparse model fitted without folds f and
    g, so no sparse input of the head's training rows was fitted on the articles it is scored on.
    Thresholds as in steps 2-3. Without ``--no-embeddings`` the encoder package must be installed.
+5. unless ``--no-embeddings``: the tuned stage (``framing.tuned``, trained by ``framing.train_tuned``):
+   all-MiniLM-L6-v2 fine-tuned with LoRA adapters (torch, CPU, one thread) to tag word pieces; with
+   ``--cv K`` the same folds score it, its mixing weight with the sparse model's out-of-fold log-odds
+   and its thresholds chosen on the other folds; the shipped adapter is fitted on all articles.
+   It takes the longest: 7-8 minutes per fold and 12 minutes for the final fit on one shared core.
 
-scikit-learn is needed here only (``pip install -e .[train]``); run time uses numpy. The report
+scikit-learn and torch are needed here only (``pip install -e .[train]``); run time uses numpy. The report
 (JSON) goes to stdout and, with ``--report``, to FILE; progress goes to stderr.
 """
 
@@ -45,6 +50,7 @@ import numpy as np
 from ..eval.framing import FOCUS, SpanScores, read_ptc_articles, read_ptc_labels, technique_scores
 from .features import FEATURE_VERSION, HASH_BITS, doc_buckets, token_vectors
 from .tagger import DENSE_NAME, MODEL_NAME, MODELS_DIR, TECHNIQUES, SpanTagger, TokenLayout, decode, dense_inputs
+from .tuned import TUNED_NAME
 
 SEED = 13
 #: inverse regularisation strength of each technique's logistic regression, chosen by 5-fold CV
@@ -639,8 +645,8 @@ def train(bench: Path, *, out: Path, folds: int, embeddings: bool = True) -> dic
         out (Path): where to write the model files.
         folds (int): CV folds; 0 or 1 skips CV and ships ``DEFAULT_THRESHOLDS`` (and, with
             embeddings, a dense head trained on in-sample sparse inputs: for quick runs only).
-        embeddings (bool): also train the dense head (needs the sentence-encoder package); False
-            removes any dense head from ``out``, so that the sparse model ships alone.
+        embeddings (bool): also train the dense head and the tuned stage (needs the sentence-encoder
+            package and torch); False removes both from ``out``, so that the sparse model ships alone.
     RETURNS (dict): the report.
     Raises:
         ModelError: with ``embeddings``, when the sentence encoder cannot be loaded.
@@ -675,11 +681,16 @@ def train(bench: Path, *, out: Path, folds: int, embeddings: bool = True) -> dic
     report["thresholds"] = thresholds
     report["model_bytes"] = npz.stat().st_size + js.stat().st_size
     if encoder is None:
-        for suffix in (".npz", ".json"):
-            (out / f"{DENSE_NAME}{suffix}").unlink(missing_ok=True)
+        for name in (DENSE_NAME, TUNED_NAME):
+            for suffix in (".npz", ".json"):
+                (out / f"{name}{suffix}").unlink(missing_ok=True)
     else:
+        from .train_tuned import train_tuned
+
         report["dense"] = train_dense(corpus, encoder, out, oof=oof, fold=fold, in_sample=probs)
         report["model_bytes"] += report["dense"]["model_bytes"]
+        report["tuned"] = train_tuned(corpus, out, oof=oof, fold=fold)
+        report["model_bytes"] += report["tuned"]["model_bytes"]
     report["seconds"] = round(time.time() - t0, 1)
     return report
 
@@ -729,7 +740,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--report", type=Path, default=None, help="also write the JSON report to this file")
     ap.add_argument("--out", type=Path, default=MODELS_DIR, help="where to write the model files")
     ap.add_argument(
-        "--no-embeddings", action="store_true", help="train the sparse model only (no dense head; any old one in --out is removed)"
+        "--no-embeddings", action="store_true", help="train the sparse model only (no dense head nor tuned stage; old ones in --out are removed)"
     )
     args = ap.parse_args(argv)
     bench = Path(args.bench)
