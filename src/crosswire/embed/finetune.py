@@ -342,6 +342,35 @@ class TunedHead:
         return out
 
 
+def _with_head(cfg: TuneConfig, tensors: dict[str, np.ndarray] | None, n_in: int, n_out: int, n_items: int):
+    """Seeded model, a linear head (n_in → n_out), AdamW over the factors and the head, and its schedule.
+
+    RETURNS: (model, head, optimizer, scheduler, numpy generator for shuffling).
+    """
+    torch.manual_seed(cfg.seed)
+    torch.set_num_threads(cfg.threads)
+    rng = np.random.default_rng(cfg.seed)
+    model = MiniLM(_base(tensors), cfg)
+    head = nn.Linear(n_in, n_out)
+    nn.init.normal_(head.weight, std=0.02)
+    nn.init.zeros_(head.bias)
+    factors = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(
+        [{"params": factors, "lr": cfg.lr}, {"params": list(head.parameters()), "lr": cfg.head_lr}], weight_decay=cfg.weight_decay
+    )
+    sched = _schedule(opt, cfg.epochs * math.ceil(n_items / cfg.batch_size), cfg.warmup)
+    return model, head, opt, sched, rng
+
+
+def _result(model: MiniLM, head: "nn.Linear", losses: list[float]) -> TunedHead:
+    return TunedHead(
+        adapter=model.adapter(),
+        weights=head.weight.detach().numpy().astype(np.float32).copy(),
+        bias=head.bias.detach().numpy().astype(np.float32).copy(),
+        losses=losses,
+    )
+
+
 def fine_tune_classifier(
     items: Sequence[Example],
     labels: Sequence[int],
@@ -369,19 +398,7 @@ def fine_tune_classifier(
     n_pools = {len(e.pools) for e in items}
     if len(n_pools) != 1:
         raise ValueError(f"examples disagree on the number of pools: {sorted(n_pools)}")
-    torch.manual_seed(cfg.seed)
-    torch.set_num_threads(cfg.threads)
-    rng = np.random.default_rng(cfg.seed)
-    model = MiniLM(_base(tensors), cfg)
-    head = nn.Linear(DIM * n_pools.pop(), n_classes)
-    nn.init.normal_(head.weight, std=0.02)
-    nn.init.zeros_(head.bias)
-    factors = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(
-        [{"params": factors, "lr": cfg.lr}, {"params": list(head.parameters()), "lr": cfg.head_lr}], weight_decay=cfg.weight_decay
-    )
-    steps = cfg.epochs * math.ceil(len(items) / cfg.batch_size)
-    sched = _schedule(opt, steps, cfg.warmup)
+    model, head, opt, sched, rng = _with_head(cfg, tensors, DIM * n_pools.pop(), n_classes, len(items))
     y = torch.tensor(list(labels), dtype=torch.long)
     weight = None if class_weights is None else torch.tensor(list(class_weights), dtype=torch.float32)
     losses = []
@@ -401,12 +418,7 @@ def fine_tune_classifier(
         losses.append(total / len(items))
         if progress:
             progress(f"epoch {epoch + 1}/{cfg.epochs}: loss {losses[-1]:.4f} ({time.perf_counter() - t0:.0f} s)")
-    return TunedHead(
-        adapter=model.adapter(),
-        weights=head.weight.detach().numpy().astype(np.float32).copy(),
-        bias=head.bias.detach().numpy().astype(np.float32).copy(),
-        losses=losses,
-    )
+    return _result(model, head, losses)
 
 
 def fine_tune_pairs(
@@ -491,19 +503,7 @@ def fine_tune_tagger(
     for k, (e, t) in enumerate(zip(items, tags)):
         if len(t) != len(e.ids) - 2:
             raise ValueError(f"example {k}: {len(e.ids) - 2} pieces but {len(t)} tags")
-    torch.manual_seed(cfg.seed)
-    torch.set_num_threads(cfg.threads)
-    rng = np.random.default_rng(cfg.seed)
-    model = MiniLM(_base(tensors), cfg)
-    head = nn.Linear(DIM, n_tags)
-    nn.init.normal_(head.weight, std=0.02)
-    nn.init.zeros_(head.bias)
-    factors = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(
-        [{"params": factors, "lr": cfg.lr}, {"params": list(head.parameters()), "lr": cfg.head_lr}], weight_decay=cfg.weight_decay
-    )
-    steps = cfg.epochs * math.ceil(len(items) / cfg.batch_size)
-    sched = _schedule(opt, steps, cfg.warmup)
+    model, head, opt, sched, rng = _with_head(cfg, tensors, DIM, n_tags, len(items))
     weight = None if class_weights is None else torch.tensor(list(class_weights), dtype=torch.float32)
     run = _Runner(model, items, cfg.batch_size)
     losses = []
@@ -527,12 +527,7 @@ def fine_tune_tagger(
         losses.append(total / max(count, 1))
         if progress:
             progress(f"epoch {epoch + 1}/{cfg.epochs}: loss {losses[-1]:.4f} ({time.perf_counter() - t0:.0f} s)")
-    return TunedHead(
-        adapter=model.adapter(),
-        weights=head.weight.detach().numpy().astype(np.float32).copy(),
-        bias=head.bias.detach().numpy().astype(np.float32).copy(),
-        losses=losses,
-    )
+    return _result(model, head, losses)
 
 
 def check_against_numpy(encoder: SentenceEncoder, texts: Sequence[str] = ("The army shelled the town on Friday.", "Talks resumed."), *, tol: float = 1e-4) -> float:
