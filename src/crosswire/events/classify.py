@@ -37,6 +37,7 @@ import logging
 import math
 import re
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import ModelError
+from .prefilter import AnchorScan, required_literals
 from .types import CASE_TAXONOMY, PLOVER_QUAD, binary_of
 
 if TYPE_CHECKING:
@@ -165,10 +167,34 @@ CUES: dict[str, str] = {
     "future": r"\b(?:will|would|plan(?:s|ned)? to|intend|going to|expected to|could|may)\b",
 }
 _CUES = [(name, re.compile(pat)) for name, pat in CUES.items()]
+#: The literals every match of each cue holds (``prefilter.required_literals``): one scan of a text
+#: for all of them tells which cues can match there, and only those run (``_cue_counts``).
+_CUE_SCAN = AnchorScan.of({name: required_literals(pat) for name, pat in _CUES})
+_HASH_MASK = (1 << HASH_BITS) - 1
+#: CRC-32 of the n-gram kinds' prefixes, the start value of their n-grams' checksums.
+_CRC_WORD, _CRC_BIGRAM, _CRC_CHAR = (zlib.crc32(prefix) for prefix in (b"w:", b"b:", b"c:"))
 
 
 def _bucket(feature: str) -> int:
-    return zlib.crc32(feature.encode("utf-8")) & ((1 << HASH_BITS) - 1)
+    return zlib.crc32(feature.encode("utf-8")) & _HASH_MASK
+
+
+def _cue_counts(text: str) -> dict[str, int]:
+    """Cue name -> number of non-overlapping matches in a lower-cased text, for the cues that match,
+    in ``CUES`` order: what ``len(pat.findall(text))`` over every cue gives, with only the cues whose
+    literals the text holds run."""
+    can = _CUE_SCAN.admitted(text)
+    counts: dict[str, int] = {}
+    for name, pat in _CUES:
+        if name in can and (hits := len(pat.findall(text))):
+            counts[name] = hits
+    return counts
+
+
+def _cues_found(text: str) -> list[str]:
+    """The names of the cues that match somewhere in a lower-cased text, in ``CUES`` order."""
+    can = _CUE_SCAN.admitted(text)
+    return [name for name, pat in _CUES if name in can and pat.search(text)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,34 +236,38 @@ class Featurizer:
         """
         text = (item.text or "")[:MAX_CHARS].lower()
         words = _WORD.findall(text)
-        feats: dict[int, float] = {}
-
-        def add(name: str, value: float = 1.0) -> None:
-            b = _bucket(name)
-            feats[b] = feats.get(b, 0.0) + value
-
-        for w in words:
-            add("w:" + w)
-        for a, b in zip(words, words[1:]):
-            add(f"b:{a} {b}")
+        # Each distinct n-gram is hashed once, its kind's prefix ("w:", "b:", "c:") fed to CRC-32 as a
+        # running start value (crc32(prefix + gram) == crc32(gram, crc32(prefix))). Kinds come in the
+        # order words, bigrams, characters, and each Counter keeps first-occurrence order, so buckets
+        # keep the order in which their first n-gram is met.
+        kinds = [(Counter(words), _CRC_WORD), (Counter([f"{a} {b}" for a, b in zip(words, words[1:])]), _CRC_BIGRAM)]
         if self.char:
-            for w in set(words):
-                padded = f" {w} "
-                for n in range(self.char_min, self.char_max + 1):
-                    for i in range(max(1, len(padded) - n + 1)):
-                        add("c:" + padded[i : i + n])
-        out = {b: 1.0 + math.log(v) for b, v in feats.items()}
+            padded = [f" {w} " for w in set(words)]
+            sizes = range(self.char_min, self.char_max + 1)
+            chars = [p[i : i + n] for p in padded for n in sizes for i in range(max(1, len(p) - n + 1))]
+            kinds.append((Counter(chars), _CRC_CHAR))
+        crc32, mask = zlib.crc32, _HASH_MASK
+        buckets: list[int] = []
+        counts: list[int] = []
+        for grams, start in kinds:
+            buckets += [crc32(gram.encode("utf-8"), start) & mask for gram in grams]
+            counts += grams.values()
+        if len(set(buckets)) == len(buckets):
+            feats = dict(zip(buckets, counts))
+        else:  # n-grams that share a bucket add up
+            feats = {}
+            for b, count in zip(buckets, counts):
+                feats[b] = feats.get(b, 0) + count
+        log = math.log
+        out = {b: 1.0 + log(v) if v > 1 else 1.0 for b, v in feats.items()}
         if self.roles:
             # the words between source and target are usually the event verb: weighted up
-            for name, ws in _role_words(item).items():
+            role_words = _role_words(item)
+            for name, ws in role_words.items():
                 for w in ws:
                     out[_bucket(f"{name}:{w}")] = self.role_weight
         # cues are few among thousands of n-grams: their weight is set apart so they are not drowned
-        cues: dict[str, float] = {}
-        for name, pat in _CUES:
-            hits = len(pat.findall(text))
-            if hits:
-                cues["k:" + name] = 1.0 + math.log(hits)
+        cues: dict[str, float] = {"k:" + name: 1.0 + math.log(hits) for name, hits in _cue_counts(text).items()}
         if self.cue_pairs:
             # co-occurring cues stand for interactions a linear model cannot form itself
             # (a protest + shooting is excessive force, a protest + dispersal an intervention)
@@ -246,11 +276,9 @@ class Featurizer:
                 for b in hit[i + 1 :]:
                     cues[f"{a}&{b}"] = 1.0
         if self.roles:
-            for name, ws in _role_words(item).items():
-                joined = " ".join(ws)
-                for name2, pat in _CUES:
-                    if pat.search(joined):
-                        cues[f"{name}k:{name2}"] = 1.0
+            for name, ws in role_words.items():
+                for name2 in _cues_found(" ".join(ws)):
+                    cues[f"{name}k:{name2}"] = 1.0
         for name, v in cues.items():
             out[_bucket(name)] = self.cue_weight * v
         return out

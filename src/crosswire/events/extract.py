@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..model import (
@@ -65,6 +65,7 @@ from ..model import (
 from .attribution import Attribution, attribute, find_quotes
 from .classify import EventClassifier, EventTypePrediction
 from .numbers import find_quantities
+from .prefilter import AnchorScan
 from .types import CASE_SUBTASK_LABELS, CASE_TAXONOMY
 from .when import find_date_expressions, resolve
 
@@ -204,39 +205,9 @@ _ANCHORS: dict[str, tuple[tuple[str, ...], ...]] = {
 _FOLD = {ord("ı"): "i", ord("ſ"): "s", 0x307: None}
 
 
-def _literal_trie(words: Sequence[str]) -> str:
-    """A regex that matches, at a position, the longest of ``words`` starting there (a trie, so the
-    regex engine tries one branch per character instead of every word)."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        parts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not parts:
-            return ""
-        alt = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-        return f"(?:{alt})?" if "" in node else alt
-
-    return emit(trie)
-
-
-_ALL_ANCHORS = sorted({a for groups in _ANCHORS.values() for group in groups for a in group})
-#: One scan of a folded clause finds, at each position, the longest anchor that starts there (a
-#: lookahead, so overlapping anchors are all seen: "airstrikes" holds "air" and "strike").
-_PREFILTER = re.compile(f"(?=({_literal_trie(_ALL_ANCHORS)}))")
-#: anchor -> the (class, group) pairs it satisfies, with those of the shorter anchors it starts with
-#: (the scan reports only the longest anchor at a position).
-_SATISFIES: dict[str, frozenset[tuple[str, int]]] = {
-    a: frozenset(
-        (cls, i) for cls, groups in _ANCHORS.items() for i, group in enumerate(groups) for b in group if a.startswith(b)
-    )
-    for a in _ALL_ANCHORS
-}
-_NEEDS: dict[str, frozenset[tuple[str, int]]] = {cls: frozenset((cls, i) for i in range(len(g))) for cls, g in _ANCHORS.items()}
+#: One scan of a folded clause for every class's anchors (``prefilter.AnchorScan``).
+_SCAN = AnchorScan.of(_ANCHORS)
+_NEEDS: Mapping[str, frozenset[tuple[str, int]]] = _SCAN.needs
 
 #: Classes whose type the lexicon fixes: class -> CASE code.
 _FIXED = {
@@ -413,10 +384,7 @@ def _fold(text: str) -> str:
 def _present(text: str) -> set[tuple[str, int]]:
     """The (class, group) pairs of ``_ANCHORS`` that text satisfies: a class whose every group is
     among them may match; any other cannot."""
-    present: set[tuple[str, int]] = set()
-    for a in set(_PREFILTER.findall(_fold(text))):
-        present |= _SATISFIES[a]
-    return present
+    return _SCAN.present(_fold(text))
 
 
 def _find_trigger(body: str, c: Clause, region: tuple[int, int] | None) -> tuple[str, Span] | None:

@@ -59,6 +59,9 @@ for _cc, _table in (("US", _STATES), ("CA", _PROVINCES)):
 COUNTRY_ALIASES = {"America": "US", "USA": "US", "U.S.A.": "US", "Soviet Union": "RU", "USSR": "RU"}
 
 _WORD = re.compile(r"[^\W\d_]+")
+# Where a word of ``_WORD`` starts with anything but a lower-case ASCII letter: the only words that may
+# start a name (``TextIndex.of`` checks ``isupper`` on what this finds), found without visiting the rest.
+_NAME_START = re.compile(r"[^\W\d_a-z](?<![^\W\d_].)")
 # What may stand between the words of one name: spaces, a hyphen, an apostrophe, an abbreviation dot.
 _JOIN = re.compile(r"[\s\-'’.]{1,3}")
 _MAX_WORDS = 4
@@ -97,21 +100,27 @@ class TextIndex:
             body (str): the article text.
         RETURNS (TextIndex): the index.
         """
-        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(body)]
         folded: dict[str, str] = {}
         out: dict[str, list[tuple[int, int]]] = {}
-        n = len(words)
-        for i, (s, e, w) in enumerate(words):
+        word, join = _WORD, _JOIN
+        # Each capitalised word of the text (``_WORD`` runs, in order), with the words that follow it:
+        # the next ``_WORD`` match after a word's end is the next word of ``_WORD.finditer``.
+        for start in _NAME_START.finditer(body):
+            m = word.match(body, start.start())
+            s, e, w = m.start(), m.end(), m.group()
             if not w[0].isupper():
                 continue
             f = folded.get(w) or folded.setdefault(w, w.lower() if w.isascii() else fold(w))
             parts = [f]
             out.setdefault(f, []).append((s, e))
             end = e
-            for j in range(i + 1, min(n, i + _MAX_WORDS)):
-                s2, e2, w2 = words[j]
+            for _ in range(_MAX_WORDS - 1):
+                nxt = word.search(body, end)
+                if nxt is None:
+                    break
+                s2, e2, w2 = nxt.start(), nxt.end(), nxt.group()
                 gap = body[end:s2]
-                if gap != " " and not _JOIN.fullmatch(gap):
+                if gap != " " and not join.fullmatch(gap):
                     break
                 parts.append(folded.get(w2) or folded.setdefault(w2, w2.lower() if w2.isascii() else fold(w2)))
                 end = e2

@@ -24,7 +24,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -63,6 +63,9 @@ COHERENCE_FEATURES: tuple[str, ...] = ("home_country", "home_admin1", "near_w_50
 PASS2_FEATURES = DISTANCE_FEATURES + COHERENCE_FEATURES
 ALL_FEATURES = BASE_FEATURES + PASS2_FEATURES
 _INDEX = {n: i for i, n in enumerate(ALL_FEATURES)}
+_DISTANCE_COLS = [_INDEX[f] for f in DISTANCE_FEATURES]
+_UPPER_DOTTED = re.compile(r"(?:[A-Z]\.){2,}")
+_ADMIN_WORD_END = re.compile(r"\b(?:County|Parish|Province|State|Governorate|District|Region)$")
 
 
 def fcode_group(place) -> str:
@@ -127,77 +130,86 @@ def base_features(cands: Sequence, ctx: MentionContext) -> np.ndarray:
         ctx (MentionContext): the mention and its article context.
     RETURNS (ndarray): shape (len(cands), len(ALL_FEATURES)).
     """
-    X = np.zeros((len(cands), len(ALL_FEATURES)), dtype=np.float64)
     if not cands:
-        return X
+        return np.zeros((0, len(ALL_FEATURES)), dtype=np.float64)
     pops = np.array([max(0, c.place.population or 0) for c in cands], dtype=np.float64)
     lp = np.log1p(pops)
     order = np.argsort(-pops, kind="stable")
     rank = np.empty(len(cands), dtype=np.int64)
     rank[order] = np.arange(len(cands))
+    # the rows are built as lists of Python floats (the same doubles numpy computes) and turned into
+    # an array once: setting numpy items one by one costs more than the arithmetic
+    pops_l, lp_l, rank_l = pops.tolist(), lp.tolist(), rank.tolist()
+    lp_max = float(lp.max())
+    pop_sum = float(pops.sum())
     text_cf = ctx.text.casefold()
     n_other = max(1, ctx.n_other)
     multiword = len(ctx.text.split()) > 1
-    upper = ctx.text.isupper() or bool(re.fullmatch(r"(?:[A-Z]\.){2,}", ctx.text))
-    admin_word = bool(re.search(r"\b(?:County|Parish|Province|State|Governorate|District|Region)$", ctx.text))
+    upper = ctx.text.isupper() or bool(_UPPER_DOTTED.fullmatch(ctx.text))
+    admin_word = bool(_ADMIN_WORD_END.search(ctx.text))
     cue_admin = ctx.cue in ("admin1", "admin2")
     # "Deir ez-Zor" alone is usually the city, "Deir ez-Zor province" the governorate: mark a populated
     # place and an ADM1 of the same name that contains it, when both are candidates.
     adm1_areas = {(c.place.country, c.place.admin1 or c.place.name) for c in cands if fcode_group(c.place) == "ADM1"}
     ppl_areas = {(c.place.country, c.place.admin1) for c in cands if c.place.feature_class == "P"}
+    ix = _INDEX
+    n_features = len(ALL_FEATURES)
+    rows = []
     for i, c in enumerate(cands):
         p = c.place
         g = fcode_group(p)
-        row = X[i]
-        row[_INDEX["log_pop"]] = lp[i] / 10.0
-        row[_INDEX["pop_is_max"]] = float(rank[i] == 0 and pops[i] > 0)
-        row[_INDEX["pop_rank_inv"]] = 1.0 / (1 + rank[i])
-        row[_INDEX["log_pop_gap"]] = (lp.max() - lp[i]) / 10.0
-        row[_INDEX["zero_pop"]] = float(pops[i] == 0)
-        row[_INDEX["name_is_canonical"]] = float((p.name or "").casefold() == text_cf)
-        row[_INDEX["single_candidate"]] = float(len(cands) == 1)
-        row[_INDEX["edits"]] = min(3, getattr(c, "edits", 0) or 0) / 3.0
-        row[_INDEX[f"fc_{g}"]] = 1.0
+        row = [0.0] * n_features
+        row[ix["log_pop"]] = lp_l[i] / 10.0
+        row[ix["pop_is_max"]] = float(rank_l[i] == 0 and pops_l[i] > 0)
+        row[ix["pop_rank_inv"]] = 1.0 / (1 + rank_l[i])
+        row[ix["log_pop_gap"]] = (lp_max - lp_l[i]) / 10.0
+        row[ix["zero_pop"]] = float(pops_l[i] == 0)
+        row[ix["name_is_canonical"]] = float((p.name or "").casefold() == text_cf)
+        row[ix["single_candidate"]] = float(len(cands) == 1)
+        row[ix["edits"]] = min(3, getattr(c, "edits", 0) or 0) / 3.0
+        row[ix[f"fc_{g}"]] = 1.0
         match = c.match if c.match in MATCHES else "fuzzy"
-        row[_INDEX[f"match_{match}"]] = 1.0
+        row[ix[f"match_{match}"]] = 1.0
         is_ppl = p.feature_class == "P"
         is_admin = p.feature_class == "A" and g != "PCL"
-        row[_INDEX["cue_admin_x_adm1"]] = float(cue_admin and g == "ADM1")
-        row[_INDEX["cue_admin_x_admin"]] = float(cue_admin and is_admin)
-        row[_INDEX["cue_admin_x_ppl"]] = float(cue_admin and is_ppl)
-        row[_INDEX["cue_city_x_ppl"]] = float(ctx.cue == "city" and is_ppl)
-        row[_INDEX["cue_city_x_admin"]] = float(ctx.cue == "city" and p.feature_class == "A")
-        row[_INDEX["cue_site_x_site"]] = float(ctx.cue in ("camp", "site") and g in ("S", "SUP"))
-        row[_INDEX["cue_region_x_l"]] = float(ctx.cue == "region" and g in ("L", "T", "ADM1"))
-        row[_INDEX["nocue_x_ppl"]] = float(ctx.cue is None and is_ppl)
-        row[_INDEX["nocue_x_adm1"]] = float(ctx.cue is None and g == "ADM1")
-        row[_INDEX["multiword_x_ppl"]] = float(multiword and is_ppl)
-        row[_INDEX["upper_x_pcl"]] = float(upper and g == "PCL")
-        row[_INDEX["admin_word_x_admin"]] = float(admin_word and is_admin)
-        row[_INDEX["nocue_x_ppl_seat"]] = float(ctx.cue is None and is_ppl and (p.country, p.admin1) in adm1_areas)
-        row[_INDEX["nocue_x_adm1_with_seat"]] = float(
+        row[ix["cue_admin_x_adm1"]] = float(cue_admin and g == "ADM1")
+        row[ix["cue_admin_x_admin"]] = float(cue_admin and is_admin)
+        row[ix["cue_admin_x_ppl"]] = float(cue_admin and is_ppl)
+        row[ix["cue_city_x_ppl"]] = float(ctx.cue == "city" and is_ppl)
+        row[ix["cue_city_x_admin"]] = float(ctx.cue == "city" and p.feature_class == "A")
+        row[ix["cue_site_x_site"]] = float(ctx.cue in ("camp", "site") and g in ("S", "SUP"))
+        row[ix["cue_region_x_l"]] = float(ctx.cue == "region" and g in ("L", "T", "ADM1"))
+        row[ix["nocue_x_ppl"]] = float(ctx.cue is None and is_ppl)
+        row[ix["nocue_x_adm1"]] = float(ctx.cue is None and g == "ADM1")
+        row[ix["multiword_x_ppl"]] = float(multiword and is_ppl)
+        row[ix["upper_x_pcl"]] = float(upper and g == "PCL")
+        row[ix["admin_word_x_admin"]] = float(admin_word and is_admin)
+        row[ix["nocue_x_ppl_seat"]] = float(ctx.cue is None and is_ppl and (p.country, p.admin1) in adm1_areas)
+        row[ix["nocue_x_adm1_with_seat"]] = float(
             ctx.cue is None and g == "ADM1" and (p.country, p.admin1 or p.name) in ppl_areas
         )
         country = p.country or ""
-        row[_INDEX["ctx_country_any"]] = ctx.countries_any.get(country, 0) / n_other
-        row[_INDEX["ctx_country_top"]] = ctx.countries_top.get(country, 0) / n_other
+        row[ix["ctx_country_any"]] = ctx.countries_any.get(country, 0) / n_other
+        ctx_top = ctx.countries_top.get(country, 0) / n_other
+        row[ix["ctx_country_top"]] = ctx_top
         named = country in ctx.named_countries and g != "PCL"
-        row[_INDEX["country_named"]] = float(named)
-        row[_INDEX["admin1_named"]] = float((country, p.admin1 or "") in ctx.named_admin1 and g != "ADM1")
-        row[_INDEX["ctx_admin1_any"]] = ctx.admin1_any.get((country, p.admin1 or ""), 0) / n_other
-        row[_INDEX["in_named_country_x_ppl"]] = float(named and is_ppl)
-        row[_INDEX["ctx_country_top_x_ppl"]] = row[_INDEX["ctx_country_top"]] * float(is_ppl)
-        row[_INDEX["pop_share"]] = pops[i] / pops.sum() if pops.sum() > 0 else 0.0
+        row[ix["country_named"]] = float(named)
+        row[ix["admin1_named"]] = float((country, p.admin1 or "") in ctx.named_admin1 and g != "ADM1")
+        row[ix["ctx_admin1_any"]] = ctx.admin1_any.get((country, p.admin1 or ""), 0) / n_other
+        row[ix["in_named_country_x_ppl"]] = float(named and is_ppl)
+        row[ix["ctx_country_top_x_ppl"]] = ctx_top * float(is_ppl)
+        row[ix["pop_share"]] = pops_l[i] / pop_sum if pop_sum > 0 else 0.0
         a1 = (country, p.admin1 or "")
-        row[_INDEX["admin1_in_text"]] = float(g not in ("ADM1", "PCL", "CONT") and a1 in ctx.admin1_in_text)
-        row[_INDEX["country_in_text"]] = float(g not in ("PCL", "CONT") and country in ctx.countries_in_text)
+        row[ix["admin1_in_text"]] = float(g not in ("ADM1", "PCL", "CONT") and a1 in ctx.admin1_in_text)
+        row[ix["country_in_text"]] = float(g not in ("PCL", "CONT") and country in ctx.countries_in_text)
         qualified = (g not in ("ADM1", "PCL", "CONT") and a1 in ctx.qualifier_admin1) or (
             g not in ("PCL", "CONT") and country in ctx.qualifier_countries)
-        row[_INDEX["qualified"]] = float(qualified)
-        row[_INDEX["qualified_x_adm1"]] = float(g == "ADM1" and (country, p.name) in ctx.qualifier_admin1)
+        row[ix["qualified"]] = float(qualified)
+        row[ix["qualified_x_adm1"]] = float(g == "ADM1" and (country, p.name) in ctx.qualifier_admin1)
         if ctx.demonym_country is not None and g == "PCL" and country == ctx.demonym_country:
-            row[_INDEX["match_demonym"]] = 1.0
-    return X
+            row[ix["match_demonym"]] = 1.0
+        rows.append(row)
+    return np.array(rows, dtype=np.float64)
 
 
 def add_distance_features(X: np.ndarray, cands: Sequence, anchors: Sequence[tuple[float, float]]) -> np.ndarray:
@@ -209,7 +221,7 @@ def add_distance_features(X: np.ndarray, cands: Sequence, anchors: Sequence[tupl
         anchors (Sequence[tuple[float, float]]): (lat, lon) of the other names' pass-1 choices.
     RETURNS (ndarray): X.
     """
-    X[:, [_INDEX[f] for f in DISTANCE_FEATURES]] = 0.0
+    X[:, _DISTANCE_COLS] = 0.0
     if not cands or not anchors:
         return X
     lat = np.array([c.place.lat for c in cands])[:, None]
@@ -275,16 +287,17 @@ def coherence_features(
         t = text_of[g]
         n_groups[t] += 1
         p = probs[g]
-        for c, w in zip(cands[g], p):
+        cw, aw = country_w[t], admin1_w[t]
+        for c, w in zip(cands[g], p.tolist()):  # Python floats: the same doubles as float(p[i])
             pl = c.place
             cc = pl.country or ""
-            country_w[t][cc] = country_w[t].get(cc, 0.0) + float(w)
+            cw[cc] = cw.get(cc, 0.0) + w
             key = (cc, pl.name if pl.feature_code == "ADM1" else (pl.admin1 or ""))
-            admin1_w[t][key] = admin1_w[t].get(key, 0.0) + float(w)
+            aw[key] = aw.get(key, 0.0) + w
             if w >= 0.01:
                 e_lat.append(pl.lat)
                 e_lon.append(pl.lon)
-                e_w.append(float(w))
+                e_w.append(w)
                 e_t.append(t)
         for j in np.argsort(-p, kind="stable")[:NEAR_ANY_TOP]:
             pl = cands[g][j].place
@@ -335,13 +348,16 @@ def coherence_features(
         m = len(cands[g])
         X = out[g]
         if n > 0:
-            for i, c in enumerate(cands[g]):
+            nf, cw, aw = float(n), country_w[t], admin1_w[t]
+            home_country, home_admin1 = [], []  # one column each, set at once (X starts at 0)
+            for c in cands[g]:
                 pl = c.place
                 cc = pl.country or ""
-                X[i, k["home_country"]] = (country_all.get(cc, 0.0) - country_w[t].get(cc, 0.0)) / n
+                home_country.append((country_all.get(cc, 0.0) - cw.get(cc, 0.0)) / nf)
                 key = (cc, pl.name if pl.feature_code == "ADM1" else (pl.admin1 or ""))
-                if key[1]:
-                    X[i, k["home_admin1"]] = (admin1_all.get(key, 0.0) - admin1_w[t].get(key, 0.0)) / n
+                home_admin1.append((admin1_all.get(key, 0.0) - aw.get(key, 0.0)) / nf if key[1] else 0.0)
+            X[:, k["home_country"]] = home_country
+            X[:, k["home_admin1"]] = home_admin1
             if near50 is not None:
                 X[:, k["near_w_50"]] = near50[r : r + m] / n
                 X[:, k["near_w_200"]] = near200[r : r + m] / n
@@ -361,6 +377,15 @@ class LinearModel:
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
+    #: The positions of ``features`` in ``ALL_FEATURES`` (None when one is unknown: ``logits`` raises).
+    _cols: list[int] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        try:
+            cols = [_INDEX[f] for f in self.features]
+        except KeyError:
+            cols = None
+        object.__setattr__(self, "_cols", cols)
 
     def logits(self, X: np.ndarray) -> np.ndarray:
         """Scores for feature rows laid out as ``ALL_FEATURES``.
@@ -369,7 +394,7 @@ class LinearModel:
             X (ndarray): shape (n, len(ALL_FEATURES)).
         RETURNS (ndarray): shape (n,).
         """
-        cols = [_INDEX[f] for f in self.features]
+        cols = self._cols if self._cols is not None else [_INDEX[f] for f in self.features]
         Z = (X[:, cols] - self.mean) / self.scale
         return Z @ self.coef + self.intercept
 

@@ -53,6 +53,28 @@ _OF_CUE_RE = re.compile(
     rf"(town|city|village|province|governorate|district|region|capital|suburb|camp)\s+of\s+({_NAME})"
 )
 _ROAD_RE = re.compile(r"\b(road|highway|motorway|route|road link|supply line)\b", re.IGNORECASE)
+#: Necessary conditions of ``_AFTER_CUE_RE`` / ``_OF_CUE_RE`` (each of their matches holds one): most
+#: bodies have none, and these literal scans cost a fraction of the full patterns' scans.
+_AFTER_CUE_WORD = re.compile(
+    r"\s(?:province|governorate|countryside|district|region|prefecture|refugee camp|desert camp|camp|air base|airbase|"
+    r"border crossing|crossing|oil field|oilfield)\b"
+)
+_OF_CUE_WORD = re.compile(r"(?:town|city|village|province|governorate|district|region|capital|suburb|camp)\s+of\s")
+_LEADING_THE = re.compile(r"(?:the|The)\s+")
+_POSSESSIVE_END = re.compile(r"(?:['’]s|['’])$")
+_ABBREVIATION_END = re.compile(r"(?:^|[^A-Za-z])[A-Za-z]\.$")
+_SPACES = re.compile(r"\s+")
+_ROAD_BOUND = re.compile(r"\b(?:the|on|along|of|to|from|via)\b|[,.;:()\n]")
+_DASH = re.compile(r"[-–—]")
+_ROAD_SPLIT = re.compile(r"\s*[–—]\s*|(?<=\w)-(?=\w)")
+_PARTICLE_HYPHEN = re.compile(rf"{_PARTICLE}-")
+_NER_CUE_TAIL = re.compile(r"\s+(Province|Governorate|Countryside|District|Region|Camp)$")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
+_NON_SPACE = re.compile(r"\S+")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\"“”]\s*|\n\s*)$")
+_ARABIC_START = re.compile(rf"(?:{_PARTICLE}|Al|El)[- ]\w")
+_ARABIC_INSIDE = re.compile(r" (?:al|el|ad|ar|as|az|ez)-")
+_LOCATIVE_END = re.compile(r"\b(?:in|to|from|near|outside|around|into)\s+$")
 _OF_CUE_KIND = {"town": "city", "city": "city", "village": "city", "capital": "city", "suburb": "city",
                 "province": "admin1", "governorate": "admin1", "district": "admin2", "region": "region",
                 "camp": "camp"}
@@ -166,15 +188,15 @@ def _sentence_of(sentences: Sequence[Sentence], pos: int) -> int:
 def _trim(body: str, start: int, end: int) -> tuple[int, int]:
     """Trim a span to the name: no leading article, no possessive, no trailing punctuation."""
     text = body[start:end]
-    m = re.match(r"(?:the|The)\s+", text)
+    m = _LEADING_THE.match(text)
     if m and end - start > m.end():
         start += m.end()
     text = body[start:end]
-    m = re.search(r"(?:['’]s|['’])$", text)
+    m = _POSSESSIVE_END.search(text)
     if m and m.start() > 0:
         end = start + m.start()
     while end > start and body[end - 1] in " .,;:!?)]»”\"":
-        if body[end - 1] == "." and re.search(r"(?:^|[^A-Za-z])[A-Za-z]\.$", body[start:end]):
+        if body[end - 1] == "." and _ABBREVIATION_END.search(body[start:end]):
             break  # an abbreviation: "U.S.", "D.C."
         end -= 1
     while start < end and body[start] in " ([«“\"":
@@ -214,7 +236,7 @@ class _Lookup:
 def _longest_known_suffix(lookup: _Lookup, body: str, start: int, end: int) -> tuple[int, int] | None:
     """The longest word-suffix of body[start:end] that is a gazetteer name (fuzzy last)."""
     text = body[start:end]
-    cuts = [0] + [m.end() for m in re.finditer(r"\s+", text)]
+    cuts = [0] + [m.end() for m in _SPACES.finditer(text)]
     for fuzzy in (False, True):
         for c in cuts:
             name = text[c:]
@@ -232,16 +254,16 @@ def _road_toponyms(body: str, lookup: _Lookup, sentences: Sequence[Sentence]) ->
         window_start = max(0, m.start() - 80)
         before = body[window_start : m.start()]
         # The compound runs back to "the" or a break.
-        bounds = list(re.finditer(r"\b(?:the|on|along|of|to|from|via)\b|[,.;:()\n]", before))
+        bounds = list(_ROAD_BOUND.finditer(before))
         b_end = bounds[-1].end() if bounds else 0
         compound = before[b_end:].strip()
         c0 = window_start + b_end + (len(before[b_end:]) - len(before[b_end:].lstrip()))
-        if not compound or not re.search(r"[-–—]", compound):
+        if not compound or not _DASH.search(compound):
             continue
         splits: list[tuple[int, int, int, int, int]] = []  # (score, a_start, a_end, b_start, b_end)
-        for dm in re.finditer(r"\s*[–—]\s*|(?<=\w)-(?=\w)", compound):
+        for dm in _ROAD_SPLIT.finditer(compound):
             a, b = compound[: dm.start()].strip(), compound[dm.end() :].strip()
-            if not a or not b or not (a[0].isupper() or re.match(rf"{_PARTICLE}-", a)):
+            if not a or not b or not (a[0].isupper() or _PARTICLE_HYPHEN.match(a)):
                 continue
             score = 0
             for part, fuzzy_cost in ((a, 0), (b, 0)):
@@ -266,7 +288,7 @@ def _road_toponyms(body: str, lookup: _Lookup, sentences: Sequence[Sentence]) ->
 
 def _cue_toponyms(body: str, lookup: _Lookup, sentences: Sequence[Sentence]) -> list[Toponym]:
     out: list[Toponym] = []
-    for m in _AFTER_CUE_RE.finditer(body):
+    for m in _AFTER_CUE_RE.finditer(body) if _AFTER_CUE_WORD.search(body) else ():
         cue_word = m.group(2).lower()
         kind = _ADMIN_CUES.get(cue_word) or _SITE_CUES.get(cue_word) or "site"
         span = _longest_known_suffix(lookup, body, m.start(1), m.end(1))
@@ -281,7 +303,7 @@ def _cue_toponyms(body: str, lookup: _Lookup, sentences: Sequence[Sentence]) -> 
         s, e = span
         out.append(Toponym(s, e, body[s:e], _sentence_of(sentences, s), "cue", cue=kind,
                            reason=f"cue word {cue_word!r}"))
-    for m in _OF_CUE_RE.finditer(body):
+    for m in _OF_CUE_RE.finditer(body) if _OF_CUE_WORD.search(body) else ():
         cue_word = m.group(1).lower()
         s, e = m.start(2), m.end(2)
         # "the city of Al-Mayadeen" names the whole capitalised run after "of".
@@ -302,24 +324,44 @@ def _ner_toponyms(body: str, mentions: Sequence[Mention]) -> list[Toponym]:
         if e <= s or body[s:e] in NOT_PLACES:
             continue
         cue = None
-        tail = re.search(r"\s+(Province|Governorate|Countryside|District|Region|Camp)$", body[s:e])
+        tail = _NER_CUE_TAIL.search(body[s:e])
         if tail:
             cue = _ADMIN_CUES.get(tail.group(1).lower()) or _SITE_CUES.get(tail.group(1).lower())
         out.append(Toponym(s, e, body[s:e], m.sentence, "ner", cue=cue, reason=f"spaCy {m.label}"))
     return out
 
 
+class _Spans:
+    """A fixed set of [start, end) spans that answers "does any of them overlap [s, e)?" with a
+    binary search: the spans that start before e, sorted by start, with the running maximum of
+    their ends."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.max_end: list[int] = []
+        top = None
+        for _, b in ordered:
+            top = b if top is None or b > top else top
+            self.max_end.append(top)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        """RETURNS (bool): whether some span (a, b) has ``not (e <= a or s >= b)``."""
+        k = bisect.bisect_left(self.starts, e)  # the spans with a < e
+        return k > 0 and self.max_end[k - 1] > s
+
+
 def _gazetteer_toponyms(
     body: str, lookup: _Lookup, mentions: Sequence[Mention], sentences: Sequence[Sentence], taken: list[tuple[int, int]],
     *, min_population: int,
 ) -> list[Toponym]:
-    blocked = [(m.start, m.end) for m in mentions if m.label in BLOCKING_LABELS]
+    blocked = _Spans([(m.start, m.end) for m in mentions if m.label in BLOCKING_LABELS] + list(taken))
     # Words that name people elsewhere in the text ("Logan said") are not places here either.
     person_words = {w for m in mentions if m.label == "PERSON" for w in m.text.split()}
-    lower_words = set(re.findall(r"\b[a-z][a-z'’-]+\b", body))
+    lower_words = set(_LOWER_WORD.findall(body))
     out: list[Toponym] = []
     for m in _NAME_RE.finditer(body):
-        words = list(re.finditer(r"\S+", m.group(0)))
+        words = list(_NON_SPACE.finditer(m.group(0)))
         n = len(words)
         i = 0
         while i < n:
@@ -334,12 +376,10 @@ def _gazetteer_toponyms(
                     continue
                 if len(toks) == 1 and (name.lower() in lower_words or name in person_words or len(name) <= 3):
                     continue
-                if any(not (e <= bs or s >= be) for bs, be in blocked) or any(
-                    not (e <= ts or s >= te) for ts, te in taken
-                ):
+                if blocked.overlaps(s, e):
                     continue
                 # A capital at the start of a sentence says nothing: only longer names pass there.
-                if len(toks) == 1 and re.search(r"(?:^|[.!?:\"“”]\s*|\n\s*)$", body[max(0, s - 3) : s]):
+                if len(toks) == 1 and _SENTENCE_START.search(body[max(0, s - 3) : s]):
                     continue
                 pop, fclass = lookup.best(name)
                 if pop < 0 or (pop < min_population and fclass != "A"):
@@ -361,7 +401,15 @@ def _relabelled_toponyms(body: str, lookup: _Lookup, mentions: Sequence[Mention]
     place names as people ("Dayr al-Zawr", "Raqqah")."""
     from .keys import name_key
 
-    keys = {name_key(t.text) for t in chosen}
+    key_of: dict[str, str] = {}  # a name's key, computed once per distinct name
+
+    def key(name: str) -> str:
+        k = key_of.get(name)
+        if k is None:
+            k = key_of[name] = name_key(name)
+        return k
+
+    keys = {key(t.text) for t in chosen}
     multi_person_words = {w for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1 for w in m.text.split()}
     out = []
     for m, s, e in _mention_parts(body, mentions):
@@ -369,9 +417,9 @@ def _relabelled_toponyms(body: str, lookup: _Lookup, mentions: Sequence[Mention]
         if not name or name in NOT_PLACES:
             continue
         why = None
-        if name_key(name) in keys:
+        if key(name) in keys:
             why = "the same name is a place elsewhere in the text"
-        elif re.match(rf"(?:{_PARTICLE}|Al|El)[- ]\w", name) or re.search(r" (?:al|el|ad|ar|as|az|ez)-", name):
+        elif _ARABIC_START.match(name) or _ARABIC_INSIDE.search(name):
             if lookup.known(name):
                 why = "an Arabic place name the gazetteer knows"
         elif len(name.split()) == 1 and name not in multi_person_words and lookup.best(name)[0] >= min_population:
@@ -415,7 +463,7 @@ def _metonymy(body: str, t: Toponym) -> Toponym:
     m = _METONYMY_AFTER.match(after)
     if m:
         return replace(t, metonymy=True, reason=f"metonymy: {t.text!r} stands for a government ({t.text}{m.group(0)!s}…)")
-    if _METONYMY_BEFORE.search(before) and not re.search(r"\b(?:in|to|from|near|outside|around|into)\s+$", before):
+    if _METONYMY_BEFORE.search(before) and not _LOCATIVE_END.search(before):
         return replace(t, metonymy=True, reason=f"metonymy: {t.text!r} stands for a government (…{before.strip()[-25:]} {t.text})")
     return t
 
@@ -504,6 +552,9 @@ _CUE_BEFORE_SPAN = re.compile(
     r"\b(town|city|village|capital|suburb|province|governorate|district|region|camp)\s+(?:of\s+)?$"
 )
 
+_CUE_TAIL = re.compile(r"\s(Province|Governorate|Countryside|District|Region|Camp|County|Parish)$")
+_PROVINCIAL_CAPITAL_AFTER = re.compile(r"^['’]s\s+provincial\s+capital")
+
 
 def cue_at(body: str, start: int, end: int) -> str | None:
     """The kind of place the words around a span ask for ("X province", "the town of X", …).
@@ -515,12 +566,12 @@ def cue_at(body: str, start: int, end: int) -> str | None:
     RETURNS (str | None): "admin1", "admin2", "city", "camp", "site", "region" or None.
     """
     text = body[start:end]
-    tail = re.search(r"\s(Province|Governorate|Countryside|District|Region|Camp|County|Parish)$", text)
+    tail = _CUE_TAIL.search(text)
     if tail:
         w = tail.group(1).lower()
         return {"county": "admin2", "parish": "admin2"}.get(w) or _ADMIN_CUES.get(w) or _SITE_CUES.get(w)
     after = body[end : end + 40]
-    if re.match(r"^['’]s\s+provincial\s+capital", after):
+    if _PROVINCIAL_CAPITAL_AFTER.match(after):
         return "admin1"
     m = _CUE_AFTER_SPAN.match(after)
     if m:

@@ -263,9 +263,12 @@ for _name, _cc in [*DEMONYMS.items(), *COUNTRY_ALIASES.items()]:
 
 def _text_evidence(
     body: str, index: TextIndex, spans: Sequence[tuple[int, int]], cands: Sequence, gazetteer,
-    country_cache: dict[str, tuple[str, ...]],
+    country_cache: dict[str, tuple[str, ...]], folded: dict[str, str],
 ) -> dict[str, frozenset]:
-    """Which of the candidates' admin1 areas and countries the text names outside these mentions."""
+    """Which of the candidates' admin1 areas and countries the text names outside these mentions.
+
+    ``country_cache`` and ``folded`` (name -> ``fold(name)``) hold what the article's other groups
+    computed already."""
     quals = qualifiers(body, spans)
     admin1_in: set[tuple[str, str]] = set()
     countries_in: set[str] = set()
@@ -279,7 +282,9 @@ def _text_evidence(
         for key in ((cc, p.admin1 or ""), (cc, p.name if p.feature_code == "ADM1" else "")):
             if key[1] and key not in seen_a1:
                 seen_a1.add(key)
-                f = fold(key[1])
+                f = folded.get(key[1])
+                if f is None:
+                    f = folded[key[1]] = fold(key[1])
                 if index.occurs(f, outside=spans):
                     admin1_in.add(key)
                 if f in quals:
@@ -354,12 +359,13 @@ def build_groups(toponyms: Sequence[Toponym], gazetteer, *, body: str | None = N
     n_texts = len(by_text)
     index = TextIndex.of(body) if body else None
     country_cache: dict[str, tuple[str, ...]] = {}
+    folded: dict[str, str] = {}
     for g in glist:
         text = g.text.casefold()
         evidence = {}
         if index is not None and g.cands:
             spans = [(toponyms[m].start, toponyms[m].end) for m in g.members]
-            evidence = _text_evidence(body, index, spans, g.cands, gazetteer, country_cache)
+            evidence = _text_evidence(body, index, spans, g.cands, gazetteer, country_cache, folded)
         own_any = countries_any.get(text, Counter())
         own_top = countries_top.get(text)
         ctx = MentionContext(
@@ -376,6 +382,9 @@ def build_groups(toponyms: Sequence[Toponym], gazetteer, *, body: str | None = N
         )
         g.X = base_features(g.cands, ctx)
     return glist
+
+
+_COHERENCE_COLS = [ALL_FEATURES.index(f) for f in COHERENCE_FEATURES]
 
 
 def add_pass2(groups: Sequence[NameGroup], probs: Sequence[np.ndarray | None]) -> None:
@@ -397,7 +406,7 @@ def add_pass2(groups: Sequence[NameGroup], probs: Sequence[np.ndarray | None]) -
             points.append((g.text.casefold(), best.lat, best.lon))
     texts = [g.text.casefold() for g in groups]
     coherence = coherence_features([g.cands for g in groups], texts, probs)
-    cols = [ALL_FEATURES.index(f) for f in COHERENCE_FEATURES]
+    cols = _COHERENCE_COLS
     for g, own, C in zip(groups, texts, coherence):
         anchors = [(lat, lon) for text, lat, lon in points if text != own]
         add_distance_features(g.X, g.cands, anchors)
