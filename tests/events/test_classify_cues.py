@@ -187,7 +187,7 @@ def _raw_every_cue(f: Featurizer, item: EventInput) -> dict[int, float]:
     for a, b in zip(words, words[1:]):
         add(f"b:{a} {b}")
     if f.char:
-        for w in set(words):
+        for w in dict.fromkeys(words):  # distinct words, first-seen order
             padded = f" {w} "
             for n in range(f.char_min, f.char_max + 1):
                 for i in range(max(1, len(padded) - n + 1)):
@@ -241,3 +241,21 @@ def test_cues_raw_adds_up_a_bucket_collision():
     assert bucket == zlib.crc32(b"w:fbwl") & ((1 << cl.HASH_BITS) - 1)
     raw = Featurizer(char=False).raw(EventInput("haaa fbwl"))
     assert raw[bucket] == 1.0 + math.log(2)
+
+
+def test_cues_raw_is_the_same_under_any_hash_seed():
+    # The char n-grams of each distinct word are met in first-seen order, not in set order, which
+    # depends on PYTHONHASHSEED: the float sums downstream (vectorize) then repeat exactly.
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from crosswire.events.classify import EventInput, Featurizer; "
+        "print(list(Featurizer(char=True).raw(EventInput('Troops shelled the town and the army shelled villages near the town')).items()))"
+    )
+    outs = {
+        subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, check=True).stdout
+        for seed in ("0", "1", "2")
+    }
+    assert len(outs) == 1

@@ -242,7 +242,7 @@ class Featurizer:
         # keep the order in which their first n-gram is met.
         kinds = [(Counter(words), _CRC_WORD), (Counter([f"{a} {b}" for a, b in zip(words, words[1:])]), _CRC_BIGRAM)]
         if self.char:
-            padded = [f" {w} " for w in set(words)]
+            padded = [f" {w} " for w in dict.fromkeys(words)]  # first-seen order: the same under any PYTHONHASHSEED
             sizes = range(self.char_min, self.char_max + 1)
             chars = [p[i : i + n] for p in padded for n in sizes for i in range(max(1, len(p) - n + 1))]
             kinds.append((Counter(chars), _CRC_CHAR))
