@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import logging
 from collections.abc import Iterable, Iterator
@@ -60,9 +61,12 @@ def doc_records(doc) -> tuple[tuple[Sentence, ...], tuple[Mention, ...]]:
     """
     sents = list(doc.sents)
     sentences = tuple(Sentence(s.start_char, s.end_char) for s in sents)
-    sent_of = {s.start: i for i, s in enumerate(sents)}
+    # An entity's sentence is the last one starting at or before its first token: what ``ent.sent``
+    # finds by walking the tokens back (and forth, to the sentence end) for every entity.
+    starts = [s.start for s in sents]
+    right = bisect.bisect_right
     mentions = tuple(
-        Mention(ent.start_char, ent.end_char, ent.text, ent.label_, sent_of.get(ent.sent.start, 0))
+        Mention(ent.start_char, ent.end_char, ent.text, ent.label_, max(right(starts, ent.start) - 1, 0))
         for ent in doc.ents
         if ent.label_ in MENTION_LABELS
     )

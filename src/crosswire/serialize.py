@@ -20,14 +20,17 @@ def to_jsonable(obj: Any) -> Any:
         obj (Any): a record, a list of records, or a plain value.
     RETURNS (Any): dicts, lists, strings, numbers, booleans and None only.
     """
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        out = {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-        for prop in ("precision", "iso", "removed", "where"):
-            attr = getattr(type(obj), prop, None)
-            if isinstance(attr, property):
-                value = getattr(obj, prop)
-                if not isinstance(value, tuple):  # Article.removed repeats segments: skip it
-                    out[prop] = to_jsonable(value)
+    cls = type(obj)
+    if cls in _PLAIN:  # the common leaves, returned as they are (no dataclass, enum, date or container)
+        return obj
+    plan = _record_plan(cls)
+    if plan is not None:
+        names, props = plan
+        out = {name: to_jsonable(getattr(obj, name)) for name in names}
+        for prop in props:
+            value = getattr(obj, prop)
+            if not isinstance(value, tuple):  # Article.removed repeats segments: skip it
+                out[prop] = to_jsonable(value)
         return out
     if isinstance(obj, Enum):
         return obj.value
@@ -38,6 +41,22 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, list | tuple | set | frozenset):
         return [to_jsonable(v) for v in obj]
     return obj
+
+
+#: Exact types that ``to_jsonable`` returns unchanged (subclasses, e.g. ``str`` enums, take the long way).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_PROPS = ("precision", "iso", "removed", "where")
+
+
+@functools.cache
+def _record_plan(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The field names and computed properties ``to_jsonable`` writes for instances of ``cls``, or
+    None when they are not dataclass records (worked out once per class, not once per record)."""
+    if not dataclasses.is_dataclass(cls) or issubclass(cls, type):
+        return None
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    props = tuple(p for p in _PROPS if isinstance(getattr(cls, p, None), property))
+    return names, props
 
 
 @functools.cache

@@ -294,7 +294,7 @@ class SpanTagger:
         if len(doc) == 0:
             return np.zeros((0, len(self.techniques)), dtype=np.float32)
         buckets, offsets = doc_buckets(doc, self.lexicon)
-        contrib = self.weights[buckets]
+        contrib = np.take(self.weights, buckets, axis=0)  # = weights[buckets], several times faster
         sums = np.add.reduceat(contrib, offsets[:-1], axis=0) + self.bias
         return (1.0 / (1.0 + np.exp(-sums))).astype(np.float32)
 

@@ -42,7 +42,7 @@ from ..model import (
 )
 from ..serialize import from_jsonable
 from .schema import DEFAULT_DB, EXPORT_TABLES, MIGRATIONS
-from .tables import batch_tables, utc_now
+from .tables import batch_tables, link_rows, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -370,13 +370,28 @@ class Store:
 
     def _write_links(self, assignments, index) -> None:
         now = utc_now()
-        for a in assignments:
-            self._con.execute(
-                "INSERT OR REPLACE INTO story_assignments VALUES (?, ?, ?, ?, ?, ?)",
-                [a.article_id, a.story_id, a.score, a.new, json.dumps(list(a.reasons)), now],
+        rows, renames = link_rows(assignments)
+        # The renames reach the rows stored before this batch in their order; the batch's own rows
+        # already carry them (``link_rows``), so one insert of the final rows ends like the
+        # row-by-row inserts and updates in assignment order.
+        for new_id, old in renames:
+            self._con.execute("UPDATE story_assignments SET story_id = ? WHERE story_id = ?", [new_id, old])
+        if rows:
+            table = pa.table(
+                {
+                    "article_id": pa.array([r[0] for r in rows], pa.string()),
+                    "story_id": pa.array([r[1] for r in rows], pa.string()),
+                    "score": pa.array([r[2] for r in rows], pa.float64()),
+                    "is_new": pa.array([r[3] for r in rows], pa.bool_()),
+                    "reasons": pa.array([r[4] for r in rows], pa.string()),
+                    "assigned_at": pa.array([now] * len(rows), pa.timestamp("us")),
+                }
             )
-            for old in a.merged:
-                self._con.execute("UPDATE story_assignments SET story_id = ? WHERE story_id = ?", [a.story_id, old])
+            self._con.register("_links", table)
+            try:
+                self._con.execute("INSERT OR REPLACE INTO story_assignments BY NAME SELECT * FROM _links")
+            finally:
+                self._con.unregister("_links")
         if index is not None:  # None: assignments only; the index state is saved every few batches
             self._con.execute(
                 "INSERT OR REPLACE INTO linking_state VALUES ('stories', ?, ?)", [json.dumps(index.to_state()), now]

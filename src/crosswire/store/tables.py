@@ -273,3 +273,31 @@ def batch_tables(analyses: list[Analysis]) -> dict[str, pa.Table]:
         "place_mentions": place_mentions,
         **framing_tables(analyses),
     }
+
+
+def link_rows(assignments) -> tuple[list[list], list[tuple[str, str]]]:
+    """Story assignments as the rows that row-by-row ``INSERT OR REPLACE`` in assignment order,
+    each followed by ``UPDATE … SET story_id = new WHERE story_id = old`` for its merged stories,
+    would leave of them, and the renames in order (for the rows stored before).
+
+    Args:
+        assignments (Iterable[StoryAssignment]): the assignments, in the order they were made.
+    RETURNS (tuple[list[list], list[tuple[str, str]]]): rows ``[article_id, story_id, score, new,
+        reasons JSON]`` (one per article id: a later assignment replaces an earlier one), and
+        ``(new story id, old story id)`` pairs.
+    """
+    rows: dict[str, list] = {}
+    members: dict[str, list[list]] = {}  # story id -> the rows carrying it (replaced rows may linger: unused)
+    renames: list[tuple[str, str]] = []
+    for a in assignments:
+        rows.pop(a.article_id, None)
+        row = [a.article_id, a.story_id, a.score, a.new, json.dumps(list(a.reasons))]
+        rows[a.article_id] = row
+        members.setdefault(a.story_id, []).append(row)
+        for old in a.merged:
+            renames.append((a.story_id, old))
+            moved = members.pop(old, [])
+            for r in moved:
+                r[1] = a.story_id
+            members.setdefault(a.story_id, []).extend(moved)
+    return list(rows.values()), renames
