@@ -44,15 +44,17 @@ gazetteer: install
 
 # Retrain the small models shipped in the package from the dev sets in ../shared/bench
 # (the geoparser's candidate ranker, the event-type heads, the span tagger, the similarity model).
-# Reproducible: fixed seeds. The PLOVER head and the span tagger fine-tune all-MiniLM-L6-v2 with
-# low-rank adapters on the CPU (torch, from the train extra): about 1.5 h on a free 2-core machine.
+# Reproducible: fixed seeds. The PLOVER head, the span tagger and the similarity model fine-tune
+# all-MiniLM-L6-v2 with low-rank adapters on the CPU (torch, from the train extra): about 1.5 h on a
+# free 2-core machine, plus about 1 h for the similarity step (one fine-tuning per CV fold and one
+# encoding of the 2,502 dev texts each; build/similarity_work keeps them for a re-run).
 BENCH ?= ../shared/bench
 train: install-train gazetteer
 	mkdir -p build
 	$(BIN)/python scripts/train_geo_ranker.py --bench $(BENCH)/geo --report build/geo_ranker_report.json
 	$(BIN)/python -m crosswire.events.train $(BENCH)/events > build/events_train_report.json
 	$(BIN)/python -m crosswire.framing.train $(BENCH)/framing --cv 5 --report build/framing_train_report.json > /dev/null
-	$(BIN)/python -m crosswire.linking.train_similarity $(BENCH)/similarity/pairs.csv --folds 5 --report build/similarity_train_report.json > /dev/null
+	$(BIN)/python -m crosswire.linking.train_similarity $(BENCH)/similarity/pairs.csv --folds 5 --work build/similarity_work --report build/similarity_train_report.json > /dev/null
 
 demo: install gazetteer
 	rm -f $(DB)

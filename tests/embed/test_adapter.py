@@ -78,6 +78,20 @@ def test_adapter_file_round_trip(tmp_path, base):
     )
 
 
+def test_adapter_save_stores_float16_factors_and_rounded_matches_the_file(tmp_path):
+    ad = _adapter(seed=4)
+    path = ad.save(tmp_path / "sub" / "ad.npz")
+    with np.load(path, allow_pickle=False) as z:
+        assert {z[k].dtype for k in z.files if "|lora_" in k} == {np.dtype(np.float16)}
+    back, rounded = Adapter.read(path), ad.rounded()
+    assert back.scale == pytest.approx(ad.scale) and rounded.scale == ad.scale and rounded.source == ad.source
+    for name, (a, b) in ad.factors.items():
+        np.testing.assert_array_equal(back.factors[name][0], rounded.factors[name][0])
+        np.testing.assert_array_equal(back.factors[name][1], rounded.factors[name][1])
+        assert rounded.factors[name][0].dtype == np.float32
+        assert 0 < np.abs(rounded.factors[name][0] - a).max() < 1e-3  # rounded, not copied
+
+
 @pytest.mark.parametrize(
     ("arrays", "message"),
     [

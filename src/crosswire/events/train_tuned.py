@@ -54,9 +54,7 @@ def inputs(scheme: str, items: Sequence[GoldItem]) -> tuple[list[str], list[list
 
 def _shipped_precision(head: TunedHead) -> TunedHead:
     """The head as the saved file holds it: factors in float16 (what CV must score)."""
-    arrays = head.adapter.factors
-    rounded = {k: (a.astype(np.float16).astype(np.float32), b.astype(np.float16).astype(np.float32)) for k, (a, b) in arrays.items()}
-    return TunedHead(adapter=replace(head.adapter, factors=rounded), weights=head.weights, bias=head.bias, losses=head.losses)
+    return replace(head, adapter=head.adapter.rounded())
 
 
 def fit(scheme: str, items: Sequence[GoldItem], labels: Sequence[str], classes: Sequence[str], encoder: SentenceEncoder, *, tag: str = "") -> TunedHead:

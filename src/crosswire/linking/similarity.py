@@ -19,6 +19,11 @@ combined by ``PairModel``, a linear model per language group fitted to SemEval-2
 it dominates on en-en pairs, shares the score with the character n-grams on other same-language
 pairs, and counts little across languages, where names and numbers carry the signal. Without an
 encoder the four lexical features combine with the fixed ``PairWeights``, as before.
+
+The model names the encoder its embedding features were computed with: since the fine-tuning step
+of ``train_similarity``, all-MiniLM-L6-v2 plus a low-rank adapter (``models/pair_adapter.npz``)
+tuned so that the cosine of two English texts fits the same-story score. ``load_pair_encoder``
+loads that encoder; ``PairScorer`` refuses an encoder that lacks the model's adapter.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ __all__ = [
     "hashed",
     "language_group",
     "lead",
+    "load_pair_encoder",
     "names",
     "numbers",
     "overlap",
@@ -286,6 +292,18 @@ class PairModel:
     groups: tuple[GroupWeights, ...]
     encoder: str = "all-MiniLM-L6-v2"
     meta: tuple[tuple[str, str], ...] = ()  # (key, JSON-encoded value): training data and CV scores
+    adapter: str = ""  # the encoder adapter's file, beside the model file; "" for the base encoder
+
+    def adapter_path(self, directory: Path | None = None) -> Path | None:
+        """The adapter file the embedding features need.
+
+        Args:
+            directory (Path | None): the model file's folder; None for the shipped models' folder.
+        RETURNS (Path | None): the ``.npz`` path, or None when the model uses the base encoder.
+        """
+        if not self.adapter:
+            return None
+        return (MODEL_PATH.parent if directory is None else Path(directory)) / self.adapter
 
     def group(self, name: str) -> GroupWeights:
         """The weights of one group.
@@ -314,11 +332,12 @@ class PairModel:
         return min(1.0, max(0.0, s))
 
     def to_dict(self) -> dict:
-        """RETURNS (dict): the JSON form (``format``, ``features``, ``encoder``, ``groups``, ``meta``)."""
+        """RETURNS (dict): the JSON form (``format``, ``features``, ``encoder``, ``adapter``, ``groups``, ``meta``)."""
         return {
             "format": MODEL_FORMAT,
             "features": list(FEATURES),
             "encoder": self.encoder,
+            "adapter": self.adapter,
             "groups": {g.group: {"weights": list(g.weights), "bias": g.bias} for g in self.groups},
             "meta": {k: json.loads(v) for k, v in self.meta},
         }
@@ -347,7 +366,10 @@ class PairModel:
                 raise ModelError(f"{source}: language group {name!r} is missing or has the wrong number of weights. {how}")
             groups.append(GroupWeights(name, tuple(float(w) for w in g["weights"]), float(g["bias"])))
         meta = tuple((str(k), json.dumps(v)) for k, v in data.get("meta", {}).items())
-        return cls(tuple(groups), encoder=str(data.get("encoder", "")), meta=meta)
+        adapter = str(data.get("adapter") or "")
+        if Path(adapter).name != adapter or adapter in (".", ".."):
+            raise ModelError(f"{source}: the adapter must be a file name beside the model, not {adapter!r}. {how}")
+        return cls(tuple(groups), encoder=str(data.get("encoder", "")), meta=meta, adapter=adapter)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "PairModel":
@@ -375,7 +397,7 @@ class PairScorer:
 
     Example:
         scorer = PairScorer.fit(all_texts)                            # lexical features only
-        scorer = PairScorer.fit(all_texts, encoder=SentenceEncoder.load())   # with embeddings
+        scorer = PairScorer.fit(all_texts, encoder=load_pair_encoder())      # with embeddings
         s = scorer.score(text1, text2, langs=("en", "de"))
     """
 
@@ -397,13 +419,19 @@ class PairScorer:
             encoder (SentenceEncoder | None): the sentence encoder; None for lexical features only.
             model (PairModel | None): the weights used with an encoder; None for ``PairModel.load()``.
         Raises:
-            ModelError: when an encoder is given, no model is, and the shipped model cannot be read.
+            ModelError: when an encoder is given, no model is, and the shipped model cannot be read;
+                or when the model needs an adapter the encoder was loaded without (``load_pair_encoder``).
         """
         self.word_idf = word_idf
         self.char_idf = char_idf
         self.weights = weights or PairWeights()
         self.encoder = encoder
         self.model = model if model is not None or encoder is None else PairModel.load()
+        if encoder is not None and self.model is not None and self.model.adapter and self.model.adapter not in encoder.source:
+            raise ModelError(
+                f"The pair model's embedding features come from the encoder with {self.model.adapter}, but this "
+                f"encoder is {encoder.source}; load it with crosswire.linking.similarity.load_pair_encoder()"
+            )
         self._cache: dict[str, tuple[dict[int, float], dict[int, float], set[str], set[str]]] = {}
         self._vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -507,3 +535,21 @@ class PairScorer:
             w = self.weights
             return w.word * f.word + w.char * f.char + w.names * f.names + w.numbers * f.numbers
         return self.model.predict(f, language_group(*(langs or (None, None))))
+
+
+def load_pair_encoder(model: PairModel | None = None, *, directory: Path | None = None) -> "SentenceEncoder":
+    """The sentence encoder the pair model's embedding features need (with its adapter merged).
+
+    Args:
+        model (PairModel | None): the pair model; None for the shipped one.
+        directory (Path | None): the folder of the model file (where its adapter is); None for the
+            shipped models' folder.
+    RETURNS (SentenceEncoder): the encoder (about 0.5 s to load).
+    Raises:
+        ModelError: when the encoder package, the model or its adapter cannot be read.
+    """
+    from ..embed import Adapter, SentenceEncoder
+
+    model = PairModel.load() if model is None else model
+    path = model.adapter_path(directory)
+    return SentenceEncoder.load(adapter=None if path is None else Adapter.read(path))
