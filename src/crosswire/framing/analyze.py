@@ -59,7 +59,7 @@ from ..model import (
 )
 from .lexicon import Lexicon, LexiconMatch, Words
 
-__all__ = ["frame", "frame_analysis", "glosses", "scare_quotes", "side_of", "tag_spans", "title_spans"]
+__all__ = ["frame", "frame_analysis", "glosses", "name_hits", "scare_quotes", "side_of", "tag_spans", "title_spans"]
 
 #: Technique names of the span tagger, mapped to FrameSpan kinds.
 TAGGER_KINDS = {"Loaded_Language": "loaded", "Name_Calling,Labeling": "name_calling"}
@@ -100,6 +100,8 @@ _GLOSS_CUE = re.compile(
 )
 _LEADING_ARTICLE = re.compile(r"(?:The|A|An)\s+(?=[A-Z])")
 _PEJORATIVE = re.compile(r"\b(?:pejorative|derogatory|disparaging|insulting|slur|dismissive|abusive|offensive|contemptuous)", re.IGNORECASE)
+_WORD_CHAR = re.compile(r"\w")
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
 _APPOSITION = re.compile(r"^\s*\)?\s*,\s*(?:an?|the|one)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -216,8 +218,8 @@ def title_spans(title: str, actors: Sequence[ActorMention], lexicon: Lexicon) ->
             names.setdefault(m.text, m.actor)
     found: list[ActorMention] = []
     for text, actor in names.items():
-        for hit in re.finditer(rf"(?<![\w-]){re.escape(text)}(?!\w)", title):
-            found.append(ActorMention(hit.start(), hit.end(), text, actor, 0, "title", 1.0))
+        for start, end in name_hits(title, text):
+            found.append(ActorMention(start, end, text, actor, 0, "title", 1.0))
     found.sort(key=lambda m: (m.start, -m.end))
     a_starts = [m.start for m in found]
     sents = [Sentence(0, len(title))]
@@ -247,6 +249,29 @@ def title_spans(title: str, actors: Sequence[ActorMention], lexicon: Lexicon) ->
         out.append(FrameSpan("scare_quote", start, end, title[start:end], -1, label, None, source="pattern"))
     out.sort(key=lambda s: (s.start, s.end, s.kind))
     return tuple(out)
+
+
+def name_hits(text: str, name: str) -> list[tuple[int, int]]:
+    r"""Where a name occurs in a text as whole words: ``(?<![\w-])name(?!\w)``, matched without
+    compiling a pattern per name (the names of every article's actors would churn ``re``'s cache).
+
+    Args:
+        text (str): the text searched (a title).
+        name (str): the name, matched as written (case-sensitive).
+    RETURNS (list[tuple[int, int]]): (start, end) of each non-overlapping occurrence, in order.
+    """
+    if not name:
+        return [m.span() for m in re.finditer(r"(?<![\w-])(?!\w)", text)]
+    out: list[tuple[int, int]] = []
+    i = text.find(name)
+    while i >= 0:
+        end = i + len(name)
+        if (i == 0 or not _WORD_OR_HYPHEN.match(text, i - 1)) and not _WORD_CHAR.match(text, end):
+            out.append((i, end))
+            i = text.find(name, end)
+        else:
+            i = text.find(name, i + 1)
+    return out
 
 
 def frame_analysis(analysis, lexicon: Lexicon, *, dictionary=None, tagged: Sequence[Any] = (), tagger_name: str | None = None) -> Framing:

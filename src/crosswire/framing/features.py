@@ -25,8 +25,8 @@ import numpy as np
 from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, IS_SPACE, IS_TITLE, IS_UPPER, LEMMA, LOWER, POS, SENT_START, SHAPE, TAG
 
 __all__ = [
-    "HASH_BITS", "FEATURE_VERSION", "MAX_PIECES", "TEMPLATES", "FeatureTable", "feature_table", "doc_buckets", "word_key",
-    "sentence_chunks", "token_vectors",
+    "HASH_BITS", "FEATURE_VERSION", "MAX_PIECES", "TEMPLATES", "FeatureTable", "WordClasses", "feature_table", "doc_buckets",
+    "word_key", "sentence_chunks", "token_vectors",
 ]  # fmt: skip
 
 HASH_BITS = 20
@@ -87,32 +87,69 @@ class FeatureTable:
         return self.values[:, _COL[template]]
 
 
-def _word_props(w: str, lexicon: Mapping[int, str] | None, code: Mapping[str, int]) -> tuple[int, ...]:
+@dataclass(frozen=True, slots=True)
+class WordClasses:
+    """A word lexicon as the features read it: each word key's class code, numbered from 1 in the
+    sorted order of the class names. Build it once per lexicon (``WordClasses.of``); the span
+    tagger keeps its own from load time, so no document sorts the lexicon again."""
+
+    codes: Mapping[int, int]  # word_key(word) -> class code
+    missing: int = 0  # the code of a word not in the lexicon (that of a class named "", else 0)
+
+    @classmethod
+    def of(cls, lexicon: "Mapping[int, str] | WordClasses | None") -> "WordClasses":
+        """Number a lexicon's classes.
+
+        Args:
+            lexicon (Mapping[int, str] | WordClasses | None): ``word_key(word)`` -> class name (or
+                classes already numbered, returned as they are).
+        RETURNS (WordClasses): the codes; none for an empty or missing lexicon.
+        """
+        if isinstance(lexicon, WordClasses):
+            return lexicon
+        if not lexicon:
+            return cls({})
+        code = {c: k + 1 for k, c in enumerate(sorted(set(lexicon.values())))}
+        return cls({key: code[c] for key, c in lexicon.items()}, code.get("", 0))
+
+
+def _word_props(w: str, classes: WordClasses) -> tuple[int, ...]:
     """Word, suffix and prefix hashes, flags and lexicon class code of one lower-cased word."""
     flags = (w in _QUOTES) | ("!" in w) << 1 | ("?" in w) << 2 | ("-" in w and len(w) > 3) << 3 | (len(w) > 1) << 4
-    lex = code.get(lexicon.get(word_key(w), ""), 0) if lexicon else 0
+    lex = classes.codes.get(word_key(w), classes.missing) if classes.codes else 0
     return _crc(w), _crc(w[-3:]), _crc(w[:3]), flags, lex
 
 
-def _title_end(doc) -> int:
+def _title_end(doc, words: list[str], inverse: np.ndarray) -> int:
     """The character offset of the document's first newline (``len(text)`` + 1 when none), found
-    without building ``doc.text``."""
-    for tok in doc:
-        ws = tok.text_with_ws
-        if "\n" in ws:
-            return tok.idx + ws.index("\n")
+    without building ``doc.text`` or a ``Token`` per token.
+
+    A token's text holds a newline exactly when its lower-cased form does (its trailing whitespace
+    is one space at most), so the distinct lower-cased words say which tokens to look at.
+
+    Args:
+        doc (Doc): a document with at least one token.
+        words (list[str]): its distinct lower-cased words.
+        inverse (np.ndarray): each token's index into ``words``.
+    RETURNS (int): the offset.
+    """
+    with_newline = [k for k, w in enumerate(words) if "\n" in w]
+    if with_newline:
+        tok = doc[min(int(np.argmax(inverse == k)) for k in with_newline)]  # argmax: the first True
+        return tok.idx + tok.text_with_ws.index("\n")
     return doc[-1].idx + len(doc[-1].text_with_ws) + 1
 
 
-def feature_table(doc, lexicon: Mapping[int, str] | None = None) -> FeatureTable:
+def feature_table(doc, lexicon: Mapping[int, str] | WordClasses | None = None) -> FeatureTable:
     """Template values of every token of a document.
 
     Args:
         doc (Doc): a spaCy document parsed by the tagger, parser, lemmatizer and NER of
             ``en_core_web_sm`` (missing annotations only make features blank).
-        lexicon (Mapping[int, str] | None): ``word_key(lower-cased word)`` -> class name of a
-            word lexicon (how often annotators of other corpora marked the word as biased); a
-            word found gets the features ``lex`` and ``lex|p``, and its neighbours ``lex±1``.
+        lexicon (Mapping[int, str] | WordClasses | None): ``word_key(lower-cased word)`` -> class
+            name of a word lexicon (how often annotators of other corpora marked the word as
+            biased), or its ``WordClasses`` numbered once at load; a word found gets the features
+            ``lex`` and ``lex|p``, and its neighbours ``lex±1``.
     RETURNS (FeatureTable): the values and where they are present.
     """
     n = len(doc)
@@ -124,10 +161,12 @@ def feature_table(doc, lexicon: Mapping[int, str] | None = None) -> FeatureTable
     space, is_title, is_upper = a[:, 9] == 1, a[:, 10] == 1, a[:, 11] == 1
     idx = a[:, 12].astype(np.int64)
     strings = doc.vocab.strings
-    code = {c: k + 1 for k, c in enumerate(sorted(set(lexicon.values())))} if lexicon else {}
+    classes = WordClasses.of(lexicon)
     # once per distinct word (and lemma) of the document, then spread to the tokens
     uniq, inverse = np.unique(lower, return_inverse=True)
-    props = np.array([_word_props(strings[h], lexicon, code) for h in uniq.tolist()], dtype=np.uint64)[inverse]
+    words = [strings[h] for h in uniq.tolist()]
+    props = np.array([_word_props(w, classes) for w in words], dtype=np.uint64)[inverse]
+    title_end = _title_end(doc, words, inverse)
     word, suf, pre, flags, lex = (props[:, k] for k in range(5))
     uniq, inverse = np.unique(lemma, return_inverse=True)
     lem = np.array([_crc(strings[h].lower()) for h in uniq.tolist()], dtype=np.uint64)[inverse]
@@ -165,7 +204,7 @@ def feature_table(doc, lexicon: Mapping[int, str] | None = None) -> FeatureTable
     p_prev, p_next = shift(pos, 1, PAD), shift(pos, -1, PAD)
     head = np.arange(n, dtype=np.int64) + head_rel.view(np.int64)
     head = np.clip(head, 0, n - 1)
-    in_title = idx < _title_end(doc)
+    in_title = idx < title_end
     lex_prev, lex_next = shift(lex, 1, np.uint64(0)), shift(lex, -1, np.uint64(0))
 
     cols = {
@@ -223,12 +262,12 @@ def feature_table(doc, lexicon: Mapping[int, str] | None = None) -> FeatureTable
     return FeatureTable(values, present, space)
 
 
-def doc_buckets(doc, lexicon: Mapping[int, str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def doc_buckets(doc, lexicon: Mapping[int, str] | WordClasses | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Hashed features of every token as a flat array with offsets.
 
     Args:
         doc (Doc): a parsed document.
-        lexicon (Mapping[int, str] | None): the word lexicon (see ``feature_table``).
+        lexicon (Mapping[int, str] | WordClasses | None): the word lexicon (see ``feature_table``).
     RETURNS (tuple[np.ndarray, np.ndarray]): ``buckets`` (int64, all tokens' features one after
         the other) and ``offsets`` (int64, len(doc) + 1): token i's buckets are
         ``buckets[offsets[i]:offsets[i + 1]]``. Every token has at least one feature.

@@ -96,8 +96,9 @@ class Words:
         """
         low = _token_key(text)
         if len(low) == len(text):
-            keys = _TOKEN.findall(low)
+            # one pass of the pattern: the keys are slices of the keyed text at the word spans
             spans = [m.span() for m in _TOKEN.finditer(low)]
+            keys = [low[s:e] for s, e in spans]
         else:  # a few characters lower-case to two: key each word on its own
             found = list(_TOKEN.finditer(text))
             keys = [_token_key(m.group(0)) for m in found]

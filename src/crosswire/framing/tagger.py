@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
-from .features import FEATURE_VERSION, HASH_BITS, doc_buckets, token_vectors
+from .features import FEATURE_VERSION, HASH_BITS, WordClasses, doc_buckets, token_vectors
 from .tuned import TunedStage
 
 logger = logging.getLogger(__name__)
@@ -197,7 +197,8 @@ class SpanTagger:
     ``weights`` is dense over all hash buckets, shape (2**HASH_BITS, len(techniques)); ``thresholds``
     / ``lows`` are the high / low token probabilities of span decoding (``decode``) of the sparse
     model; ``lexicon`` maps ``features.word_key(word)`` to a word class (the BABE/BASIL bias lexicon
-    the model was trained with, kept as hashes).
+    the model was trained with, kept as hashes); ``word_classes`` is that lexicon with its classes
+    numbered, once when the tagger is built, for every document's features.
     """
 
     techniques: tuple[str, ...]
@@ -210,6 +211,10 @@ class SpanTagger:
     dense: DenseHead | None = None
     encoder: Any | None = None  # crosswire.embed.SentenceEncoder
     tuned: TunedStage | None = None
+    word_classes: WordClasses = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "word_classes", WordClasses.of(self.lexicon))
 
     @classmethod
     def load(cls, path: Path | None = None, *, encoder: Any | None = None) -> "SpanTagger":
@@ -293,7 +298,7 @@ class SpanTagger:
         """
         if len(doc) == 0:
             return np.zeros((0, len(self.techniques)), dtype=np.float32)
-        buckets, offsets = doc_buckets(doc, self.lexicon)
+        buckets, offsets = doc_buckets(doc, self.word_classes)
         contrib = np.take(self.weights, buckets, axis=0)  # = weights[buckets], several times faster
         sums = np.add.reduceat(contrib, offsets[:-1], axis=0) + self.bias
         return (1.0 / (1.0 + np.exp(-sums))).astype(np.float32)
