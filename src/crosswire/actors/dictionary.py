@@ -64,6 +64,17 @@ def tokenize(text: str) -> list[tuple[int, int, str]]:
     return [(*m.span(), m.group()) for m in _TOKEN.finditer(text)]
 
 
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``tokenize``'s tokens alone: one pass of the pattern, no (start, end, token)
+    triples to build and take apart again.
+
+    Args:
+        text (str): any text.
+    RETURNS (list[tuple[int, int]]): (start, end) of each token.
+    """
+    return [m.span() for m in _TOKEN.finditer(text)]
+
+
 def text_keys(text: str, spans: list[tuple[int, int]]) -> list[str]:
     """The keys of all tokens of a text at once (``token_key`` of each span, faster).
 

@@ -38,6 +38,7 @@ from .dictionary import (
     deletions,
     edit_distance,
     text_keys,
+    token_spans,
     tokenize,
     trie_matches,
 )
@@ -88,6 +89,18 @@ class _Tokens:
     occupied: list[bool] = field(default_factory=list)
     quoted: list[bool] = field(default_factory=list)  # inside a quotation: not where a speaker is named
 
+    @classmethod
+    def of(cls, text: str) -> _Tokens:
+        """Tokenise a text once: spans, texts and keys (``dictionary.tokenize``, ``text_keys``).
+
+        Args:
+            text (str): the article body.
+        RETURNS (_Tokens): its tokens, none occupied yet.
+        """
+        spans = token_spans(text)
+        keys = text_keys(text, spans)
+        return cls(spans, [text[s:e] for s, e in spans], keys, [False] * len(spans), _quoted(keys))
+
 
 def _quoted(keys: list[str]) -> list[bool]:
     out = [False] * len(keys)
@@ -118,11 +131,7 @@ def resolve_actors(
         dictionary (ActorDictionary): the loaded actor dictionary.
     RETURNS (tuple[ActorMention, ...]): non-overlapping actor mentions in text order.
     """
-    toks = tokenize(body)
-    spans = [(s, e) for s, e, _ in toks]
-    t = _Tokens(spans, [x for _, _, x in toks], text_keys(body, spans))
-    t.occupied = [False] * len(toks)
-    t.quoted = _quoted(t.keys)
+    t = _Tokens.of(body)
     sent_starts = [s.start for s in sentences]
     tok_starts = [s for s, _ in t.spans]
 
@@ -190,21 +199,29 @@ def _fuzzy_candidates(t: _Tokens, d: ActorDictionary) -> list[_Cand]:
     # variants find the alias words one edit away, and the rest of the alias must match exactly.
     out = []
     n = len(t.keys)
+    hits_of: dict[str, list[tuple[AliasEntry, int]]] = {}  # a word's index hits, once per distinct word
     for i in range(n):
         k = t.keys[i]
         if len(k) < FUZZY_MIN_WORD - 1 or k in d.vocabulary or not t.texts[i][:1].isupper() or not k.isalpha():
             continue
+        hits = hits_of.get(k)
+        if hits is None:
+            hits = hits_of[k] = _fuzzy_hits(d, k)
         seen: set[tuple[int, str]] = set()
-        for v in deletions(k):
-            for entry, pos in d.fuzzy_index.get(v, ()):
-                s = i - pos
-                e = s + len(entry.keys)
-                if s < 0 or e > n or (s, entry.text) in seen:
-                    continue
-                seen.add((s, entry.text))
-                if _one_typo(t, s, entry, pos):
-                    out.append(_Cand(s, e, d.actors[entry.actor_id], "fuzzy", CONF_FUZZY))
+        for entry, pos in hits:
+            s = i - pos
+            e = s + len(entry.keys)
+            if s < 0 or e > n or (s, entry.text) in seen:
+                continue
+            seen.add((s, entry.text))
+            if _one_typo(t, s, entry, pos):
+                out.append(_Cand(s, e, d.actors[entry.actor_id], "fuzzy", CONF_FUZZY))
     return out
+
+
+def _fuzzy_hits(d: ActorDictionary, key: str) -> list[tuple[AliasEntry, int]]:
+    """The (alias, word position) pairs of the fuzzy index that a word's deletion variants reach."""
+    return [hit for v in deletions(key) for hit in d.fuzzy_index.get(v, ())]
 
 
 def _one_typo(t: _Tokens, s: int, entry: AliasEntry, pos: int) -> bool:
