@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc
 
 from crosswire.framing.analyze import name_hits
-from crosswire.framing.features import TEMPLATES, WordClasses, _title_end, doc_buckets, feature_table, word_key
+from crosswire.framing.features import (
+    TEMPLATES,
+    WordClasses,
+    _title_end,
+    doc_buckets,
+    feature_table,
+    word_key,
+)
 from crosswire.framing.lexicon import _TOKEN, Words, _token_key
 from crosswire.framing.tagger import SpanTagger
 

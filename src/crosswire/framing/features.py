@@ -97,7 +97,7 @@ class WordClasses:
     missing: int = 0  # the code of a word not in the lexicon (that of a class named "", else 0)
 
     @classmethod
-    def of(cls, lexicon: "Mapping[int, str] | WordClasses | None") -> "WordClasses":
+    def of(cls, lexicon: Mapping[int, str] | WordClasses | None) -> WordClasses:
         """Number a lexicon's classes.
 
         Args:

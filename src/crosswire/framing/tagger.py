@@ -47,7 +47,13 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
-from .features import FEATURE_VERSION, HASH_BITS, WordClasses, doc_buckets, token_vectors
+from .features import (
+    FEATURE_VERSION,
+    HASH_BITS,
+    WordClasses,
+    doc_buckets,
+    token_vectors,
+)
 from .tuned import TunedStage
 
 logger = logging.getLogger(__name__)
