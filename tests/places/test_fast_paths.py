@@ -1,9 +1,11 @@
 """The cheaper paths of recognition and resolution give what the plain ones give: the cue-word
 prefilters never hide a cue match, the span-overlap index answers as a scan of the spans does, and
-``TextIndex.of`` indexes what walking every word indexes."""
+``TextIndex.of`` indexes what walking every word indexes; the article's distance features computed
+from one distance matrix are those computed one name at a time."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -101,3 +103,47 @@ def test_fast_text_index_sample():
     body = "Paris, Tenn. and the Isle of Man; São Paulo’s mayor met 3Paris and x2Berlin in Île-de-France."
     assert ev.TextIndex.of(body).spans == _index_every_word(body)
     assert "isle of man" in ev.TextIndex.of(body).spans
+
+
+def _candidate(lat: float, lon: float):
+    from crosswire.model import Place
+    from crosswire.places.gazetteer import Candidate
+
+    return Candidate(Place(f"{lat},{lon}", "X", "P", "PPL", "US", None, lat, lon, 1000), "X", "exact")
+
+
+_POINT = st.tuples(st.floats(-89.0, 89.0), st.floats(-179.0, 179.0))
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(
+    names=st.lists(st.tuples(st.sampled_from(["paris", "henry county", "syria"]), st.lists(_POINT, max_size=6)), max_size=6),
+    choices=st.lists(st.tuples(st.sampled_from(["paris", "henry county", "syria", "elsewhere"]), _POINT), max_size=5),
+)
+def test_fast_article_distance_features_equal_one_name_at_a_time(names, choices):
+    from crosswire.places.ranker import (
+        ALL_FEATURES,
+        add_article_distance_features,
+        add_distance_features,
+    )
+
+    cands = [[_candidate(*p) for p in points] for _, points in names]
+    texts = [text for text, _ in names]
+    points = [(text, lat, lon) for text, (lat, lon) in choices]
+    one = [np.full((len(c), len(ALL_FEATURES)), 7.0) for c in cands]
+    at_once = [x.copy() for x in one]
+    for X, c, own in zip(one, cands, texts):
+        add_distance_features(X, c, [(lat, lon) for text, lat, lon in points if text != own])
+    add_article_distance_features(at_once, cands, texts, points)
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(one, at_once))  # bit for bit, stale values reset
+
+
+def test_fast_article_distance_features_skip_the_names_own_choice():
+    from crosswire.places.ranker import ALL_FEATURES, add_article_distance_features
+
+    k = {f: i for i, f in enumerate(ALL_FEATURES)}
+    cands = [[_candidate(36.30, -88.33)], [_candidate(36.33, -88.32)]]
+    Xs = [np.zeros((1, len(ALL_FEATURES))), np.zeros((1, len(ALL_FEATURES)))]
+    add_article_distance_features(Xs, cands, ["paris", "henry county"], [("paris", 36.30, -88.33)])
+    assert Xs[0][0, k["has_ctx"]] == 0.0  # its own choice is no context
+    assert Xs[1][0, k["has_ctx"]] == 1.0 and Xs[1][0, k["min_km_le_50"]] == 1.0

@@ -228,7 +228,47 @@ def add_distance_features(X: np.ndarray, cands: Sequence, anchors: Sequence[tupl
     lon = np.array([c.place.lon for c in cands])[:, None]
     alat = np.array([a[0] for a in anchors])[None, :]
     alon = np.array([a[1] for a in anchors])[None, :]
-    d = haversine(lat, lon, alat, alon)
+    return _fill_distance_features(X, haversine(lat, lon, alat, alon))
+
+
+def add_article_distance_features(
+    Xs: Sequence[np.ndarray], cands: Sequence[Sequence], texts: Sequence[str], points: Sequence[tuple[str, float, float]]
+) -> None:
+    """``add_distance_features`` for every name of an article, from one distance matrix.
+
+    The distances from all the article's candidates to all the names' pass-1 choices are computed
+    at once (one ``haversine`` call instead of one per name, each a dozen numpy calls on a few
+    dozen numbers); each name then reads the columns of the choices of names with another text.
+
+    Args:
+        Xs (Sequence[ndarray]): each name's feature rows (modified in place).
+        cands (Sequence[Sequence[Candidate]]): each name's candidates, in row order.
+        texts (Sequence[str]): each name's text, casefolded.
+        points (Sequence[tuple[str, float, float]]): (casefolded text, lat, lon) of each pass-1
+            choice, in the names' order.
+    """
+    lat = np.array([c.place.lat for group in cands for c in group])
+    lon = np.array([c.place.lon for group in cands for c in group])
+    d = None
+    if len(lat) and points:
+        alat = np.array([p[1] for p in points])[None, :]
+        alon = np.array([p[2] for p in points])[None, :]
+        d = haversine(lat[:, None], lon[:, None], alat, alon)
+    r = 0
+    for X, group, own in zip(Xs, cands, texts):
+        m = len(group)
+        others = [j for j, p in enumerate(points) if p[0] != own]
+        if d is not None and m and others:
+            # take() gives a C-ordered block, as one name's own matrix is: the row means then add
+            # in the same order (d[rows][:, cols] would be column-major and round differently)
+            _fill_distance_features(X, d[r : r + m].take(others, axis=1))
+        else:
+            X[:, _DISTANCE_COLS] = 0.0
+        r += m
+
+
+def _fill_distance_features(X: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Set every distance feature of X from d, (candidates, anchors) great-circle distances in km."""
     dmin = d.min(axis=1)
     X[:, _INDEX["has_ctx"]] = 1.0
     X[:, _INDEX["log_min_km"]] = np.log1p(dmin) / 10.0

@@ -57,7 +57,7 @@ from .ranker import (
     LinearModel,
     MentionContext,
     Ranker,
-    add_distance_features,
+    add_article_distance_features,
     base_features,
     coherence_features,
     fcode_group,
@@ -405,11 +405,11 @@ def add_pass2(groups: Sequence[NameGroup], probs: Sequence[np.ndarray | None]) -
             best = g.cands[int(np.argmax(p))].place
             points.append((g.text.casefold(), best.lat, best.lon))
     texts = [g.text.casefold() for g in groups]
-    coherence = coherence_features([g.cands for g in groups], texts, probs)
+    cands = [g.cands for g in groups]
+    coherence = coherence_features(cands, texts, probs)
+    add_article_distance_features([g.X for g in groups], cands, texts, points)
     cols = _COHERENCE_COLS
-    for g, own, C in zip(groups, texts, coherence):
-        anchors = [(lat, lon) for text, lat, lon in points if text != own]
-        add_distance_features(g.X, g.cands, anchors)
+    for g, C in zip(groups, coherence):
         if len(g.cands):
             g.X[:, cols] = C
 
