@@ -1,6 +1,6 @@
 """The cheaper paths of the framing stage give what the plain ones gave: word classes numbered once
 per lexicon, the title line found from the distinct words, one regex pass for a text's words, and
-title names found without a pattern per name."""
+title names found without a pattern per name; bodies without a bracket skip the gloss scan."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import spacy
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Doc
 
-from crosswire.framing.analyze import name_hits
+from crosswire.framing.analyze import _GLOSS_BRACKET, _GLOSSED, glosses, name_hits
 from crosswire.framing.features import (
     TEMPLATES,
     WordClasses,
@@ -117,3 +117,24 @@ def test_analyze_name_hits_equal_the_pattern(text, name):
 )
 def test_analyze_name_hits_examples(text, name, expected):
     assert name_hits(text, name) == expected
+
+
+@settings(max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(st.from_regex(_GLOSSED))
+def test_analyze_gloss_prefilter_admits_every_gloss(text):
+    assert _GLOSSED.search(text) is not None
+    assert _GLOSS_BRACKET.search(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "body,found",
+    [
+        ("Daesh [Arabic pejorative term for Islamic State] fled.", ["pejorative"]),
+        ("Hashd (a term for the PMU) advanced.", ["gloss"]),
+        ("Daesh, a pejorative term for Islamic State, fled.", []),  # no bracket
+        ("Daesh (IS) fled.", []),  # a bracket too short to hold a gloss
+    ],
+)
+def test_analyze_glosses_with_and_without_brackets(body, found):
+    spans = glosses(body, [], lambda _pos: 0, lambda _s, _e: False)
+    assert [s.label for s in spans] == found

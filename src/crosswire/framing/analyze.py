@@ -98,6 +98,8 @@ _GLOSS_CUE = re.compile(
     r"|^\s*(?:also\s+|otherwise\s+|better\s+|formerly\s+)?(?:known|called|referred\s+to)\s+as\b|^\s*a\.?k\.?a\.?\s",
     re.IGNORECASE,
 )
+#: The bracket every gloss has: a body without one has no gloss, and is not scanned name by name.
+_GLOSS_BRACKET = re.compile(r"[\[(][^\[\]()\n]{4,160}[\])]")
 _LEADING_ARTICLE = re.compile(r"(?:The|A|An)\s+(?=[A-Z])")
 _PEJORATIVE = re.compile(r"\b(?:pejorative|derogatory|disparaging|insulting|slur|dismissive|abusive|offensive|contemptuous)", re.IGNORECASE)
 _WORD_CHAR = re.compile(r"\w")
@@ -423,6 +425,8 @@ def glosses(
         actor mention on the name, else the first actor named inside the gloss.
     """
     out: list[FrameSpan] = []
+    if not _GLOSS_BRACKET.search(body):
+        return out
     for m in _GLOSSED.finditer(body):
         gloss = m.group("gloss")
         if not _GLOSS_CUE.search(gloss):
