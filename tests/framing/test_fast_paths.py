@@ -16,9 +16,12 @@ from spacy.tokens import Doc
 
 from crosswire.framing.analyze import _GLOSS_BRACKET, _GLOSSED, glosses, name_hits
 from crosswire.framing.features import (
+    _QUOTES,
     TEMPLATES,
     WordClasses,
+    _crc,
     _title_end,
+    _word_props,
     doc_buckets,
     feature_table,
     word_key,
@@ -138,3 +141,12 @@ def test_analyze_gloss_prefilter_admits_every_gloss(text):
 def test_analyze_glosses_with_and_without_brackets(body, found):
     spans = glosses(body, [], lambda _pos: 0, lambda _s, _e: False)
     assert [s.label for s in spans] == found
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12))
+def test_features_word_props_are_the_plain_hashes(w):
+    classes = WordClasses.of({word_key(w): "babe_hi", word_key(w + "x"): "basil"})
+    flags = (w in _QUOTES) | ("!" in w) << 1 | ("?" in w) << 2 | ("-" in w and len(w) > 3) << 3 | (len(w) > 1) << 4
+    assert _word_props(w, classes) == (_crc(w), _crc(w[-3:]), _crc(w[:3]), flags, 1)  # babe_hi: 1, basil: 2
+    assert _word_props(w, WordClasses.of({})) == (_crc(w), _crc(w[-3:]), _crc(w[:3]), flags, 0)

@@ -113,11 +113,20 @@ class WordClasses:
         return cls({key: code[c] for key, c in lexicon.items()}, code.get("", 0))
 
 
+#: CRC-32 of "lex:": continued over a word's UTF-8 bytes, it is the word's ``word_key``.
+_LEX_CRC = zlib.crc32(b"lex:")
+
+
 def _word_props(w: str, classes: WordClasses) -> tuple[int, ...]:
-    """Word, suffix and prefix hashes, flags and lexicon class code of one lower-cased word."""
+    """Word, suffix and prefix hashes, flags and lexicon class code of one lower-cased word.
+
+    This runs for every distinct word of every document, so the word is encoded once for its hash
+    and its lexicon key (``word_key(w)`` is ``crc32(w bytes, _LEX_CRC)``) and ``_crc`` is inlined.
+    """
+    crc, b = zlib.crc32, w.encode("utf-8")
     flags = (w in _QUOTES) | ("!" in w) << 1 | ("?" in w) << 2 | ("-" in w and len(w) > 3) << 3 | (len(w) > 1) << 4
-    lex = classes.codes.get(word_key(w), classes.missing) if classes.codes else 0
-    return _crc(w), _crc(w[-3:]), _crc(w[:3]), flags, lex
+    lex = classes.codes.get(crc(b, _LEX_CRC), classes.missing) if classes.codes else 0
+    return crc(b), crc(w[-3:].encode("utf-8")), crc(w[:3].encode("utf-8")), flags, lex
 
 
 def _title_end(doc, words: list[str], inverse: np.ndarray) -> int:
