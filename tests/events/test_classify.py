@@ -1,8 +1,9 @@
 """The shipped event-type classifier: loads without bench data, classifies self-made sentences.
 
 Every behaviour is checked twice where it matters: with the sparse weights alone (``clf``, no
-encoder: the sentence-encoder package is optional) and with the all-MiniLM-L6-v2 embeddings mixed in
-(``clf_emb``; skips when the model package is not installed).
+encoder: the sentence-encoder packages are optional) and with the embeddings mixed in (``clf_emb``:
+all-MiniLM-L6-v2 for the PLOVER head, all-mpnet-base-v2 for the CASE head; skips when a model
+package is not installed).
 """
 
 from __future__ import annotations
@@ -45,8 +46,19 @@ def encoder():
 
 
 @pytest.fixture(scope="module")
-def clf_emb(encoder) -> EventClassifier:
-    return EventClassifier.load(encoder=encoder)
+def wide_encoder():
+    from crosswire.embed.mpnet import INSTALL_HINT, MPNetEncoder, part_files
+
+    try:
+        part_files()
+    except ModelError:
+        pytest.skip(f"the all-mpnet-base-v2 packages are not installed ({INSTALL_HINT})")
+    return MPNetEncoder.load()
+
+
+@pytest.fixture(scope="module")
+def clf_emb(encoder, wide_encoder) -> EventClassifier:
+    return EventClassifier.load(encoder=encoder, wide_encoder=wide_encoder)
 
 
 @pytest.fixture(params=["sparse", "embeddings"])
@@ -91,10 +103,7 @@ def test_classify_labels_restrict_the_choice(any_clf):
 
 
 def _probs(c: EventClassifier, scheme: str, texts: list[str]) -> np.ndarray:
-    head = c.head(scheme)
-    items = [EventInput(t) for t in texts]
-    dense = head.dense.features(items, c.embed(texts), c.encoder) if c.uses_embeddings else None
-    return head.scores(items, dense=dense)
+    return c.scores(texts, scheme=scheme)
 
 
 def test_classify_unknown_labels_raise(clf):
@@ -242,16 +251,32 @@ def test_classify_embeddings_change_the_scores_and_can_be_passed_in(clf, clf_emb
     assert clf_emb.uses_embeddings is True
     vecs = clf_emb.embed(texts)
     assert vecs.shape == (2, 384) and np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
-    own = clf_emb.classify(texts)
-    given = clf.classify(texts, embeddings=vecs)  # no encoder of its own: the vectors passed in are used
-    sparse = clf.classify(texts)
-    for a, b, c in zip(own, given, sparse):
-        assert a.label == b.label and a.confidence == pytest.approx(b.confidence, rel=1e-5)
-        assert a.confidence != pytest.approx(c.confidence, rel=1e-3)
-    for scheme in ("case2021", "plover"):  # one encoding serves both heads
-        assert [p.label for p in clf_emb.classify(texts, scheme=scheme, embeddings=vecs)] == [p.label for p in clf_emb.classify(texts, scheme=scheme)]
+    # the PLOVER head's dense part reads MiniLM vectors: passed in, they are used without an encoder
+    given = clf.scores(texts, scheme="plover", embeddings=vecs)
+    sparse = clf.scores(texts, scheme="plover")
+    assert not np.allclose(given, sparse, atol=1e-3)
+    for scheme in ("case2021", "plover"):  # one encoding serves both heads (CASE reads its own encoder)
+        assert np.allclose(clf_emb.scores(texts, scheme=scheme, embeddings=vecs), clf_emb.scores(texts, scheme=scheme), atol=1e-5)
     with pytest.raises(ValueError, match="one row per text"):
-        clf_emb.classify(texts, embeddings=vecs[:1])
+        clf_emb.classify(texts, scheme="plover", embeddings=vecs[:1])
+
+
+def test_classify_case_head_reads_the_wide_encoder(clf, clf_emb, encoder, caplog):
+    texts = ["Warplanes bombed the village overnight, killing four civilians", "Riot police dispersed the march with water cannon"]
+    head = clf_emb.head("case2021")
+    assert head.dense is not None and head.dense.encoder == "all-mpnet-base-v2" and head.dense.width == 768
+    assert clf_emb.uses_wide_embeddings is True
+    mixed, sparse = clf_emb.scores(texts), clf.scores(texts)
+    assert not np.allclose(mixed, sparse, atol=1e-3)
+    by_hand = head.scores([EventInput(t) for t in texts], dense=embed_texts(clf_emb.wide_encoder, texts))
+    assert np.allclose(mixed, by_hand, atol=1e-6)
+    assert [p.label for p in clf_emb.classify(texts)] == ["AIR_STRIKE", "PROTEST_WITH_INTER"]
+    # MiniLM alone: the CASE head cannot use its dense part, falls back to its sparse weights, and says so
+    with caplog.at_level(logging.INFO, logger="crosswire.events.classify"):
+        narrow = EventClassifier.load(encoder=encoder)
+    assert "case2021" in caplog.text and "sparse-only" in caplog.text
+    assert narrow.uses_wide_embeddings is False
+    assert np.allclose(narrow.scores(texts), sparse, atol=1e-6)
 
 
 def test_classify_plover_relation_view_is_encoded_when_actors_are_marked(clf_emb, encoder):

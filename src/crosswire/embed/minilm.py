@@ -31,6 +31,7 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -256,6 +257,24 @@ class SentenceEncoder:
         float(v[0] @ v[1])  # 0.85
     """
 
+    #: Width of the vectors, rows of the position table, and the tensor names of one layer's parts
+    #: (a subclass for another post-LN architecture changes these: ``mpnet.MPNetEncoder``).
+    WIDTH = DIM
+    POSITIONS = 512
+    LAYER_NAMES: ClassVar[dict[str, str]] = {
+        "query": "attention.self.query",
+        "key": "attention.self.key",
+        "value": "attention.self.value",
+        "out": "attention.output.dense",
+        "ln1": "attention.output.LayerNorm",
+        "ff_in": "intermediate.dense",
+        "ff_out": "output.dense",
+        "ln2": "output.LayerNorm",
+    }
+    INSTALL_HINT = INSTALL_HINT
+    MODEL_NAME = "all-MiniLM-L6-v2"
+    EXPECTED_CONFIG: ClassVar[dict[str, object]] = _EXPECTED_CONFIG
+
     def __init__(
         self,
         tensors: dict[str, np.ndarray],
@@ -282,27 +301,19 @@ class SentenceEncoder:
         self.num_heads = num_heads
         self.eps = layer_norm_eps
         self.source = source
-
-        def get(name: str, shape: tuple[int, ...]) -> np.ndarray:
-            arr = tensors.get(name)
-            if arr is None:
-                raise ModelError(f"{source}: tensor {name!r} is missing. Reinstall with: {INSTALL_HINT}")
-            if tuple(arr.shape) != shape:
-                raise ModelError(f"{source}: tensor {name!r} has shape {tuple(arr.shape)}, expected {shape}")
-            return np.asarray(arr, dtype=np.float32)
-
-        h = DIM
+        self.dim = h = self.WIDTH
+        names = self.LAYER_NAMES
+        get = self._getter(tensors)
         vocab = tensors.get("embeddings.word_embeddings.weight")
         n_vocab = 0 if vocab is None else vocab.shape[0]
         self.word = get("embeddings.word_embeddings.weight", (n_vocab, h))
-        self.position = get("embeddings.position_embeddings.weight", (512, h))
-        # Every text is one segment, so token type 0 is a constant row added to every position.
-        self.token_type0 = get("embeddings.token_type_embeddings.weight", (2, h))[0]
+        self.position = get("embeddings.position_embeddings.weight", (self.POSITIONS, h))
+        self._read_extra(tensors)
         self.emb_ln_w = get("embeddings.LayerNorm.weight", (h,))
         self.emb_ln_b = get("embeddings.LayerNorm.bias", (h,))
         self.layers: list[_Layer] = []
         i = 0
-        while f"encoder.layer.{i}.attention.self.query.weight" in tensors:
+        while f"encoder.layer.{i}.{names['query']}.weight" in tensors:
             pre = f"encoder.layer.{i}."
 
             def lin(name: str, n_out: int, n_in: int, pre: str = pre) -> tuple[np.ndarray, np.ndarray]:
@@ -310,31 +321,31 @@ class SentenceEncoder:
                 w = get(pre + name + ".weight", (n_out, n_in))
                 return np.ascontiguousarray(w.T), get(pre + name + ".bias", (n_out,))
 
-            qw, qb = lin("attention.self.query", h, h)
-            kw, kb = lin("attention.self.key", h, h)
-            vw, vb = lin("attention.self.value", h, h)
-            ow, ob = lin("attention.output.dense", h, h)
-            fiw, fib = lin("intermediate.dense", 4 * h, h)
-            fow, fob = lin("output.dense", h, 4 * h)
+            qw, qb = lin(names["query"], h, h)
+            kw, kb = lin(names["key"], h, h)
+            vw, vb = lin(names["value"], h, h)
+            ow, ob = lin(names["out"], h, h)
+            fiw, fib = lin(names["ff_in"], 4 * h, h)
+            fow, fob = lin(names["ff_out"], h, 4 * h)
             self.layers.append(
                 _Layer(
                     qkv_w=np.ascontiguousarray(np.concatenate([qw, kw, vw], axis=1)),
                     qkv_b=np.concatenate([qb, kb, vb]),
                     out_w=ow,
                     out_b=ob,
-                    ln1_w=get(pre + "attention.output.LayerNorm.weight", (h,)),
-                    ln1_b=get(pre + "attention.output.LayerNorm.bias", (h,)),
+                    ln1_w=get(pre + names["ln1"] + ".weight", (h,)),
+                    ln1_b=get(pre + names["ln1"] + ".bias", (h,)),
                     ff_in_w=fiw,
                     ff_in_b=fib,
                     ff_out_w=fow,
                     ff_out_b=fob,
-                    ln2_w=get(pre + "output.LayerNorm.weight", (h,)),
-                    ln2_b=get(pre + "output.LayerNorm.bias", (h,)),
+                    ln2_w=get(pre + names["ln2"] + ".weight", (h,)),
+                    ln2_b=get(pre + names["ln2"] + ".bias", (h,)),
                 )
             )
             i += 1
         if not self.layers:
-            raise ModelError(f"{source}: no transformer layers found. Reinstall with: {INSTALL_HINT}")
+            raise ModelError(f"{source}: no transformer layers found. Reinstall with: {self.INSTALL_HINT}")
         if max_length > self.position.shape[0]:
             raise ModelError(f"max_length {max_length} is over the model's {self.position.shape[0]} positions")
         self.tokenizer = tokenizer
@@ -342,6 +353,29 @@ class SentenceEncoder:
         # truncates at max_seq_length (256) and pads per batch, which ``encode`` does itself.
         tokenizer.no_padding()
         tokenizer.enable_truncation(max_length)
+
+    def _getter(self, tensors: dict[str, np.ndarray]):
+        """A function (name, shape) → the tensor as float32, raising ModelError when it is missing or misshapen."""
+
+        def get(name: str, shape: tuple[int, ...]) -> np.ndarray:
+            arr = tensors.get(name)
+            if arr is None:
+                raise ModelError(f"{self.source}: tensor {name!r} is missing. Reinstall with: {self.INSTALL_HINT}")
+            if tuple(arr.shape) != shape:
+                raise ModelError(f"{self.source}: tensor {name!r} has shape {tuple(arr.shape)}, expected {shape}")
+            return np.asarray(arr, dtype=np.float32)
+
+        return get
+
+    def _read_extra(self, tensors: dict[str, np.ndarray]) -> None:
+        """Read the tensors only this architecture has: BERT's token-type row."""
+        # Every text is one segment, so token type 0 is a constant row added to every position.
+        self.token_type0 = self._getter(tensors)("embeddings.token_type_embeddings.weight", (2, self.dim))[0]
+
+    @classmethod
+    def default_dir(cls) -> Path:
+        """RETURNS (Path): the installed model's folder (``find_model_dir``)."""
+        return find_model_dir()
 
     @classmethod
     def load(
@@ -359,7 +393,7 @@ class SentenceEncoder:
         Raises:
             ModelError: when the package or a file is missing, or config.json describes another model.
         """
-        model_dir = find_model_dir() if path is None else Path(path)
+        model_dir = cls.default_dir() if path is None else Path(path)
         try:
             from tokenizers import Tokenizer
         except ImportError as exc:
@@ -367,21 +401,21 @@ class SentenceEncoder:
         files = {n: model_dir / n for n in ("config.json", "tokenizer.json", "model.safetensors")}
         for name, f in files.items():
             if not f.is_file():
-                raise ModelError(f"{model_dir}: {name} is missing. Reinstall with: {INSTALL_HINT}")
+                raise ModelError(f"{model_dir}: {name} is missing. Reinstall with: {cls.INSTALL_HINT}")
         try:
             config = json.loads(files["config.json"].read_text(encoding="utf-8"))
         except ValueError as exc:
-            raise ModelError(f"{files['config.json']}: not valid JSON. Reinstall with: {INSTALL_HINT}") from exc
-        wrong = {k: config.get(k) for k, v in _EXPECTED_CONFIG.items() if config.get(k) != v}
+            raise ModelError(f"{files['config.json']}: not valid JSON. Reinstall with: {cls.INSTALL_HINT}") from exc
+        wrong = {k: config.get(k) for k, v in cls.EXPECTED_CONFIG.items() if config.get(k) != v}
         if wrong:
-            raise ModelError(f"{files['config.json']}: not all-MiniLM-L6-v2 ({wrong}; expected {_EXPECTED_CONFIG})")
+            raise ModelError(f"{files['config.json']}: not {cls.MODEL_NAME} ({wrong}; expected {cls.EXPECTED_CONFIG})")
         pooling = model_dir / "1_Pooling" / "config.json"
         if pooling.is_file() and not json.loads(pooling.read_text(encoding="utf-8")).get("pooling_mode_mean_tokens"):
             raise ModelError(f"{pooling}: the model does not use mean pooling, which this encoder implements")
         try:
             tokenizer = Tokenizer.from_file(str(files["tokenizer.json"]))
         except Exception as exc:  # tokenizers raises a bare Exception for a malformed file
-            raise ModelError(f"{files['tokenizer.json']}: cannot be read ({exc}). Reinstall with: {INSTALL_HINT}") from exc
+            raise ModelError(f"{files['tokenizer.json']}: cannot be read ({exc}). Reinstall with: {cls.INSTALL_HINT}") from exc
         tensors = read_safetensors(files["model.safetensors"])
         if adapter is not None:
             tensors = adapter.apply(tensors)
@@ -415,7 +449,7 @@ class SentenceEncoder:
             ValueError: when ``batch_size`` < 1.
         """
         _check(texts, batch_size, "encode")
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for chunk, hidden, mask in self._batches(self.tokenize(texts), batch_size):
             out[chunk] = _pool(hidden, mask)
         return out
@@ -459,13 +493,21 @@ class SentenceEncoder:
                 batch, mask = _pad([ids[i] for i in chunk])
                 yield chunk, self._hidden(batch, mask), mask
 
+    def _embed(self, ids: np.ndarray) -> np.ndarray:
+        """(B, L) ids → (B, L, dim) input vectors before the embedding LayerNorm: word + position + token type 0."""
+        return self.word[ids] + self.position[: ids.shape[1]] + self.token_type0
+
+    def _position_bias(self, n: int) -> np.ndarray | None:
+        """(heads, L, L) float32 added to every layer's attention scores; None: BERT has none."""
+        return None
+
     def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """One padded batch through the transformer: (B, L) ids and mask → (B, L, 384) last-layer vectors."""
+        """One padded batch through the transformer: (B, L) ids and mask → (B, L, dim) last-layer vectors."""
         b, n = ids.shape
-        h, heads = DIM, self.num_heads
+        h, heads = self.dim, self.num_heads
         d = h // heads
-        x = self.word[ids] + self.position[:n] + self.token_type0
-        x = _layer_norm(x, self.emb_ln_w, self.emb_ln_b, self.eps).reshape(b * n, h)
+        x = _layer_norm(self._embed(ids), self.emb_ln_w, self.emb_ln_b, self.eps).reshape(b * n, h)
+        position_bias = self._position_bias(n)
         # Padded keys get the most negative float32, so softmax gives them exactly zero weight.
         bias = (np.float32(1.0) - mask) * np.finfo(np.float32).min
         scale = np.float32(1.0 / np.sqrt(d))
@@ -484,6 +526,8 @@ class SentenceEncoder:
                 v = np.ascontiguousarray(qkv[j : j + group, :, 2].transpose(0, 2, 1, 3))
                 scores = q @ kt
                 scores *= scale
+                if position_bias is not None:
+                    scores += position_bias
                 scores += bias[j : j + group, None, None, :]
                 scores -= scores.max(axis=-1, keepdims=True)
                 np.exp(scores, out=scores)

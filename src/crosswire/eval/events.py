@@ -33,7 +33,7 @@ import click
 
 from ..errors import BenchmarkDataError, CrosswireError
 from ..events.classify import EventClassifier, EventInput
-from ..resources import load_encoder
+from ..resources import load_encoder, load_event_classifier
 from ..events.types import CASE_LABELS, CASE_SUBTASK_LABELS, PLOVER_V05_TO_ROOT, binary_of, quad_of
 
 logger = logging.getLogger(__name__)
@@ -287,8 +287,9 @@ def events_cmd(gold: str, scheme: str, models_dir: Path | None, no_embeddings: b
         items = read_gold(gold, scheme)
         click.echo(f"{len(items)} gold items from {gold}; loading the {scheme} model", err=True)
         encoder = None if no_embeddings else load_encoder()
-        clf = EventClassifier.load(models_dir, schemes=(scheme,), encoder=encoder)
-        click.echo(f"embeddings: {'yes' if clf.uses_embeddings else 'no (sparse-only weights)'}", err=True)
+        clf = load_event_classifier(encoder, directory=models_dir, schemes=(scheme,))
+        used = [name for name, on in (("all-MiniLM-L6-v2", clf.uses_embeddings), ("all-mpnet-base-v2", clf.uses_wide_embeddings)) if on]
+        click.echo(f"embeddings: {'yes (' + ', '.join(used) + ')' if used else 'no (sparse-only weights)'}", err=True)
         result = evaluate_events(items, scheme, classifier_predictor(clf, scheme))
     except CrosswireError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -94,6 +94,9 @@ DENSE_VIEWS = ("text", "relation", "between", "between_max")
 TOKEN_VIEWS = ("between", "between_max")
 #: Width of one view (all-MiniLM-L6-v2).
 EMBED_DIM = 384
+#: Vector width of each encoder a dense part can read.
+MINILM, MPNET = "all-MiniLM-L6-v2", "all-mpnet-base-v2"
+ENCODER_WIDTHS = {MINILM: EMBED_DIM, MPNET: 768}
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _MARK = re.compile(r"<(/?)([st])>", re.IGNORECASE)
@@ -358,7 +361,7 @@ def embed_texts(encoder: "SentenceEncoder", texts: Sequence[str], *, max_tokens:
     """
     cut = _cut_texts(encoder, texts, max_tokens)
     if not cut:
-        return np.zeros((0, EMBED_DIM), dtype=np.float32)
+        return np.zeros((0, getattr(encoder, "dim", EMBED_DIM)), dtype=np.float32)
     return encoder.encode(cut)
 
 
@@ -449,6 +452,8 @@ class DenseHead:
         weight (float): w in ``(1 - w) log p_sparse + w log p_dense``.
         threshold (float): confidence under which a mixed prediction is not reliable.
         weak_labels (frozenset[str]): labels whose cross-validated F1 of the mixed model was low.
+        encoder (str): the model whose vectors it reads (``ENCODER_WIDTHS``): ``MINILM`` (the
+            classifier's ``encoder``) or ``MPNET`` (its ``wide_encoder``).
     """
 
     views: tuple[str, ...]
@@ -457,6 +462,12 @@ class DenseHead:
     weight: float
     threshold: float = 0.0
     weak_labels: frozenset[str] = frozenset()
+    encoder: str = MINILM
+
+    @property
+    def width(self) -> int:
+        """RETURNS (int): columns of its input, ``ENCODER_WIDTHS[encoder]`` per view."""
+        return ENCODER_WIDTHS[self.encoder] * len(self.views)
 
     def features(
         self, items: Sequence[EventInput], text_vectors: np.ndarray, encoder: "SentenceEncoder | None" = None
@@ -465,11 +476,11 @@ class DenseHead:
 
         Args:
             items (Sequence[EventInput]): the inputs.
-            text_vectors (np.ndarray): (len(items), 384) embeddings of their texts.
+            text_vectors (np.ndarray): (len(items), width) embeddings of their texts by the encoder it reads.
             encoder (SentenceEncoder | None): encodes what the other views need (the relation
                 stretches; the word pieces of inputs that mark two actors); without one (or for an
                 input that marks no actors) each other view is the text's vector.
-        RETURNS (np.ndarray): float32, shape (len(items), 384 * len(views)).
+        RETURNS (np.ndarray): float32, shape (len(items), ``width``).
         """
         pooled: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         if encoder is not None and any(v in TOKEN_VIEWS for v in self.views):
@@ -631,10 +642,10 @@ class EventTypeHead:
         self.threshold = threshold
         self.weak_labels = frozenset(weak_labels)
         self.dense = dense
-        if dense is not None and dense.coef.shape != (EMBED_DIM * len(dense.views), len(self.labels)):
+        if dense is not None and dense.coef.shape != (dense.width, len(self.labels)):
             raise ModelError(
                 f"The {scheme} head's dense weights have shape {dense.coef.shape}, expected "
-                f"({EMBED_DIM * len(dense.views)}, {len(self.labels)}). Rebuild it with `make train`."
+                f"({dense.width}, {len(self.labels)}). Rebuild it with `make train`."
             )
         self._index = {lab: i for i, lab in enumerate(self.labels)}
 
@@ -791,7 +802,7 @@ class EventTypeHead:
             arrays["dense_coef"] = self.dense.coef.astype(np.float16)
             arrays["dense_intercept"] = self.dense.intercept.astype(np.float32)
             dense = {
-                "encoder": "all-MiniLM-L6-v2",
+                "encoder": self.dense.encoder,
                 "max_tokens": EMBED_TOKENS,
                 "views": list(self.dense.views),
                 "weight": self.dense.weight,
@@ -849,8 +860,11 @@ class EventTypeHead:
                 dense = None
                 if dense_meta:
                     views = tuple(dense_meta["views"])
-                    if not set(views) <= set(DENSE_VIEWS) or dense_meta.get("max_tokens", EMBED_TOKENS) != EMBED_TOKENS:
-                        raise ValueError(f"dense views {views} / max_tokens {dense_meta.get('max_tokens')} are not what this code reads")
+                    model = dense_meta.get("encoder", MINILM)
+                    if not set(views) <= set(DENSE_VIEWS) or dense_meta.get("max_tokens", EMBED_TOKENS) != EMBED_TOKENS or model not in ENCODER_WIDTHS:
+                        raise ValueError(
+                            f"dense views {views} / max_tokens {dense_meta.get('max_tokens')} / encoder {model} are not what this code reads"
+                        )
                     dense = DenseHead(
                         views,
                         arrays["dense_coef"].astype(np.float32),
@@ -858,6 +872,7 @@ class EventTypeHead:
                         float(dense_meta["weight"]),
                         threshold=float(dense_meta.get("threshold", 0.0)),
                         weak_labels=frozenset(dense_meta.get("weak_labels", ())),
+                        encoder=model,
                     )
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(
@@ -911,8 +926,11 @@ def vectorize(raw: dict[int, float], cols: np.ndarray, idf: np.ndarray) -> tuple
 class EventClassifier:
     """Both heads, loaded once (put it in ``Resources``), with the sentence encoder when there is one.
 
-    The encoder is a resource of its own, loaded once by the caller and passed in; without it the
-    heads use their sparse weights only (logged once, at load).
+    The encoders are resources of their own, loaded once by the caller and passed in: ``encoder``
+    (all-MiniLM-L6-v2) for the dense parts that read its vectors and for the fine-tuned parts, and
+    ``wide_encoder`` (all-mpnet-base-v2, ``crosswire.embed.mpnet``) for a dense part trained on
+    its vectors (the CASE head's). A head whose encoder is missing uses its sparse weights only
+    (logged once, at load).
 
     Example:
         clf = EventClassifier.load(encoder=SentenceEncoder.load())   # or EventClassifier.load()
@@ -923,9 +941,12 @@ class EventClassifier:
         clf.classify(texts, scheme="plover", embeddings=vecs)
     """
 
-    def __init__(self, heads: dict[str, EventTypeHead], *, encoder: "SentenceEncoder | None" = None) -> None:
+    def __init__(
+        self, heads: dict[str, EventTypeHead], *, encoder: "SentenceEncoder | None" = None, wide_encoder: "SentenceEncoder | None" = None
+    ) -> None:
         self.heads = dict(heads)
         self.encoder = encoder
+        self.wide_encoder = wide_encoder
 
     @classmethod
     def load(
@@ -934,33 +955,48 @@ class EventClassifier:
         *,
         schemes: Sequence[str] = ("case2021", "plover"),
         encoder: "SentenceEncoder | None" = None,
+        wide_encoder: "SentenceEncoder | None" = None,
     ) -> "EventClassifier":
         """Load the trained heads.
 
         Args:
             directory (Path | None): the models folder (default: the shipped one).
             schemes (Sequence[str]): which heads to load.
-            encoder (SentenceEncoder | None): the loaded sentence encoder; None for the sparse weights only.
+            encoder (SentenceEncoder | None): the loaded all-MiniLM-L6-v2 encoder; None for the
+                sparse weights only.
+            wide_encoder (SentenceEncoder | None): the loaded all-mpnet-base-v2 encoder
+                (``MPNetEncoder``), for the heads whose dense part reads it; used only with ``encoder``.
         RETURNS (EventClassifier): the classifier.
         Raises:
             ModelError: when a head is missing or broken.
         """
-        clf = cls({s: EventTypeHead.load(s, directory) for s in schemes}, encoder=encoder)
+        clf = cls({s: EventTypeHead.load(s, directory) for s in schemes}, encoder=encoder, wide_encoder=wide_encoder if encoder else None)
         if encoder is not None:
             for head in clf.heads.values():
                 head.attach_tuned(directory)
-        if encoder is None and any(h.dense is not None for h in clf.heads.values()):
+        blind = [s for s, h in clf.heads.items() if h.dense is not None and clf._encoder_of(h.dense) is None]
+        if blind:
             logger.info(
-                "event types: no sentence encoder given, so the %s head(s) use their sparse-only weights "
-                "(lower cross-validated scores; pass SentenceEncoder.load() as encoder= to use the embeddings)",
-                "/".join(s for s, h in clf.heads.items() if h.dense is not None),
+                "event types: the %s head(s) use their sparse-only weights, because the encoder their dense part "
+                "reads was not given (lower cross-validated scores; see EventClassifier.load)",
+                "/".join(blind),
             )
         return clf
 
+    def _encoder_of(self, dense: DenseHead) -> "SentenceEncoder | None":
+        """The loaded encoder whose vectors a dense part reads, or None when it was not given."""
+        return self.wide_encoder if dense.encoder == MPNET else self.encoder
+
     @property
     def uses_embeddings(self) -> bool:
-        """RETURNS (bool): True when an encoder is loaded and a head has a dense part."""
-        return self.encoder is not None and any(h.dense is not None for h in self.heads.values())
+        """RETURNS (bool): True when a head's dense part has the all-MiniLM-L6-v2 encoder it reads
+        (``embed`` vectors are then worth computing once for both heads)."""
+        return self.encoder is not None and any(h.dense is not None and h.dense.encoder == MINILM for h in self.heads.values())
+
+    @property
+    def uses_wide_embeddings(self) -> bool:
+        """RETURNS (bool): True when a head's dense part has the all-mpnet-base-v2 encoder it reads."""
+        return self.wide_encoder is not None and any(h.dense is not None and h.dense.encoder == MPNET for h in self.heads.values())
 
     def head(self, scheme: str) -> EventTypeHead:
         """RETURNS (EventTypeHead): the head of ``scheme``. Raises ModelError when it is not loaded."""
@@ -1002,7 +1038,8 @@ class EventClassifier:
             embeddings (np.ndarray | None): (len(texts), 384) vectors of the texts from ``embed``
                 (so that one encoding serves both schemes); None to encode here when there is an
                 encoder. A PLOVER input that marks its actors has the stretch between them encoded
-                as well when there is an encoder (else its text vector stands in).
+                as well when there is an encoder (else its text vector stands in). A dense part that
+                reads all-mpnet-base-v2 ignores them and encodes with ``wide_encoder``.
         RETURNS (list[EventTypePrediction]): one per text.
         Raises:
             ModelError: when the scheme's head is not loaded.
@@ -1010,11 +1047,37 @@ class EventClassifier:
         """
         items = [t if isinstance(t, EventInput) else EventInput(t) for t in texts]
         head = self.head(scheme)
+        dense, tuned = self._parts(head, items, embeddings)
+        return head.predict(items, labels=labels, dense=dense, tuned=tuned)
+
+    def scores(self, texts: Sequence[str | EventInput], *, scheme: str = "case2021", embeddings: np.ndarray | None = None) -> np.ndarray:
+        """Probabilities over all of the head's labels (its ``labels`` order), as ``classify`` mixes them.
+
+        Args:
+            texts (Sequence[str | EventInput]): sentences or snippets.
+            scheme (str): "case2021" or "plover".
+            embeddings (np.ndarray | None): as for ``classify``.
+        RETURNS (np.ndarray): shape (len(texts), len(labels)).
+        """
+        items = [t if isinstance(t, EventInput) else EventInput(t) for t in texts]
+        head = self.head(scheme)
+        dense, tuned = self._parts(head, items, embeddings)
+        return head.scores(items, dense=dense, tuned=tuned)
+
+    def _parts(
+        self, head: EventTypeHead, items: Sequence[EventInput], embeddings: np.ndarray | None
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The dense features and tuned log-probabilities of the items, each None when the head lacks
+        that part or the classifier lacks the encoder it reads."""
         dense = None
-        if head.dense is not None and items and (embeddings is not None or self.encoder is not None):
+        if head.dense is not None and head.dense.encoder == MPNET:
+            if items and self.wide_encoder is not None:
+                vecs = embed_texts(self.wide_encoder, [it.text for it in items])
+                dense = head.dense.features(items, vecs, self.wide_encoder)
+        elif head.dense is not None and items and (embeddings is not None or self.encoder is not None):
             vecs = self.embed(items) if embeddings is None else np.asarray(embeddings, dtype=np.float32)
             if vecs.shape != (len(items), EMBED_DIM):
                 raise ValueError(f"embeddings of shape {vecs.shape}; expected ({len(items)}, {EMBED_DIM}), one row per text")
             dense = head.dense.features(items, vecs, self.encoder)
         tuned = head.tuned.log_probabilities(items) if head.tuned is not None and items and self.encoder is not None else None
-        return head.predict(items, labels=labels, dense=dense, tuned=tuned)
+        return dense, tuned
