@@ -278,8 +278,9 @@ def events_cmd(gold: str, scheme: str, models_dir: Path | None, no_embeddings: b
 
     case2021: subtasks 1/2/3 = 25 ACLED types / + 3 security types / + DIPLO, ATTRIB, each scored on
     the rows whose gold label is in its set. plover: 1 = root, 2 = quad class, 3 = cooperation vs
-    conflict. The top-level keys repeat subtask 1. The all-MiniLM-L6-v2 embeddings are mixed in when
-    the encoder package is installed (stderr says which); --no-embeddings scores the sparse weights alone.
+    conflict. The top-level keys repeat subtask 1. Sentence embeddings are mixed in when the encoder
+    packages are installed (all-mpnet-base-v2 for case2021, all-MiniLM-L6-v2 for plover; stderr says
+    which); --no-embeddings scores the sparse weights alone.
 
     Example: crosswire eval events ../shared/bench/events/case2021/test_set_final_release_with_labels.tsv --scheme case2021 --json
     """

@@ -15,11 +15,12 @@ generalise from a few hundred examples). Features are hashed with CRC-32 (stable
 processes, unlike ``hash``) into 2^20 buckets; only buckets seen in at least ``min_df`` training
 texts are kept, with their IDF. Vectors are sublinear-TF x IDF, L2-normalised.
 
-With a sentence encoder (``crosswire.embed.SentenceEncoder``, all-MiniLM-L6-v2, passed in by the
-caller: ``EventClassifier.load(encoder=enc)``), each head also has a **dense part** (``DenseHead``): a
-linear softmax over the 384-d embedding of the text (and, for PLOVER, the mean and the maximum of the
-sentence's own word-piece vectors between the marked source and target, ``DENSE_VIEWS``), trained
-apart from the sparse weights. The two are mixed as a weighted average of their log-probabilities,
+With sentence encoders (passed in by the caller: ``EventClassifier.load(encoder=enc,
+wide_encoder=wide)``), each head also has a **dense part** (``DenseHead``): a linear softmax over the
+embedding of the text (and, for PLOVER, the mean and the maximum of the sentence's own word-piece
+vectors between the marked source and target, ``DENSE_VIEWS``), trained apart from the sparse
+weights. The PLOVER head reads all-MiniLM-L6-v2 (``crosswire.embed.SentenceEncoder``, 384-d), the
+CASE head all-mpnet-base-v2 (``crosswire.embed.mpnet.MPNetEncoder``, 768-d; ``DenseHead.encoder``). The two are mixed as a weighted average of their log-probabilities,
 ``(1 - w) log p_sparse + w log p_dense``, renormalised (w per head, chosen by CV). Without an
 encoder (the package is optional) a head uses its sparse weights alone, which are exactly the
 sparse-only model: nothing else changes but the scores (docs/BENCHMARKS.md has both).

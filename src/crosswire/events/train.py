@@ -5,8 +5,9 @@
 BENCH_EVENTS_DIR defaults to ``../shared/bench/events`` (relative to the working directory, i.e.
 the repository root under ``make train``). For each scheme it
 
-1. embeds every dev text once with all-MiniLM-L6-v2 (``crosswire.embed``; skipped with
-   ``--no-embeddings``, and then the heads ship without a dense part);
+1. embeds every dev text once with the encoder its dense part reads (``DENSE``: all-mpnet-base-v2
+   for CASE, all-MiniLM-L6-v2 for PLOVER; ``crosswire.embed``; skipped with ``--no-embeddings``,
+   and then the heads ship without a dense part);
 2. cross-validates (stratified k-fold, seed 13; PLV grouped by ``sentence_id``) the sparse part
    alone and the mix of sparse and dense parts (``DENSE``), and prints the scores of
    ``crosswire eval events`` computed on the out-of-fold predictions;
