@@ -205,3 +205,13 @@ def test_mpnet_config_of_another_model_is_refused(tmp_path, enc):
     (tmp_path / "config.json").write_text(json.dumps({**config, "num_hidden_layers": 6}))
     with pytest.raises(ModelError, match="not all-mpnet-base-v2"):
         MPNetEncoder.load(tmp_path)
+
+
+@pytest.mark.slow
+def test_mpnet_damaged_weights_say_how_to_get_a_fresh_copy(tmp_path, enc):
+    src = find_model_dir()
+    for name in ("tokenizer.json", "config.json"):
+        (tmp_path / name).symlink_to(src / name)
+    (tmp_path / "model.safetensors").write_bytes((src / "model.safetensors").read_bytes()[:4096])
+    with pytest.raises(ModelError, match="unpacked again"):
+        MPNetEncoder.load(tmp_path)

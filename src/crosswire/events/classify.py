@@ -966,12 +966,12 @@ class EventClassifier:
             encoder (SentenceEncoder | None): the loaded all-MiniLM-L6-v2 encoder; None for the
                 sparse weights only.
             wide_encoder (SentenceEncoder | None): the loaded all-mpnet-base-v2 encoder
-                (``MPNetEncoder``), for the heads whose dense part reads it; used only with ``encoder``.
+                (``MPNetEncoder``), for the heads whose dense part reads it.
         RETURNS (EventClassifier): the classifier.
         Raises:
             ModelError: when a head is missing or broken.
         """
-        clf = cls({s: EventTypeHead.load(s, directory) for s in schemes}, encoder=encoder, wide_encoder=wide_encoder if encoder else None)
+        clf = cls({s: EventTypeHead.load(s, directory) for s in schemes}, encoder=encoder, wide_encoder=wide_encoder)
         if encoder is not None:
             for head in clf.heads.values():
                 head.attach_tuned(directory)
