@@ -20,8 +20,9 @@ wide_encoder=wide)``), each head also has a **dense part** (``DenseHead``): a li
 embedding of the text (and, for PLOVER, the mean and the maximum of the sentence's own word-piece
 vectors between the marked source and target, ``DENSE_VIEWS``), trained apart from the sparse
 weights. The PLOVER head reads all-MiniLM-L6-v2 (``crosswire.embed.SentenceEncoder``, 384-d), the
-CASE head all-mpnet-base-v2 (``crosswire.embed.mpnet.MPNetEncoder``, 768-d; ``DenseHead.encoder``). The two are mixed as a weighted average of their log-probabilities,
-``(1 - w) log p_sparse + w log p_dense``, renormalised (w per head, chosen by CV). Without an
+CASE head all-mpnet-base-v2 (``crosswire.embed.mpnet.MPNetEncoder``, 768-d; ``DenseHead.encoder``).
+The two parts are mixed as a weighted average of their log-probabilities, ``(1 - w) log p_sparse +
+w log p_dense``, renormalised (w per head, chosen by CV). Without an
 encoder (the package is optional) a head uses its sparse weights alone, which are exactly the
 sparse-only model: nothing else changes but the scores (docs/BENCHMARKS.md has both).
 
@@ -95,7 +96,7 @@ DENSE_VIEWS = ("text", "relation", "between", "between_max")
 TOKEN_VIEWS = ("between", "between_max")
 #: Width of one view (all-MiniLM-L6-v2).
 EMBED_DIM = 384
-#: Vector width of each encoder a dense part can read.
+#: The encoders a dense part can read (``DenseHead.encoder``), and the width of their vectors.
 MINILM, MPNET = "all-MiniLM-L6-v2", "all-mpnet-base-v2"
 ENCODER_WIDTHS = {MINILM: EMBED_DIM, MPNET: 768}
 
