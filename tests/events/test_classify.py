@@ -299,3 +299,16 @@ def test_classify_embed_texts_reads_only_the_first_word_pieces(encoder):
     assert np.allclose(a, b, atol=1e-6)
     short = embed_texts(encoder, ["An airstrike hit the village"])
     assert np.allclose(short, encoder.encode(["An airstrike hit the village"]), atol=1e-6)
+
+
+def test_classify_resources_load_the_wide_encoder_only_with_embeddings(encoder, wide_encoder):
+    from crosswire.embed.mpnet import MPNetEncoder
+    from crosswire.resources import load_event_classifier
+
+    with_emb = load_event_classifier(encoder)
+    assert isinstance(with_emb.wide_encoder, MPNetEncoder) and with_emb.uses_wide_embeddings
+    texts = ["Warplanes bombed the village overnight, killing four civilians"]
+    by_fixture = EventClassifier.load(encoder=encoder, wide_encoder=wide_encoder)
+    assert np.allclose(with_emb.scores(texts), by_fixture.scores(texts), atol=1e-6)
+    sparse_only = load_event_classifier(None)
+    assert sparse_only.wide_encoder is None and not sparse_only.uses_wide_embeddings and not sparse_only.uses_embeddings
