@@ -215,3 +215,10 @@ def test_mpnet_damaged_weights_say_how_to_get_a_fresh_copy(tmp_path, enc):
     (tmp_path / "model.safetensors").write_bytes((src / "model.safetensors").read_bytes()[:4096])
     with pytest.raises(ModelError, match="unpacked again"):
         MPNetEncoder.load(tmp_path)
+
+
+@pytest.mark.slow
+def test_mpnet_max_length_is_bounded_by_the_positions_after_the_offset(enc):
+    assert MPNetEncoder.load(max_length=512).max_length == 512
+    with pytest.raises(ModelError, match="512 positions"):
+        MPNetEncoder.load(max_length=513)

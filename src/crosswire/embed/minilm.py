@@ -262,6 +262,8 @@ class SentenceEncoder:
     #: (a subclass for another post-LN architecture changes these: ``mpnet.MPNetEncoder``).
     WIDTH = DIM
     POSITIONS = 512
+    #: The row of the position table that a text's first token takes.
+    FIRST_POSITION = 0
     LAYER_NAMES: ClassVar[dict[str, str]] = {
         "query": "attention.self.query",
         "key": "attention.self.key",
@@ -347,8 +349,8 @@ class SentenceEncoder:
             i += 1
         if not self.layers:
             raise ModelError(f"{source}: no transformer layers found. Reinstall with: {self.INSTALL_HINT}")
-        if max_length > self.position.shape[0]:
-            raise ModelError(f"max_length {max_length} is over the model's {self.position.shape[0]} positions")
+        if max_length > self.POSITIONS - self.FIRST_POSITION:
+            raise ModelError(f"max_length {max_length} is over the model's {self.POSITIONS - self.FIRST_POSITION} positions")
         self.tokenizer = tokenizer
         # tokenizer.json ships with truncation 128 and fixed padding to 128; sentence-transformers
         # truncates at max_seq_length (256) and pads per batch, which ``encode`` does itself.

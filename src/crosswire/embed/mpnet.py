@@ -222,8 +222,8 @@ class MPNetEncoder(SentenceEncoder):
 
     WIDTH = DIM
     POSITIONS = 514
-    #: MPNet's padding index: real positions are counted from PADDING_IDX + 1.
-    PADDING_IDX = 1
+    #: Real positions are counted from MPNet's padding index (1) plus one.
+    FIRST_POSITION = 2
     LAYER_NAMES: ClassVar[dict[str, str]] = {
         "query": "attention.attn.q",
         "key": "attention.attn.k",
@@ -260,8 +260,8 @@ class MPNetEncoder(SentenceEncoder):
         self.relative = self._getter(tensors)("encoder.relative_attention_bias.weight", (BUCKETS, self.num_heads))
 
     def _embed(self, ids: np.ndarray) -> np.ndarray:
-        """(B, L) ids → word + position vectors; a text's positions start at PADDING_IDX + 1."""
-        start = self.PADDING_IDX + 1
+        """(B, L) ids → word + position vectors (no token types); positions start at ``FIRST_POSITION``."""
+        start = self.FIRST_POSITION
         return self.word[ids] + self.position[start : start + ids.shape[1]]
 
     def _position_bias(self, n: int) -> np.ndarray:
