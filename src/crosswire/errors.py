@@ -10,7 +10,8 @@
      │    ├── NoArticleText         an HTML page has no main text
      │    ├── UnknownFormat         neither text, HTML nor JSON Lines
      │    └── UnreadableInput       the path cannot be opened or does not exist
-     ├── ModelError                 the spaCy model is missing or broken
+     ├── ModelError                 a model (spaCy, an encoder, a trained file) is missing or broken
+     │    └── ModelNotInstalled     a model's PyPI package is not installed
      ├── StoreError                 the DuckDB store cannot be opened or written
  ├── GazetteerError             the gazetteer index is missing, empty, corrupt or outdated
      └── ConfigError                a setting has a wrong value
@@ -75,7 +76,11 @@ class UnreadableInput(InputError):
 
 
 class ModelError(CrosswireError):
-    """The spaCy model is missing or cannot be loaded."""
+    """A model (the spaCy pipeline, a sentence encoder, a trained file) is missing or cannot be loaded."""
+
+
+class ModelNotInstalled(ModelError):
+    """A model's PyPI package is not installed (an optional stage can then fall back, saying so)."""
 
 
 class StoreError(CrosswireError):

@@ -14,7 +14,7 @@ from crosswire.embed.tuned import pool
 torch = pytest.importorskip("torch", reason="fine-tuning needs torch (the dev and train extras install it)")
 
 from crosswire.embed.finetune import (  # noqa: E402
-    MiniLM,
+    TorchEncoder,
     TuneConfig,
     check_against_numpy,
     examples,
@@ -67,7 +67,7 @@ def test_finetune_frozen_blocks_cached_give_the_same_forward(encoder):
     from crosswire.embed.minilm import find_model_dir, read_safetensors
 
     tensors = read_safetensors(find_model_dir() / "model.safetensors")
-    model = MiniLM(tensors, TuneConfig(layers=(3, 4, 5), dropout=0.0))
+    model = TorchEncoder(tensors, TuneConfig(layers=(3, 4, 5), dropout=0.0))
     items = examples(encoder, TEXTS)
     run = _Runner(model, items, 4)
     assert run.start == 3 and len(run.cache) == len(TEXTS)
@@ -96,3 +96,39 @@ def test_finetune_tagger_and_pairs_learn(encoder):
     before = float(base.encode(TEXTS[:1])[0] @ base.encode(TEXTS[2:3])[0])
     after = float(tuned.encode(TEXTS[:1])[0] @ tuned.encode(TEXTS[2:3])[0])
     assert abs(after - 0.9) < abs(before - 0.9)
+
+
+@pytest.fixture(scope="module")
+def wide():
+    from crosswire.embed.mpnet import MPNetEncoder
+    from crosswire.errors import ModelError
+
+    try:
+        return MPNetEncoder.load(max_length=64)
+    except ModelError as exc:
+        pytest.skip(f"all-mpnet-base-v2 is not installed: {exc}")
+
+
+def test_finetune_mpnet_torch_network_equals_numpy_encoder(wide):
+    # relative position bias, positions from 2, no token types, eps 1e-5: the torch copy is the numpy network
+    assert check_against_numpy(wide, TEXTS + ["A much longer sentence " * 12 + "that reaches past the exact buckets."]) < 1e-4
+
+
+def test_finetune_mpnet_tagger_learns_and_runs_the_same_in_numpy(wide):
+    from crosswire.embed.mpnet import MPNetEncoder
+
+    items = examples(wide, TEXTS)
+    assert items[0].ids[0] == 0 and items[0].ids[-1] == 2  # <s> … </s>
+    tags = [[0] * (len(e.ids) - 2) for e in items]
+    tags[0][1] = tags[3][0] = 1  # "army", "Police"
+    cfg = TuneConfig(epochs=8, batch_size=4, lr=3e-3, head_lr=3e-2, dropout=0.0, threads=1, layers=(11,))
+    head = fine_tune_tagger(items, tags, 2, cfg, class_weights=[1.0, 5.0], arch=MPNetEncoder)
+    assert head.weights.shape == (2, 768) and head.losses[-1] < head.losses[0] / 2
+    # the factors name MPNet's own tensors, in the adapted block only
+    assert {k.rsplit(".", 2)[0] for k in head.adapter.factors} == {"encoder.layer.11.attention.attn", "encoder.layer.11.intermediate", "encoder.layer.11.output"}
+    assert len(head.adapter.factors) == 6
+    # the numpy encoder with the adapter merged tags the pieces as the torch model learnt to
+    tuned = MPNetEncoder.load(max_length=64, adapter=head.adapter)
+    for tv, gold in zip(tuned.encode_tokens(TEXTS), tags):
+        pred = (tv.vectors @ head.weights.T + head.bias).argmax(axis=1)
+        assert pred.tolist() == gold

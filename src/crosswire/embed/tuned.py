@@ -1,7 +1,8 @@
 """A task-tuned encoder with a linear head, at run time (numpy): classify texts from pooled pieces.
 
-``crosswire.embed.finetune`` (training time, torch) fine-tunes all-MiniLM-L6-v2 with a low-rank
-adapter and a linear softmax head for one task; this module runs the result with the numpy encoder.
+``crosswire.embed.finetune`` (training time, torch) fine-tunes an encoder (all-MiniLM-L6-v2, or
+all-mpnet-base-v2: the JSON's ``encoder`` names it) with a low-rank adapter and a linear softmax
+head for one task; this module runs the result with the numpy encoder.
 The features of a text are the means of its last-layer word-piece vectors over a fixed number of
 *pools*: the first pool is the whole text, the others are character spans the task marks (PLOVER's
 source and target actors, say). A span that is missing, or that covers no piece, pools the whole
@@ -23,7 +24,7 @@ import numpy as np
 
 from ..errors import ModelError
 from .adapter import Adapter
-from .minilm import DIM, SentenceEncoder, TokenVectors
+from .minilm import SentenceEncoder, TokenVectors
 
 __all__ = ["TunedClassifier", "TunedTagger", "PieceTags", "piece_range", "pool", "read_tuned"]
 
@@ -55,15 +56,30 @@ def pool(tokens: TokenVectors, spans: Sequence[Span | None]) -> np.ndarray:
     Args:
         tokens (TokenVectors): the text's pieces (``SentenceEncoder.encode_tokens``).
         spans (Sequence[Span | None]): the task's spans (possibly none).
-    RETURNS (np.ndarray): float32, (1 + len(spans)) × 384 values.
+    RETURNS (np.ndarray): float32, (1 + len(spans)) × width values (the encoder's width).
     """
-    out = np.zeros((1 + len(spans), DIM), dtype=np.float32)
+    out = np.zeros((1 + len(spans), tokens.vectors.shape[-1]), dtype=np.float32)
     if len(tokens.vectors) == 0:
         return out.ravel()
     for k, span in enumerate((None, *spans)):
         lo, hi = piece_range(tokens.offsets, span)
         out[k] = tokens.vectors[lo:hi].mean(axis=0)
     return out.ravel()
+
+
+def load_tuned_encoder(info: dict, adapter: Adapter) -> SentenceEncoder:
+    """The encoder a tuned model's JSON names (``encoder``), loaded with the adapter merged in.
+
+    Raises:
+        ModelError: when the JSON names an unknown encoder, or its package is missing.
+    """
+    from . import encoder_class
+
+    try:
+        cls = encoder_class(str(info.get("encoder", "")))
+    except ValueError as exc:
+        raise ModelError(f"{adapter.source}: {exc}; rebuild it with `make train`") from exc
+    return cls.load(max_length=int(info.get("max_length", 256)), adapter=adapter)
 
 
 def read_tuned(stem: str | Path) -> tuple[dict[str, np.ndarray], dict, Adapter]:
@@ -98,11 +114,11 @@ class TunedClassifier:
     """A tuned encoder and its linear softmax head.
 
     Attributes:
-        encoder (SentenceEncoder): all-MiniLM-L6-v2 with the task's adapter merged in.
+        encoder (SentenceEncoder): the encoder with the task's adapter merged in.
         weights (np.ndarray): (classes, features) float32.
         bias (np.ndarray): (classes,) float32.
         labels (tuple[str, ...]): the class names, in the head's order.
-        spans (int): how many task spans each text has (features = (1 + spans) × 384).
+        spans (int): how many task spans each text has (features = (1 + spans) × the encoder's width).
         settings (dict): how it was trained (for reports).
     """
 
@@ -128,9 +144,9 @@ class TunedClassifier:
         b = np.asarray(arrays["head|b"], dtype=np.float32)
         labels = tuple(info.get("labels", ()))
         spans = int(info.get("spans", 0))
-        if w.shape != (len(labels), (1 + spans) * DIM) or b.shape != (len(labels),):
+        encoder = load_tuned_encoder(info, adapter)
+        if w.shape != (len(labels), (1 + spans) * encoder.dim) or b.shape != (len(labels),):
             raise ModelError(f"{adapter.source}: head {w.shape} does not fit {len(labels)} labels and {spans} spans")
-        encoder = SentenceEncoder.load(max_length=int(info.get("max_length", 256)), adapter=adapter)
         return cls(encoder=encoder, weights=w, bias=b, labels=labels, spans=spans, settings=dict(info.get("settings", {})))
 
     def features(self, texts: Sequence[str], spans: Sequence[Sequence[Span | None]] | None = None) -> np.ndarray:
@@ -140,7 +156,7 @@ class TunedClassifier:
             texts (Sequence[str]): the texts.
             spans (Sequence[Sequence[Span | None]] | None): per text, its ``self.spans`` spans; None
                 when the caller has none (each span then pools the whole text).
-        RETURNS (np.ndarray): float32 (len(texts), (1 + spans) × 384).
+        RETURNS (np.ndarray): float32 (len(texts), (1 + spans) × the encoder's width).
         """
         if spans is not None and len(spans) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(spans)} span lists")
@@ -150,7 +166,7 @@ class TunedClassifier:
             mine = list(spans[i]) if spans is not None else []
             mine = (mine + [None] * self.spans)[: self.spans]
             rows.append(pool(tv, mine))
-        return np.asarray(rows, dtype=np.float32).reshape(len(texts), (1 + self.spans) * DIM)
+        return np.asarray(rows, dtype=np.float32).reshape(len(texts), (1 + self.spans) * self.encoder.dim)
 
     def probabilities(self, texts: Sequence[str], spans: Sequence[Sequence[Span | None]] | None = None) -> np.ndarray:
         """Class probabilities of each text, columns in ``self.labels`` order.
@@ -182,8 +198,8 @@ class TunedTagger:
     """A tuned encoder and its linear softmax head over each word piece (a span tagger's core).
 
     Attributes:
-        encoder (SentenceEncoder): all-MiniLM-L6-v2 with the task's adapter merged in.
-        weights (np.ndarray): (tags, 384) float32.
+        encoder (SentenceEncoder): the encoder with the task's adapter merged in.
+        weights (np.ndarray): (tags, width) float32.
         bias (np.ndarray): (tags,) float32.
         tags (tuple[str, ...]): the tag names, in the head's order.
         settings (dict): how it was trained (for reports).
@@ -206,9 +222,9 @@ class TunedTagger:
         w = np.asarray(arrays["head|w"], dtype=np.float32)
         b = np.asarray(arrays["head|b"], dtype=np.float32)
         tags = tuple(info.get("tags", ()))
-        if w.shape != (len(tags), DIM) or b.shape != (len(tags),):
+        encoder = load_tuned_encoder(info, adapter)
+        if w.shape != (len(tags), encoder.dim) or b.shape != (len(tags),):
             raise ModelError(f"{adapter.source}: head {w.shape} does not fit {len(tags)} tags")
-        encoder = SentenceEncoder.load(max_length=int(info.get("max_length", 256)), adapter=adapter)
         return cls(encoder=encoder, weights=w, bias=b, tags=tags, settings=dict(info.get("settings", {})))
 
     def tag(self, texts: Sequence[str]) -> list[PieceTags]:

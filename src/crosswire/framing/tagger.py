@@ -46,7 +46,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ModelError
+from ..errors import ModelError, ModelNotInstalled
 from .features import (
     FEATURE_VERSION,
     HASH_BITS,
@@ -268,13 +268,20 @@ class SpanTagger:
         lexicon = {int(k): names[int(c)] for k, c in zip(lex_keys.tolist(), lex_classes.tolist())}
         lows = tuple(float(meta.get("low_thresholds", meta["thresholds"])[t]) for t in techniques)
         head = DenseHead.load(folder, techniques)
-        tuned = TunedStage.load(folder, techniques) if encoder is not None else None
+        tuned, missing = None, None
+        if encoder is not None:
+            try:
+                tuned = TunedStage.load(folder, techniques)
+            except ModelNotInstalled as exc:  # an optional, larger encoder: fall back and say so
+                missing = exc
+                logger.warning("span tagger: the tuned stage's encoder is not installed (%s); %s", exc,
+                               "the dense head rescores tokens instead" if head is not None else "the sparse model alone tags spans")  # fmt: skip
         if encoder is None and head is not None:
             logger.info(
                 "span tagger: no sentence encoder given, so the sparse model alone tags spans (lower "
                 "cross-validated scores; pass SentenceEncoder.load() as encoder= to use the dense head)"
             )
-        elif encoder is not None and head is None and tuned is None:
+        elif encoder is not None and head is None and tuned is None and missing is None:
             logger.warning("span tagger: %s has no dense head (%s.*) nor tuned stage, so the encoder is not used", folder, DENSE_NAME)
         return cls(techniques, dense, b.astype(np.float32), thresholds, meta, lows, lexicon, head, encoder, tuned)
 
