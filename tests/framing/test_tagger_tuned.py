@@ -133,7 +133,9 @@ def test_tuned_token_probabilities_are_the_mean_of_the_token_pieces(doc, shipped
 @pytest.mark.slow
 def test_tuned_shipped_stage_tags_obvious_loaded_language(resources, shipped_tagger):
     assert shipped_tagger.uses_tuned and shipped_tagger.uses_embeddings
-    assert shipped_tagger.name == "SpanTagger+all-MiniLM-L6-v2-LoRA"
+    # the name recorded with the spans is the encoder the stage's JSON names, not a fixed string
+    named = json.loads((MODEL_FOLDER / f"{TUNED_NAME}.json").read_text(encoding="utf-8"))["encoder"].split(" ")[0]
+    assert shipped_tagger.tuned.encoder_name == named and shipped_tagger.name == f"SpanTagger+{named}-LoRA"
     text = (
         "Obama's corrupt regime and its cowardly, evil thugs committed a barbaric, disgusting massacre.\n"
         "The weather in Geneva was mild on Tuesday."

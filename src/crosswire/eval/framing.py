@@ -307,8 +307,9 @@ def framing_cmd(articles_dir: Path, labels_path: Path, model_path: Path | None, 
     Runs the spaCy pipeline and the shipped span tagger over every article<ID>.txt in --articles
     and scores the spans with the organisers' partial-overlap formula (technique-specific; micro =
     both techniques together). When the encoder package is installed the tagger rescores tokens with
-    its tuned stage (all-MiniLM-L6-v2 fine-tuned with a low-rank adapter), or its dense head when the
-    tuned stage's files are missing (stderr says which); --no-embeddings scores the sparse model alone.
+    its tuned stage (all-mpnet-base-v2 fine-tuned with a low-rank adapter), or its dense head when the
+    tuned stage's files or encoder are missing (stderr says which); --no-embeddings scores the sparse
+    model alone.
 
     Example: crosswire eval framing --articles ../shared/bench/framing/ptc/articles --labels ../shared/bench/framing/ptc/task2-TC.labels --json
     """
@@ -326,7 +327,7 @@ def framing_cmd(articles_dir: Path, labels_path: Path, model_path: Path | None, 
         click.echo(f"{len(articles)} articles from {articles_dir}; loading spaCy and the span tagger", err=True)
         tagger = SpanTagger.load(model_path, encoder=None if no_embeddings else load_encoder())
         if tagger.uses_tuned:
-            mode = "yes (tuned stage: all-MiniLM-L6-v2 with the tagger's adapter, mixed with the sparse model)"
+            mode = f"yes (tuned stage: {tagger.tuned.encoder_name} with the tagger's adapter, mixed with the sparse model)"
         elif tagger.uses_embeddings:
             mode = "yes (dense head over all-MiniLM-L6-v2 token vectors)"
         else:
