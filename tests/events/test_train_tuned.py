@@ -66,3 +66,57 @@ def test_train_tuned_out_of_fold_saved_and_loaded(tiny, tmp_path):
     np.testing.assert_allclose(TT.log_probabilities(loaded, "plover", items), TT.log_probabilities(in_memory, "plover", items), atol=1e-4)
     # trained on these rows, it tells them apart
     assert [classes[k] for k in TT.log_probabilities(loaded, "plover", items).argmax(axis=1)] == labels
+
+
+def test_train_tuned_case_part_adapts_mpnet_and_saves_its_name(monkeypatch, tmp_path):
+    from crosswire.embed import MPNetEncoder
+    from crosswire.errors import ModelError
+
+    try:
+        base = MPNetEncoder.load(max_length=TT.MAX_LENGTH)
+    except ModelError as exc:
+        pytest.skip(f"all-mpnet-base-v2 is not installed: {exc}")
+    assert TT.encoder_of("case2021") is MPNetEncoder and TT.encoder_of("plover").MODEL_NAME == "all-MiniLM-L6-v2"
+    monkeypatch.setitem(TT.TUNE, "case2021", TuneConfig(epochs=6, batch_size=3, lr=2e-3, head_lr=1e-2, dropout=0.0, layers=(11,), threads=1))
+    items = _items()
+    labels = [it.gold["1"] for it in items]
+    classes = ["ASSAULT", "CONSULT"]
+    texts, spans = TT.inputs("case2021", items)
+    assert spans is None and texts[1] == "Troops shelled rebel positions"
+    head = TT.fit("case2021", items, labels, classes, base)
+    assert head.weights.shape == (2, 768)
+    assert all(".attention.attn." in k or ".intermediate." in k or ".output." in k for k in head.adapter.factors)
+    TT.save(head, "case2021", classes, tmp_path)
+    loaded = TunedClassifier.load(tmp_path / f"case2021{TUNED_SUFFIX}")
+    assert isinstance(loaded.encoder, MPNetEncoder) and loaded.spans == 0
+    np.testing.assert_allclose(
+        TT.log_probabilities(loaded, "case2021", items), TT.log_probabilities(TT.classifier(head, classes, "case2021"), "case2021", items), atol=1e-4
+    )
+
+
+def test_tuned_cv_nested_weights_are_chosen_on_the_other_folds(tmp_path):
+    from crosswire.events import train as T
+
+    items = _items() * 2  # 12 rows: ASSAULT, ASSAULT, CONSULT, CONSULT, ASSAULT, CONSULT, twice
+    labels = [it.gold["1"] for it in items]
+    classes = ["ASSAULT", "CONSULT"]
+    gold = np.array([classes.index(lab) for lab in labels])
+    right = np.where(np.eye(2)[gold] > 0, 0.8, 0.2)  # the sparse part: right, 0.8
+    wrong = np.where(np.eye(2)[gold] > 0, 0.1, 0.9)  # the tuned part: confidently wrong
+    flat = np.full((12, 2), 0.5)  # the dense part: no opinion
+    splits = [np.arange(k, 12, 4) for k in range(4)]
+    cached = tmp_path / "tuned_oof.npy"
+    np.save(cached, wrong)
+    entry, log_tuned = T.tuned_cv("plover", items, (right, flat, classes, splits), folds=4, cached=cached)
+    assert np.allclose(np.exp(log_tuned), wrong)
+    assert entry["alone"]["1"]["accuracy"] == 0.0
+    # the smallest tuned weight (0.2) keeps the sparse part's answer: every fold chooses it, and the
+    # nested predictions are all right
+    assert [tuple(p) for p in entry["cv_nested"]["fold_weights"]] == [(0.0, 0.2)] * 4
+    assert entry["cv_nested"]["1"]["accuracy"] == 1.0 and entry["cv_nested"]["fold_primary"] == [1.0] * 4
+    assert entry["weight"] == 0.2 and entry["out_of_fold_from"] == str(cached)
+    # with a right tuned part and a wrong sparse one, every fold gives the tuned part more weight than the sparse one
+    np.save(cached, right)
+    entry, _ = T.tuned_cv("plover", items, (wrong, flat, classes, splits), folds=4, cached=cached)
+    assert entry["cv_nested"]["1"]["accuracy"] == 1.0
+    assert all(wt > 1 - wd - wt for wd, wt in entry["cv_nested"]["fold_weights"])

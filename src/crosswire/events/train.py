@@ -301,7 +301,8 @@ def tuned_cv(scheme: str, items: Sequence[GoldItem], oof: tuple, *, folds: int, 
         cached (Path | None): an ``.npy`` of out-of-fold probabilities of the tuned part from an
             earlier run with the same settings and folds (rows in dev-file order, columns in label
             order), used instead of fine-tuning once per fold; the report names it.
-    RETURNS (tuple[dict, np.ndarray]): the report entry ("alone", "cv" of the chosen mix, "equal" for
+    RETURNS (tuple[dict, np.ndarray]): the report entry ("alone", "cv" of the chosen mix, "cv_nested"
+        with each fold's weights chosen on the other folds, "equal" for
         the mix of equal thirds fixed in advance, per class, weights, threshold, weak labels) and the
         out-of-fold log-probabilities of the tuned part.
     """
@@ -317,11 +318,25 @@ def tuned_cv(scheme: str, items: Sequence[GoldItem], oof: tuple, *, folds: int, 
     else:
         log_tuned = train_tuned.out_of_fold(scheme, items, labels, classes, splits)
     alone = _evaluate_probs(scheme, items, np.exp(log_tuned), classes)
-    best, pair = -1.0, train_tuned.WEIGHT_PAIRS[0]
-    for wd, wt in train_tuned.WEIGHT_PAIRS:
-        score = _primary(scheme, _evaluate_probs(scheme, items, _mix3(p_sparse, p_dense, log_tuned, wd, wt), classes))
-        if score > best + 1e-12:
-            best, pair = score, (wd, wt)
+
+    def choose(rows: np.ndarray) -> tuple[float, float]:
+        """The first (wd, wt) of ``WEIGHT_PAIRS`` whose mix scores best on these rows."""
+        sub = [items[i] for i in rows]
+        best, pair = -1.0, train_tuned.WEIGHT_PAIRS[0]
+        for wd, wt in train_tuned.WEIGHT_PAIRS:
+            score = _primary(scheme, _evaluate_probs(scheme, sub, _mix3(p_sparse[rows], p_dense[rows], log_tuned[rows], wd, wt), classes))
+            if score > best + 1e-12:
+                best, pair = score, (wd, wt)
+        return pair
+
+    pair = choose(np.arange(len(items)))
+    # nested: each fold is scored with the weights chosen on the other folds' out-of-fold rows
+    nested_probs, fold_pairs = np.zeros_like(p_sparse), []
+    for test in splits:
+        fold_pairs.append(choose(np.setdiff1d(np.arange(len(items)), test)))
+        nested_probs[test] = _mix3(p_sparse[test], p_dense[test], log_tuned[test], *fold_pairs[-1])
+    nested = _evaluate_probs(scheme, items, nested_probs, classes)
+    fold_primary = [round(_primary(scheme, _evaluate_probs(scheme, [items[i] for i in test], nested_probs[test], classes)), 4) for test in splits]
     mixed = _mix3(p_sparse, p_dense, log_tuned, *pair)
     chosen = _evaluate_probs(scheme, items, mixed, classes)
     equal = _evaluate_probs(scheme, items, _mix3(p_sparse, p_dense, log_tuned, 1 / 3, 1 / 3), classes)
@@ -332,6 +347,8 @@ def tuned_cv(scheme: str, items: Sequence[GoldItem], oof: tuple, *, folds: int, 
         "alone": _brief(alone),
         "cv": _brief(chosen),
         "cv_per_class": chosen["per_class"],
+        "cv_nested": {**_brief(nested), "fold_weights": fold_pairs, "fold_primary": fold_primary, "fold_primary_std": round(float(np.std(fold_primary)), 4)},
+        "cv_nested_per_class": nested["per_class"],
         "equal": _brief(equal),
         "dense_weight": pair[0],
         "weight": pair[1],
@@ -341,6 +358,7 @@ def tuned_cv(scheme: str, items: Sequence[GoldItem], oof: tuple, *, folds: int, 
     }
     print(f"{scheme} {folds}-fold CV, tuned part alone: {json.dumps(entry['alone'])}", file=sys.stderr)
     print(f"{scheme} {folds}-fold CV, sparse + dense + tuned, weights {pair} chosen on these folds: {json.dumps(entry['cv'])}", file=sys.stderr)
+    print(f"{scheme} nested {folds}-fold CV, sparse + dense + tuned, weights {fold_pairs} chosen on the other folds: {json.dumps(entry['cv_nested'])}", file=sys.stderr)
     print(f"{scheme} {folds}-fold CV, equal thirds (fixed in advance): {json.dumps(entry['equal'])}", file=sys.stderr)
     return entry, log_tuned
 
@@ -541,7 +559,7 @@ def train(
                 from . import train_tuned
 
                 classes = sorted(set(labels))
-                base = SentenceEncoder.load(max_length=train_tuned.MAX_LENGTH)
+                base = train_tuned.encoder_of(scheme).load(max_length=train_tuned.MAX_LENGTH)
                 tuned_npz, _ = train_tuned.save(train_tuned.fit(scheme, items, labels, classes, base, tag="all: "), scheme, classes, out)
                 tuned_entry["model_bytes"] = tuned_npz.stat().st_size
                 head.tuned_meta = {k: tuned_entry[k] for k in ("weight", "dense_weight", "threshold", "weak_labels")}

@@ -1,7 +1,8 @@
 """The fine-tuned part of the event-type heads, at training time (torch; ``python -m crosswire.events.train``).
 
-For each scheme, all-MiniLM-L6-v2 gets a low-rank adapter and a linear softmax head, trained
-together on the dev texts (``crosswire.embed.finetune``). The PLOVER part pools three things: the
+For each scheme, a sentence encoder (``ENCODER``: all-MiniLM-L6-v2 unless the scheme names another)
+gets a low-rank adapter and a linear softmax head, trained together on the dev texts
+(``crosswire.embed.finetune``). The PLOVER part pools three things: the
 whole sentence, the source actor and the target actor (``actor_spans``); the CASE part the snippet.
 The settings (``TUNE``) were fixed before the cross-validation that reports them, not searched.
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..embed import SentenceEncoder
+from ..embed import MPNetEncoder, SentenceEncoder
 from ..embed.tuned import TunedClassifier
 from ..eval.events import GoldItem
 from .classify import MAX_CHARS, TUNED_SUFFIX, actor_spans
@@ -39,8 +40,15 @@ MAX_LENGTH = 128
 TUNE: dict[str, TuneConfig] = {
     "plover": TuneConfig(rank=8, alpha=16.0, epochs=6, lr=5e-4, head_lr=3e-3, batch_size=16, seed=13),
 }
+#: scheme -> the encoder its tuned part adapts (all-MiniLM-L6-v2 when not listed)
+ENCODER: dict[str, type[SentenceEncoder]] = {"case2021": MPNetEncoder}
 #: the (dense weight, tuned weight) pairs the mix chooses from; the sparse part gets the rest
 WEIGHT_PAIRS = tuple((wd, wt) for wt in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7) for wd in (0.0, 0.1, 0.2, 0.3, 0.4) if wd + wt <= 0.9)
+
+
+def encoder_of(scheme: str) -> type[SentenceEncoder]:
+    """RETURNS (type[SentenceEncoder]): the encoder class the scheme's tuned part adapts."""
+    return ENCODER.get(scheme, SentenceEncoder)
 
 
 def inputs(scheme: str, items: Sequence[GoldItem]) -> tuple[list[str], list[list[tuple[int, int] | None]] | None]:
@@ -65,7 +73,7 @@ def fit(scheme: str, items: Sequence[GoldItem], labels: Sequence[str], classes: 
         items (Sequence[GoldItem]): the training items.
         labels (Sequence[str]): their gold labels.
         classes (Sequence[str]): the label order of the head.
-        encoder (SentenceEncoder): the base encoder, loaded with ``max_length=MAX_LENGTH``.
+        encoder (SentenceEncoder): the base encoder (``encoder_of(scheme)``), loaded with ``max_length=MAX_LENGTH``.
         tag (str): a prefix for progress lines.
     RETURNS (TunedHead): the adapter and head, factors rounded to float16 as saved.
     """
@@ -77,13 +85,14 @@ def fit(scheme: str, items: Sequence[GoldItem], labels: Sequence[str], classes: 
         len(classes),
         TUNE[scheme],
         progress=lambda line: print(f"  {scheme} tuned {tag}{line}", file=sys.stderr, flush=True),
+        arch=type(encoder),
     )
     return _shipped_precision(head)
 
 
 def classifier(head: TunedHead, classes: Sequence[str], scheme: str) -> TunedClassifier:
     """The run-time classifier of a freshly tuned head (numpy, as ``TunedClassifier.load`` builds it)."""
-    enc = SentenceEncoder.load(max_length=MAX_LENGTH, adapter=head.adapter)
+    enc = encoder_of(scheme).load(max_length=MAX_LENGTH, adapter=head.adapter)
     return TunedClassifier(
         encoder=enc,
         weights=head.weights,
@@ -107,7 +116,7 @@ def out_of_fold(
 
     RETURNS (np.ndarray): (len(items), len(classes)).
     """
-    encoder = SentenceEncoder.load(max_length=MAX_LENGTH)
+    encoder = encoder_of(scheme).load(max_length=MAX_LENGTH)
     check_against_numpy(encoder)
     out = np.zeros((len(items), len(classes)))
     for f, test in enumerate(splits):
@@ -124,7 +133,7 @@ def save(head: TunedHead, scheme: str, classes: Sequence[str], out: Path) -> tup
     arrays = {k: (v.astype(np.float16) if "|lora_" in k else v) for k, v in head.arrays().items()}
     np.savez_compressed(stem.with_suffix(".npz"), **arrays)
     meta = {
-        "encoder": "all-MiniLM-L6-v2",
+        "encoder": encoder_of(scheme).MODEL_NAME,
         "labels": list(classes),
         "spans": 2 if scheme == "plover" else 0,
         "max_length": MAX_LENGTH,
