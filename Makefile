@@ -47,10 +47,11 @@ gazetteer: install
 
 # Retrain the small models shipped in the package from the dev sets in ../shared/bench
 # (the geoparser's candidate ranker, the event-type heads, the span tagger, the similarity model).
-# Reproducible: fixed seeds. The PLOVER head, the span tagger and the similarity model fine-tune
-# all-MiniLM-L6-v2 with low-rank adapters on the CPU (torch, from the train extra): about 1.5 h on a
-# free 2-core machine, plus about 1 h for the similarity step (one fine-tuning per CV fold and one
-# encoding of the 2,502 dev texts each; build/similarity_work keeps them for a re-run).
+# Reproducible: fixed seeds. The PLOVER head and the similarity model fine-tune all-MiniLM-L6-v2,
+# the CASE head and the span tagger all-mpnet-base-v2, with low-rank adapters on the CPU (torch, from
+# the train extra), once per CV fold and once on all data: about 1 h for the event heads, 4-5 h for
+# the span tagger (6 fine-tunings of 40-60 min on one core) and 1 h for the similarity step
+# (build/similarity_work keeps its encodings for a re-run).
 BENCH ?= ../shared/bench
 train: install-train gazetteer
 	mkdir -p build

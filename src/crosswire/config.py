@@ -44,7 +44,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "event_embeddings",
         False,
-        "Mix sentence embeddings into the event-type classifier: all-MiniLM-L6-v2 (PLOVER) and all-mpnet-base-v2 (CASE/ACLED); better types, about 95 ms more CPU per event clause.",
+        "Mix sentence embeddings and fine-tuned encoders into the event-type classifier: all-MiniLM-L6-v2 (PLOVER) and all-mpnet-base-v2 (CASE/ACLED); better types, about 180 ms more CPU per event clause and about 1 GB more memory.",
     ),
     Setting(
         "framing_embeddings",

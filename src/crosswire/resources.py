@@ -108,6 +108,7 @@ def load_event_classifier(encoder=None, *, directory=None, schemes=("case2021", 
     clf = EventClassifier.load(directory, schemes=schemes, encoder=encoder)
     if encoder is not None and any(h.dense is not None and h.dense.encoder == MPNET for h in clf.heads.values()):
         clf.wide_encoder = load_wide_encoder()
+        clf.attach_tuned(directory)  # the parts of the heads that read the wide encoder
     return clf
 
 

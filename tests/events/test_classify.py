@@ -268,14 +268,18 @@ def test_classify_case_head_reads_the_wide_encoder(clf, clf_emb, encoder, caplog
     assert clf_emb.uses_wide_embeddings is True
     mixed, sparse = clf_emb.scores(texts), clf.scores(texts)
     assert not np.allclose(mixed, sparse, atol=1e-3)
-    by_hand = head.scores([EventInput(t) for t in texts], dense=embed_texts(clf_emb.wide_encoder, texts))
+    # its fine-tuned part is a tuned copy of all-mpnet-base-v2, mixed in three ways with the other two
+    assert head.tuned is not None and head.tuned.model.encoder.MODEL_NAME == "all-mpnet-base-v2"
+    items = [EventInput(t) for t in texts]
+    by_hand = head.scores(items, dense=embed_texts(clf_emb.wide_encoder, texts), tuned=head.tuned.log_probabilities(items))
     assert np.allclose(mixed, by_hand, atol=1e-6)
+    assert not np.allclose(mixed, head.scores(items, dense=embed_texts(clf_emb.wide_encoder, texts)), atol=1e-3)
     assert [p.label for p in clf_emb.classify(texts)] == ["AIR_STRIKE", "PROTEST_WITH_INTER"]
     # MiniLM alone: the CASE head cannot use its dense part, falls back to its sparse weights, and says so
     with caplog.at_level(logging.INFO, logger="crosswire.events.classify"):
         narrow = EventClassifier.load(encoder=encoder)
     assert "case2021" in caplog.text and "sparse-only" in caplog.text
-    assert narrow.uses_wide_embeddings is False
+    assert narrow.uses_wide_embeddings is False and narrow.head("case2021").tuned is None
     assert np.allclose(narrow.scores(texts), sparse, atol=1e-6)
 
 

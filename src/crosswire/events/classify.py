@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import ModelError
+from ..errors import ModelError, ModelNotInstalled
 from .prefilter import AnchorScan, required_literals
 from .types import CASE_TAXONOMY, PLOVER_QUAD, binary_of
 
@@ -973,9 +973,7 @@ class EventClassifier:
             ModelError: when a head is missing or broken.
         """
         clf = cls({s: EventTypeHead.load(s, directory) for s in schemes}, encoder=encoder, wide_encoder=wide_encoder)
-        if encoder is not None:
-            for head in clf.heads.values():
-                head.attach_tuned(directory)
+        clf.attach_tuned(directory)
         blind = [s for s, h in clf.heads.items() if h.dense is not None and clf._encoder_of(h.dense) is None]
         if blind:
             logger.info(
@@ -994,6 +992,26 @@ class EventClassifier:
         """RETURNS (bool): True when a head's dense part has the all-MiniLM-L6-v2 encoder it reads
         (``embed`` vectors are then worth computing once for both heads)."""
         return self.encoder is not None and any(h.dense is not None and h.dense.encoder == MINILM for h in self.heads.values())
+
+    def attach_tuned(self, directory: Path | None = None) -> None:
+        """Load the fine-tuned part of each head that has one and whose dense part can run (the
+        classifier has the encoder it reads): the part's mixing weights were fitted together with the
+        dense part, so a head without it keeps its sparse-only weights. ``load`` calls this; call it
+        again after setting ``wide_encoder``. A part whose encoder package is not installed is left
+        out, and the reason logged.
+
+        Args:
+            directory (Path | None): the models folder (default: the shipped one).
+        """
+        if self.encoder is None:
+            return
+        for head in self.heads.values():
+            if head.tuned is not None or (head.dense is not None and self._encoder_of(head.dense) is None):
+                continue
+            try:
+                head.attach_tuned(directory)
+            except ModelNotInstalled as exc:  # the part's encoder is an optional package: go on without it
+                logger.warning("event types: the %s head's fine-tuned part is not used: %s", head.scheme, exc)
 
     @property
     def uses_wide_embeddings(self) -> bool:

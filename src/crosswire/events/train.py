@@ -329,7 +329,8 @@ def tuned_cv(scheme: str, items: Sequence[GoldItem], oof: tuple, *, folds: int, 
                 best, pair = score, (wd, wt)
         return pair
 
-    pair = choose(np.arange(len(items)))
+    chosen_pair = choose(np.arange(len(items)))
+    pair = train_tuned.FIXED_WEIGHTS.get(scheme, chosen_pair)
     # nested: each fold is scored with the weights chosen on the other folds' out-of-fold rows
     nested_probs, fold_pairs = np.zeros_like(p_sparse), []
     for test in splits:
@@ -352,12 +353,14 @@ def tuned_cv(scheme: str, items: Sequence[GoldItem], oof: tuple, *, folds: int, 
         "equal": _brief(equal),
         "dense_weight": pair[0],
         "weight": pair[1],
+        "weights_from": "fixed by train_tuned.FIXED_WEIGHTS, not chosen on these folds" if scheme in train_tuned.FIXED_WEIGHTS else "chosen on these folds",
+        "chosen_on_folds": chosen_pair,
         "threshold": threshold,
         "weak_labels": sorted(weak),
         "out_of_fold_from": str(cached) if cached is not None else "fine-tuned here, once per fold",
     }
     print(f"{scheme} {folds}-fold CV, tuned part alone: {json.dumps(entry['alone'])}", file=sys.stderr)
-    print(f"{scheme} {folds}-fold CV, sparse + dense + tuned, weights {pair} chosen on these folds: {json.dumps(entry['cv'])}", file=sys.stderr)
+    print(f"{scheme} {folds}-fold CV, sparse + dense + tuned, weights {pair} ({entry['weights_from']}): {json.dumps(entry['cv'])}", file=sys.stderr)
     print(f"{scheme} nested {folds}-fold CV, sparse + dense + tuned, weights {fold_pairs} chosen on the other folds: {json.dumps(entry['cv_nested'])}", file=sys.stderr)
     print(f"{scheme} {folds}-fold CV, equal thirds (fixed in advance): {json.dumps(entry['equal'])}", file=sys.stderr)
     return entry, log_tuned
