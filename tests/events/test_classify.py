@@ -283,6 +283,26 @@ def test_classify_case_head_reads_the_wide_encoder(clf, clf_emb, encoder, caplog
     assert np.allclose(narrow.scores(texts), sparse, atol=1e-6)
 
 
+def test_classify_tuned_part_whose_encoder_is_not_installed_is_left_out(encoder, wide_encoder, clf_emb, tmp_path, monkeypatch, caplog):
+    from crosswire.embed import mpnet
+
+    if clf_emb.head("case2021").tuned is None:
+        pytest.skip("the CASE head ships no fine-tuned part")
+    # all-mpnet-base-v2's pieces absent (a package name no index has) and no unpacked copy: the CASE part
+    # cannot load its tuned copy of mpnet, even though a loaded mpnet encoder is passed for the dense part
+    monkeypatch.setenv("CROSSWIRE_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(mpnet, "PART_DISTS", ("crosswire-test-absent-model-part",))
+    with caplog.at_level(logging.WARNING, logger="crosswire.events.classify"):
+        clf = EventClassifier.load(encoder=encoder, wide_encoder=wide_encoder)
+    assert "case2021" in caplog.text and "not installed" in caplog.text
+    case = clf.head("case2021")
+    assert case.tuned is None and clf.head("plover").tuned is not None  # PLOVER's part adapts MiniLM
+    texts = ["Warplanes bombed the village overnight, killing four civilians"]
+    items = [EventInput(t) for t in texts]
+    # the CASE head then mixes its sparse and dense parts with the two-way weight, as before the tuned part
+    assert np.allclose(clf.scores(texts), case.scores(items, dense=embed_texts(wide_encoder, texts)), atol=1e-6)
+
+
 def test_classify_plover_relation_view_is_encoded_when_actors_are_marked(clf_emb, encoder):
     item = EventInput("Yesterday Iran, after a long meeting, condemned the US for the sanctions on its banks",
                       marked="Yesterday <s>Iran</s>, after a long meeting, condemned <t>the US</t> for the sanctions on its banks")  # fmt: skip
