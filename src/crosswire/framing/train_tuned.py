@@ -1,7 +1,7 @@
 """Train the span tagger's tuned stage (``framing.tuned``): fine-tune an encoder with LoRA to tag word pieces.
 
 The encoder is ``TunedSettings.encoder``: all-mpnet-base-v2 (adapters on its top four blocks) since
-it gained 0.05-0.06 span F1 over all-MiniLM-L6-v2 in cross-validation (docs/BENCHMARKS.md).
+it gained 0.04-0.05 span F1 over all-MiniLM-L6-v2 in 5-fold cross-validation (docs/BENCHMARKS.md).
 
 Called by ``python -m crosswire.framing.train`` (training time only: needs torch, the train extra).
 

@@ -4,7 +4,7 @@
 softmax head over every word piece (``crosswire.embed.finetune.fine_tune_tagger``; the training
 code is ``framing.train_tuned``). The encoder is the one the JSON names (``encoder``): the shipped
 stage tunes all-mpnet-base-v2 (``crosswire.embed.mpnet``, adapters on blocks 8-11), which scored
-0.05-0.07 span F1 above all-MiniLM-L6-v2 in cross-validation. The head has four tags: ``O``,
+0.04-0.05 span F1 above all-MiniLM-L6-v2 in 5-fold cross-validation. The head has four tags: ``O``,
 Loaded_Language, Name_Calling,Labeling and both (a token may lie in spans of the two techniques), so
 a technique's probability is its own tag's plus that of "both". This module runs the result in
 numpy (``crosswire.embed.tuned``):
