@@ -67,19 +67,19 @@ def pool(tokens: TokenVectors, spans: Sequence[Span | None]) -> np.ndarray:
     return out.ravel()
 
 
-def load_tuned_encoder(info: dict, adapter: Adapter) -> SentenceEncoder:
-    """The encoder a tuned model's JSON names (``encoder``), loaded with the adapter merged in.
+def tuned_encoder_class(info: dict, adapter: Adapter) -> type[SentenceEncoder]:
+    """The encoder class a tuned model's JSON names (``encoder``); its ``WIDTH`` checks the head
+    before the weights are loaded.
 
     Raises:
-        ModelError: when the JSON names an unknown encoder, or its package is missing.
+        ModelError: when the JSON names an unknown encoder.
     """
     from . import encoder_class
 
     try:
-        cls = encoder_class(str(info.get("encoder", "")))
+        return encoder_class(str(info.get("encoder", "")))
     except ValueError as exc:
         raise ModelError(f"{adapter.source}: {exc}; rebuild it with `make train`") from exc
-    return cls.load(max_length=int(info.get("max_length", 256)), adapter=adapter)
 
 
 def read_tuned(stem: str | Path) -> tuple[dict[str, np.ndarray], dict, Adapter]:
@@ -144,9 +144,10 @@ class TunedClassifier:
         b = np.asarray(arrays["head|b"], dtype=np.float32)
         labels = tuple(info.get("labels", ()))
         spans = int(info.get("spans", 0))
-        encoder = load_tuned_encoder(info, adapter)
-        if w.shape != (len(labels), (1 + spans) * encoder.dim) or b.shape != (len(labels),):
+        cls_ = tuned_encoder_class(info, adapter)
+        if w.shape != (len(labels), (1 + spans) * cls_.WIDTH) or b.shape != (len(labels),):
             raise ModelError(f"{adapter.source}: head {w.shape} does not fit {len(labels)} labels and {spans} spans")
+        encoder = cls_.load(max_length=int(info.get("max_length", 256)), adapter=adapter)
         return cls(encoder=encoder, weights=w, bias=b, labels=labels, spans=spans, settings=dict(info.get("settings", {})))
 
     def features(self, texts: Sequence[str], spans: Sequence[Sequence[Span | None]] | None = None) -> np.ndarray:
@@ -222,9 +223,10 @@ class TunedTagger:
         w = np.asarray(arrays["head|w"], dtype=np.float32)
         b = np.asarray(arrays["head|b"], dtype=np.float32)
         tags = tuple(info.get("tags", ()))
-        encoder = load_tuned_encoder(info, adapter)
-        if w.shape != (len(tags), encoder.dim) or b.shape != (len(tags),):
+        cls_ = tuned_encoder_class(info, adapter)
+        if w.shape != (len(tags), cls_.WIDTH) or b.shape != (len(tags),):
             raise ModelError(f"{adapter.source}: head {w.shape} does not fit {len(tags)} tags")
+        encoder = cls_.load(max_length=int(info.get("max_length", 256)), adapter=adapter)
         return cls(encoder=encoder, weights=w, bias=b, tags=tags, settings=dict(info.get("settings", {})))
 
     def tag(self, texts: Sequence[str]) -> list[PieceTags]:
