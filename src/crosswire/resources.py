@@ -52,15 +52,18 @@ class Resources:
         """
         cfg = cfg or Config()
         encoder = load_encoder() if with_nlp and (cfg.event_embeddings or cfg.framing_embeddings) else None
+        event_types = load_event_classifier(encoder if cfg.event_embeddings else None) if with_nlp else None
+        # The events' all-mpnet-base-v2, when loaded, lends the framing tuned stage its untouched weights.
+        wide = event_types.wide_encoder if event_types is not None else None
         return cls(
             outlets=OutletDirectory.load(),
             nlp=load_pipeline(cfg.spacy_model) if with_nlp else None,
             actors=ActorDictionary.load(extra=cfg.actor_files) if with_nlp else None,
             gazetteer=Gazetteer.load(Path(cfg.gazetteer_path) if cfg.gazetteer_path else None) if with_nlp else None,
             ranker=Ranker.load() if with_nlp else None,
-            event_types=load_event_classifier(encoder if cfg.event_embeddings else None) if with_nlp else None,
+            event_types=event_types,
             lexicon=Lexicon.load(extra=cfg.lexicon_files) if with_nlp else None,
-            span_tagger=load_span_tagger(encoder=encoder if cfg.framing_embeddings else None) if with_nlp else None,
+            span_tagger=load_span_tagger(encoder=encoder if cfg.framing_embeddings else None, shared=(wide,) if wide is not None else ()) if with_nlp else None,
         )
 
 
@@ -112,7 +115,7 @@ def load_event_classifier(encoder=None, *, directory=None, schemes=("case2021", 
     return clf
 
 
-def load_span_tagger(*, encoder=None):
+def load_span_tagger(*, encoder=None, shared=()):
     """The framing span tagger, or None when it is not installed or its model is missing.
 
     The framing stage then uses its lexicons alone; the reason is logged.
@@ -120,6 +123,8 @@ def load_span_tagger(*, encoder=None):
     Args:
         encoder (SentenceEncoder | None): the loaded sentence encoder (with the
             ``framing_embeddings`` setting): the tagger then rescores tokens from its vectors.
+        shared (tuple[SentenceEncoder, ...]): other loaded encoders whose weights the tagger's tuned
+            stage may share (``SpanTagger.load``).
     RETURNS (SpanTagger | None): the loaded tagger.
     """
     try:
@@ -128,7 +133,7 @@ def load_span_tagger(*, encoder=None):
         logger.info("no framing span tagger (%s): framing uses its lexicons only", exc)
         return None
     try:
-        return SpanTagger.load(encoder=encoder)
+        return SpanTagger.load(encoder=encoder, shared=shared)
     except ModelError as exc:
         logger.info("the framing span tagger is not usable (%s): framing uses its lexicons only", exc)
         return None

@@ -191,3 +191,48 @@ def test_tuned_tagger_gives_piece_probabilities(tmp_path, base):
         margin = np.log(o.probabilities[:, 1] / o.probabilities[:, 0])
         np.testing.assert_allclose(margin, 0.5 * t.vectors.astype(np.float64).sum(axis=1), rtol=1e-4, atol=1e-4)
     assert tagger.tag([""])[0].probabilities.shape == (0, 2)
+
+
+def test_with_adapter_computes_what_a_fresh_load_does_and_shares_the_untouched_arrays(base):
+    ad = _adapter(seed=11)
+    before = base.layers[2].qkv_w.copy()
+    twin = base.with_adapter(ad, max_length=128)
+    fresh = SentenceEncoder.load(max_length=128, adapter=ad)
+    for t, f in zip(twin.encode_tokens(TEXTS), fresh.encode_tokens(TEXTS)):
+        np.testing.assert_array_equal(t.vectors, f.vectors)  # the same float32 sums, bit for bit
+    assert type(twin) is SentenceEncoder and twin.source.endswith("+ test")
+    # the embeddings and untouched layers are the base's arrays; the changed ones are the twin's own
+    assert twin.word is base.word and twin.layers[0] is base.layers[0] and twin.layers[3] is base.layers[3]
+    assert twin.layers[2].qkv_w is not base.layers[2].qkv_w and twin.layers[2].out_w is base.layers[2].out_w
+    assert twin.layers[5].ff_in_w is not base.layers[5].ff_in_w and twin.layers[5].ff_out_w is base.layers[5].ff_out_w
+    # the base is unchanged: its weights and its tokenizer's truncation (the twin has its own)
+    np.testing.assert_array_equal(base.layers[2].qkv_w, before)
+    long = " ".join(["shelling"] * 400)
+    assert len(twin.tokenize([long])[0]) == 128 and len(base.tokenize([long])[0]) == base.max_length == 256
+    assert base.with_adapter(_adapter(zero_b=True)).max_length == base.max_length
+
+
+def test_with_adapter_refuses_changes_it_cannot_place(base):
+    a, b = np.ones((2, DIM), np.float32), np.ones((DIM, 2), np.float32)
+    for name in ("embeddings.word_embeddings.weight", "encoder.layer.6.attention.self.query.weight", "encoder.layer.1.output.LayerNorm.weight"):
+        with pytest.raises(ModelError, match="not a layer weight"):
+            base.with_adapter(Adapter(factors={name: (a, b)}, scale=1.0, source="bad"))
+    with pytest.raises(ModelError, match="the encoder's"):
+        base.with_adapter(Adapter(factors={FFN: (a, b)}, scale=1.0, source="bad"))  # FFN's out is 4 × 384
+    with pytest.raises(ModelError, match="positions"):
+        base.with_adapter(_adapter(), max_length=4096)
+
+
+def test_tuned_models_share_a_loaded_base_encoder(tmp_path, base):
+    rng = np.random.default_rng(2)
+    ad = _adapter(seed=4)
+    w = rng.normal(0, 1, (3, DIM)).astype(np.float32)
+    stem = _write_tuned(tmp_path, "tag", w, np.zeros(3, np.float32), {"tags": ["O", "A", "B"], "max_length": 128}, ad)
+    alone, shared = TunedTagger.load(stem), TunedTagger.load(stem, shared=(object(), base))
+    assert shared.encoder.word is base.word and alone.encoder.word is not base.word
+    for x, y in zip(alone.tag(TEXTS), shared.tag(TEXTS)):
+        np.testing.assert_array_equal(x.probabilities, y.probabilities)
+    cstem = _write_tuned(tmp_path, "clf", rng.normal(0, 1, (2, DIM)).astype(np.float32), np.zeros(2, np.float32), {"labels": ["A", "B"], "spans": 0}, ad)
+    clf = TunedClassifier.load(cstem, shared=(base,))
+    assert clf.encoder.layers[0] is base.layers[0]
+    np.testing.assert_array_equal(clf.probabilities(TEXTS), TunedClassifier.load(cstem).probabilities(TEXTS))

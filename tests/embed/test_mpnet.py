@@ -222,3 +222,20 @@ def test_mpnet_max_length_is_bounded_by_the_positions_after_the_offset(enc):
     assert MPNetEncoder.load(max_length=512).max_length == 512
     with pytest.raises(ModelError, match="512 positions"):
         MPNetEncoder.load(max_length=513)
+
+
+def test_mpnet_with_adapter_equals_a_fresh_load_and_shares_the_lower_blocks(enc):
+    from crosswire.embed import Adapter
+
+    rng = np.random.default_rng(0)
+    names = {"encoder.layer.11.attention.attn.k.weight": (768, 768), "encoder.layer.10.output.dense.weight": (768, 3072)}
+    ad = Adapter({n: (rng.normal(0, 0.05, (4, i)).astype(np.float32), rng.normal(0, 0.05, (o, 4)).astype(np.float32)) for n, (o, i) in names.items()}, 2.0, "test")
+    twin = enc.with_adapter(ad, max_length=128)
+    fresh = MPNetEncoder.load(max_length=128, adapter=ad)
+    texts = ["The Syrian army captured al-Mayadin on Saturday.", "Konashenkov said the strikes hit Daesh depots."]
+    for t, f in zip(twin.encode_tokens(texts), fresh.encode_tokens(texts)):
+        np.testing.assert_array_equal(t.vectors, f.vectors)
+    assert type(twin) is MPNetEncoder and twin.relative is enc.relative and twin.word is enc.word
+    assert all(twin.layers[i] is enc.layers[i] for i in range(10))
+    assert twin.layers[11].qkv_w is not enc.layers[11].qkv_w and twin.layers[10].ff_out_w is not enc.layers[10].ff_out_w
+    assert not np.allclose(twin.encode(texts), enc.encode(texts), atol=1e-4)

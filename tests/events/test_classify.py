@@ -283,24 +283,30 @@ def test_classify_case_head_reads_the_wide_encoder(clf, clf_emb, encoder, caplog
     assert np.allclose(narrow.scores(texts), sparse, atol=1e-6)
 
 
-def test_classify_tuned_part_whose_encoder_is_not_installed_is_left_out(encoder, wide_encoder, clf_emb, tmp_path, monkeypatch, caplog):
+def test_classify_tuned_parts_share_the_loaded_encoders_and_need_no_package_files(encoder, wide_encoder, tmp_path, monkeypatch):
     from crosswire.embed import mpnet
+    from crosswire.errors import ModelNotInstalled
 
-    if clf_emb.head("case2021").tuned is None:
+    probe = EventClassifier.load(encoder=encoder, wide_encoder=wide_encoder)
+    if probe.head("case2021").tuned is None:
         pytest.skip("the CASE head ships no fine-tuned part")
-    # all-mpnet-base-v2's pieces absent (a package name no index has) and no unpacked copy: the CASE part
-    # cannot load its tuned copy of mpnet, even though a loaded mpnet encoder is passed for the dense part
+    case, plover = probe.head("case2021").tuned.model.encoder, probe.head("plover").tuned.model.encoder
+    # each tuned part is its base encoder with the adapter applied: the untouched arrays are the base's
+    assert case.word is wide_encoder.word and case.layers[0] is wide_encoder.layers[0]
+    assert case.layers[-1] is not wide_encoder.layers[-1] and plover.word is encoder.word
+    # all-mpnet-base-v2's pieces absent (a package name no index has) and no unpacked copy: with the
+    # loaded encoder passed, the CASE part still attaches, as it reads no file of the model
     monkeypatch.setenv("CROSSWIRE_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(mpnet, "PART_DISTS", ("crosswire-test-absent-model-part",))
-    with caplog.at_level(logging.WARNING, logger="crosswire.events.classify"):
-        clf = EventClassifier.load(encoder=encoder, wide_encoder=wide_encoder)
-    assert "case2021" in caplog.text and "not installed" in caplog.text
-    case = clf.head("case2021")
-    assert case.tuned is None and clf.head("plover").tuned is not None  # PLOVER's part adapts MiniLM
+    clf = EventClassifier.load(encoder=encoder, wide_encoder=wide_encoder)
     texts = ["Warplanes bombed the village overnight, killing four civilians"]
-    items = [EventInput(t) for t in texts]
-    # the CASE head then mixes its sparse and dense parts with the two-way weight, as before the tuned part
-    assert np.allclose(clf.scores(texts), case.scores(items, dense=embed_texts(wide_encoder, texts)), atol=1e-6)
+    assert clf.head("case2021").tuned is not None
+    np.testing.assert_array_equal(clf.scores(texts), probe.scores(texts))
+    # without a loaded encoder of its class, the part must load one, and says the package is missing
+    head = clf.head("case2021")
+    head.tuned = None
+    with pytest.raises(ModelNotInstalled):
+        head.attach_tuned(shared=(encoder,))
 
 
 def test_classify_plover_relation_view_is_encoded_when_actors_are_marked(clf_emb, encoder):

@@ -130,6 +130,16 @@ def test_tuned_token_probabilities_are_the_mean_of_the_token_pieces(doc, shipped
             assert np.allclose(probs[token.i], per_piece[mine].mean(axis=0), atol=1e-5)
 
 
+def test_tuned_stage_shares_a_loaded_encoder_of_its_class(doc, encoder, shipped_tagger):
+    own = shipped_tagger.tuned.tagger.encoder
+    base = type(own).load()  # the stage's base model, loaded once elsewhere (by the event classifier, say)
+    shared = SpanTagger.load(MODEL_FOLDER, encoder=encoder, shared=(base,))
+    mine = shared.tuned.tagger.encoder
+    assert mine.word is base.word and mine.layers[0] is base.layers[0] and own.word is not base.word
+    assert mine.max_length == own.max_length != base.max_length
+    np.testing.assert_array_equal(token_tag_probabilities(doc, shared.tuned.tagger), token_tag_probabilities(doc, shipped_tagger.tuned.tagger))
+
+
 @pytest.mark.slow
 def test_tuned_shipped_stage_tags_obvious_loaded_language(resources, shipped_tagger):
     assert shipped_tagger.uses_tuned and shipped_tagger.uses_embeddings

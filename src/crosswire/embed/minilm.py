@@ -24,12 +24,14 @@ other made encoding about 11 times slower than one thread.
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
 import logging
+import re
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -66,6 +68,10 @@ _BLOCK_ROWS = 256
 #: Attention scores computed at once (sequences × heads × L × L), about 2 MB of float32.
 _ATTENTION_CELLS = 1 << 19
 
+#: A per-layer linear weight's Hugging Face name: its layer and the sub-name ``LAYER_NAMES`` lists.
+_LAYER_WEIGHT = re.compile(r"encoder\.layer\.(\d+)\.(.+)\.weight")
+#: Where each linear role's (in, out) matrix lives in ``_Layer``: field, and which third of ``qkv_w``.
+_LINEAR_FIELDS = {"query": ("qkv_w", 0), "key": ("qkv_w", 1), "value": ("qkv_w", 2), "out": ("out_w", None), "ff_in": ("ff_in_w", None), "ff_out": ("ff_out_w", None)}
 _SAFETENSORS_DTYPES = {"F32": np.dtype("<f4"), "F16": np.dtype("<f2"), "I64": np.dtype("<i8")}
 
 
@@ -432,6 +438,51 @@ class SentenceEncoder:
             layer_norm_eps=float(config.get("layer_norm_eps", cls.LAYER_NORM_EPS)),
             source=str(model_dir) if adapter is None else f"{model_dir} + {adapter.source or 'adapter'}",
         )
+
+    def with_adapter(self, adapter: Adapter, *, max_length: int | None = None) -> "SentenceEncoder":
+        """A tuned twin of this encoder that shares every array the adapter does not change.
+
+        The twin computes exactly what ``type(self).load(adapter=adapter)`` would (the same float32
+        sums, in the same order), without reading the weights again: the embeddings and the layers the
+        adapter leaves alone are this encoder's arrays, not copies. A task model tuned on the top
+        blocks of all-mpnet-base-v2 then costs the memory of those blocks only.
+
+        Args:
+            adapter (Adapter): the low-rank changes (to per-layer linear weights only).
+            max_length (int | None): the twin's tokens per text; None keeps this encoder's.
+        RETURNS (SentenceEncoder): the twin, of this encoder's class, with its own tokenizer.
+        Raises:
+            ModelError: when the adapter changes a tensor that is not a per-layer linear weight of
+                this model, or its shapes do not fit.
+        """
+        roles = {sub: role for role, sub in self.LAYER_NAMES.items() if role in _LINEAR_FIELDS}
+        changed: dict[int, dict[str, np.ndarray]] = {}
+        h = self.dim
+        for name, (a, b) in adapter.factors.items():
+            m = _LAYER_WEIGHT.fullmatch(name)
+            role = roles.get(m.group(2)) if m else None
+            if role is None or int(m.group(1)) >= len(self.layers):
+                raise ModelError(f"{adapter.source}: the adapter changes {name!r}, which is not a layer weight of {self.MODEL_NAME}")
+            i = int(m.group(1))
+            field, third = _LINEAR_FIELDS[role]
+            fields = changed.setdefault(i, {})
+            if field not in fields:
+                fields[field] = getattr(self.layers[i], field).copy()
+            target = fields[field] if third is None else fields[field][:, third * h : (third + 1) * h]
+            if target.shape != (a.shape[1], b.shape[0]):
+                raise ModelError(f"{adapter.source}: the adapter's {name!r} is {b.shape[0]}×{a.shape[1]}, the encoder's {target.shape[::-1]}")
+            target += (np.float32(adapter.scale) * (b @ a)).T  # the (out, in) change, stored (in, out)
+        twin = copy.copy(self)
+        twin.layers = [replace(layer, **changed[i]) if i in changed else layer for i, layer in enumerate(self.layers)]
+        twin.source = f"{self.source} + {adapter.source or 'adapter'}"
+        twin.max_length = self.max_length if max_length is None else max_length
+        if twin.max_length > self.POSITIONS - self.FIRST_POSITION:
+            raise ModelError(f"max_length {twin.max_length} is over the model's {self.POSITIONS - self.FIRST_POSITION} positions")
+        # The tokenizer carries the truncation length, so the twin gets its own.
+        twin.tokenizer = type(self.tokenizer).from_str(self.tokenizer.to_str())
+        twin.tokenizer.no_padding()
+        twin.tokenizer.enable_truncation(twin.max_length)
+        return twin
 
     def tokenize(self, texts: Sequence[str]) -> list[list[int]]:
         """Word-piece ids of each text: ``[CLS] … [SEP]``, at most ``max_length`` ids.

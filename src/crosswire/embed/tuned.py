@@ -26,7 +26,7 @@ from ..errors import ModelError
 from .adapter import Adapter
 from .minilm import SentenceEncoder, TokenVectors
 
-__all__ = ["TunedClassifier", "TunedTagger", "PieceTags", "piece_range", "pool", "read_tuned"]
+__all__ = ["TunedClassifier", "TunedTagger", "PieceTags", "piece_range", "pool", "read_tuned", "tuned_encoder"]
 
 Span = tuple[int, int]
 
@@ -82,6 +82,27 @@ def tuned_encoder_class(info: dict, adapter: Adapter) -> type[SentenceEncoder]:
         raise ModelError(f"{adapter.source}: {exc}; rebuild it with `make train`") from exc
 
 
+def tuned_encoder(cls_: type[SentenceEncoder], info: dict, adapter: Adapter, shared: Sequence[SentenceEncoder] = ()) -> SentenceEncoder:
+    """The tuned model's encoder: the first of ``shared`` of class ``cls_`` with the adapter applied
+    (``SentenceEncoder.with_adapter``: its untouched weights are shared, not copied), or, when none
+    is, ``cls_`` loaded afresh with the adapter merged.
+
+    Args:
+        cls_ (type[SentenceEncoder]): the encoder class the model names (``tuned_encoder_class``).
+        info (dict): the model's JSON settings (``max_length``).
+        adapter (Adapter): the model's adapter.
+        shared (Sequence[SentenceEncoder]): base encoders already loaded (from the installed packages).
+    RETURNS (SentenceEncoder): the tuned encoder.
+    Raises:
+        ModelError: when the adapter does not fit, or the encoder's package is missing.
+    """
+    max_length = int(info.get("max_length", 256))
+    for base in shared:
+        if type(base) is cls_:
+            return base.with_adapter(adapter, max_length=max_length)
+    return cls_.load(max_length=max_length, adapter=adapter)
+
+
 def read_tuned(stem: str | Path) -> tuple[dict[str, np.ndarray], dict, Adapter]:
     """Read ``STEM.npz`` and ``STEM.json`` of a tuned model and check the head arrays are there.
 
@@ -130,11 +151,13 @@ class TunedClassifier:
     settings: dict
 
     @classmethod
-    def load(cls, stem: str | Path) -> "TunedClassifier":
-        """Load ``STEM.npz`` and ``STEM.json`` and merge the adapter into a freshly loaded encoder.
+    def load(cls, stem: str | Path, *, shared: Sequence[SentenceEncoder] = ()) -> "TunedClassifier":
+        """Load ``STEM.npz`` and ``STEM.json`` and apply the adapter to the encoder (``tuned_encoder``).
 
         Args:
             stem (str | Path): the files' path without extension.
+            shared (Sequence[SentenceEncoder]): base encoders already loaded; one of the model's class
+                lends it the weights the adapter leaves alone (none: a fresh copy is loaded).
         RETURNS (TunedClassifier): the classifier.
         Raises:
             ModelError: when a file is missing or inconsistent, or the encoder package is missing.
@@ -147,7 +170,7 @@ class TunedClassifier:
         cls_ = tuned_encoder_class(info, adapter)
         if w.shape != (len(labels), (1 + spans) * cls_.WIDTH) or b.shape != (len(labels),):
             raise ModelError(f"{adapter.source}: head {w.shape} does not fit {len(labels)} labels and {spans} spans")
-        encoder = cls_.load(max_length=int(info.get("max_length", 256)), adapter=adapter)
+        encoder = tuned_encoder(cls_, info, adapter, shared)
         return cls(encoder=encoder, weights=w, bias=b, labels=labels, spans=spans, settings=dict(info.get("settings", {})))
 
     def features(self, texts: Sequence[str], spans: Sequence[Sequence[Span | None]] | None = None) -> np.ndarray:
@@ -213,8 +236,9 @@ class TunedTagger:
     settings: dict
 
     @classmethod
-    def load(cls, stem: str | Path) -> "TunedTagger":
-        """Load ``STEM.npz`` and ``STEM.json`` and merge the adapter into a freshly loaded encoder.
+    def load(cls, stem: str | Path, *, shared: Sequence[SentenceEncoder] = ()) -> "TunedTagger":
+        """Load ``STEM.npz`` and ``STEM.json`` and apply the adapter to the encoder (``tuned_encoder``;
+        ``shared`` as for ``TunedClassifier.load``).
 
         Raises:
             ModelError: when a file is missing or inconsistent, or the encoder package is missing.
@@ -226,7 +250,7 @@ class TunedTagger:
         cls_ = tuned_encoder_class(info, adapter)
         if w.shape != (len(tags), cls_.WIDTH) or b.shape != (len(tags),):
             raise ModelError(f"{adapter.source}: head {w.shape} does not fit {len(tags)} tags")
-        encoder = cls_.load(max_length=int(info.get("max_length", 256)), adapter=adapter)
+        encoder = tuned_encoder(cls_, info, adapter, shared)
         return cls(encoder=encoder, weights=w, bias=b, tags=tags, settings=dict(info.get("settings", {})))
 
     def tag(self, texts: Sequence[str]) -> list[PieceTags]:

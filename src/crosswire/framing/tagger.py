@@ -225,7 +225,7 @@ class SpanTagger:
         object.__setattr__(self, "word_classes", WordClasses.of(self.lexicon))
 
     @classmethod
-    def load(cls, path: Path | None = None, *, encoder: Any | None = None) -> "SpanTagger":
+    def load(cls, path: Path | None = None, *, encoder: Any | None = None, shared: tuple[Any, ...] = ()) -> "SpanTagger":
         """Load a tagger written by ``python -m crosswire.framing.train``.
 
         Args:
@@ -233,8 +233,11 @@ class SpanTagger:
                 optionally ``span_tagger_dense.*``), or the path of either file; None: the model
                 shipped in ``framing/models/``.
             encoder (SentenceEncoder | None): the loaded sentence encoder; with it tokens are rescored
-                by the tuned stage (``span_tagger_tuned.*`` in the folder, which loads its own
-                adapted copy of the encoder) or else by the dense head. None: the sparse model only.
+                by the tuned stage (``span_tagger_tuned.*`` in the folder, with its own adapted
+                encoder) or else by the dense head. None: the sparse model only.
+            shared (tuple[SentenceEncoder, ...]): other base encoders already loaded (the events'
+                all-mpnet-base-v2, say): the tuned stage shares the weights its adapter leaves alone
+                with the one of its class (``encoder`` is tried too) instead of loading a copy.
         RETURNS (SpanTagger): the tagger.
         Raises:
             ModelError: when the files are missing, unreadable, or made for other features.
@@ -273,7 +276,7 @@ class SpanTagger:
         tuned, missing = None, None
         if encoder is not None:
             try:
-                tuned = TunedStage.load(folder, techniques)
+                tuned = TunedStage.load(folder, techniques, shared=(encoder, *shared))
             except ModelNotInstalled as exc:  # an optional, larger encoder: fall back and say so
                 missing = exc
                 logger.warning("span tagger: the tuned stage's encoder is not installed (%s); %s", exc,

@@ -22,9 +22,11 @@ Files in ``framing/models/``: ``span_tagger_tuned.npz`` (the adapter's factors a
 ``head|b``; see ``crosswire.embed.adapter``) and ``span_tagger_tuned.json`` (tags, encoder,
 ``max_length``, mixing weights, thresholds, training settings, CV scores). The encoder with the
 adapter merged in runs as fast as the base one: for all-mpnet-base-v2 about 3.9 s of CPU per 1,000
-tokens (a PTC article has about 900-1,050), against 0.6 s for all-MiniLM-L6-v2, and a second copy of
-its weights in memory (about 440 MB). When the encoder's packages are not installed the tagger
-falls back to its dense head, saying so (``SpanTagger.load``).
+tokens (a PTC article has about 900-1,050), against 0.6 s for all-MiniLM-L6-v2. In memory it is a
+second copy of its weights (about 440 MB), or, when the event classifier has loaded all-mpnet-base-v2
+already, only the four adapted blocks, the rest shared with that encoder
+(``TunedStage.load(shared=…)``). When the encoder's packages are not installed the tagger falls
+back to its dense head, saying so (``SpanTagger.load``).
 """
 
 from __future__ import annotations
@@ -166,12 +168,14 @@ class TunedStage:
     meta: dict = field(default_factory=dict)
 
     @classmethod
-    def load(cls, folder: Path, techniques: tuple[str, ...]) -> TunedStage | None:
-        """Read ``span_tagger_tuned.{json,npz}`` from a model folder and merge the adapter into a new encoder.
+    def load(cls, folder: Path, techniques: tuple[str, ...], *, shared: tuple[Any, ...] = ()) -> TunedStage | None:
+        """Read ``span_tagger_tuned.{json,npz}`` from a model folder and apply the adapter to its encoder.
 
         Args:
             folder (Path): the model folder.
             techniques (tuple[str, ...]): the sparse model's techniques (the stage must match them).
+            shared (tuple[SentenceEncoder, ...]): base encoders already loaded: the one of the
+                stage's class lends the weights the adapter leaves alone (``TunedTagger.load``).
         RETURNS (TunedStage | None): the stage, or None when the folder has no tuned files.
         Raises:
             ModelError: when the files are there but unreadable or inconsistent, or the encoder
@@ -189,7 +193,7 @@ class TunedStage:
             raise ModelError(f"The span tagger's tuned stage at {meta_path} cannot be read ({exc}). {_HOW}") from exc
         if tuple(meta.get("techniques", ())) != techniques or tuple(meta.get("tags", ())) != TUNED_TAGS:
             raise ModelError(f"The span tagger's tuned stage at {folder} does not match the sparse model's techniques. {_HOW}")
-        tagger = TunedTagger.load(stem)
+        tagger = TunedTagger.load(stem, shared=shared)
         try:
             weights = tuple(float(meta["mix"][t]) for t in techniques)
             thresholds = tuple(float(meta["thresholds"][t]) for t in techniques)
