@@ -41,15 +41,17 @@ def _adapter(rank: int = 4, scale: float = 2.0, seed: int = 0, zero_b: bool = Fa
     return Adapter(factors=factors, scale=scale, source="test")
 
 
-def test_adapter_apply_adds_scaled_low_rank_product(tensors):
+def test_adapter_adds_scaled_low_rank_product_to_the_file_weights(tensors, base):
     ad = _adapter()
-    out = ad.apply(tensors)
+    tuned = SentenceEncoder.load(adapter=ad)
     a, b = ad.factors[QUERY]
-    np.testing.assert_allclose(out[QUERY], tensors[QUERY] + 2.0 * (b @ a), rtol=0, atol=1e-6)
-    # untouched tensors are the same objects, and the input dict is not changed
-    assert out["encoder.layer.0.output.dense.weight"] is tensors["encoder.layer.0.output.dense.weight"]
-    assert not np.array_equal(out[QUERY], tensors[QUERY])
-    assert np.array_equal(read_safetensors(find_model_dir() / "model.safetensors")[QUERY], tensors[QUERY])
+    # layers keep (in, out) matrices, the query as the first third of qkv_w; the file has (out, in)
+    np.testing.assert_allclose(tuned.layers[2].qkv_w[:, :DIM], (tensors[QUERY] + 2.0 * (b @ a)).T, rtol=0, atol=1e-6)
+    a, b = ad.factors[FFN]
+    np.testing.assert_allclose(tuned.layers[5].ff_in_w, (tensors[FFN] + 2.0 * (b @ a)).T, rtol=0, atol=1e-6)
+    # everything else is the file's weights, untouched
+    np.testing.assert_array_equal(tuned.layers[2].qkv_w[:, DIM:], base.layers[2].qkv_w[:, DIM:])
+    np.testing.assert_array_equal(tuned.layers[0].ff_out_w, tensors["encoder.layer.0.output.dense.weight"].T)
 
 
 def test_adapter_with_zero_b_leaves_the_encoder_unchanged(base):
@@ -104,15 +106,6 @@ def test_adapter_save_stores_float16_factors_and_rounded_matches_the_file(tmp_pa
 def test_adapter_malformed_arrays_are_refused(arrays, message):
     with pytest.raises(ModelError, match=message):
         Adapter.from_arrays(arrays, source="x.npz")
-
-
-def test_adapter_that_does_not_fit_the_encoder_is_refused(tensors):
-    wrong_shape = Adapter(factors={QUERY: (np.zeros((2, 100), np.float32), np.zeros((DIM, 2), np.float32))}, scale=1.0)
-    with pytest.raises(ModelError, match="100"):
-        wrong_shape.apply(tensors)
-    unknown = Adapter(factors={"encoder.layer.9.x.weight": (np.zeros((2, DIM), np.float32), np.zeros((DIM, 2), np.float32))}, scale=1.0)
-    with pytest.raises(ModelError, match="does not have"):
-        unknown.apply(tensors)
 
 
 def test_adapter_unreadable_file(tmp_path):
@@ -219,6 +212,8 @@ def test_with_adapter_refuses_changes_it_cannot_place(base):
             base.with_adapter(Adapter(factors={name: (a, b)}, scale=1.0, source="bad"))
     with pytest.raises(ModelError, match="the encoder's"):
         base.with_adapter(Adapter(factors={FFN: (a, b)}, scale=1.0, source="bad"))  # FFN's out is 4 × 384
+    with pytest.raises(ModelError, match="100"):
+        SentenceEncoder.load(adapter=Adapter(factors={QUERY: (np.zeros((2, 100), np.float32), b)}, scale=1.0))
     with pytest.raises(ModelError, match="positions"):
         base.with_adapter(_adapter(), max_length=4096)
 

@@ -3,9 +3,9 @@
 A model fine-tuned for one task (``crosswire.embed.finetune``, at training time with torch) does not
 ship a second copy of all-MiniLM-L6-v2's 90 MB of weights. It ships, for some of the encoder's
 linear layers, two small matrices A (r × in) and B (out × r) whose product is the change to that
-layer: W' = W + scale · B A, with r of 4 to 16. ``Adapter.apply`` adds the changes to the base
-tensors once, at load time, so the tuned encoder then runs exactly as fast as the base one
-(``SentenceEncoder.load(adapter=...)``).
+layer: W' = W + scale · B A, with r of 4 to 16. ``SentenceEncoder.with_adapter`` adds the changes
+once, at load time, so the tuned encoder then runs exactly as fast as the base one
+(``SentenceEncoder.load(adapter=...)``, or an encoder already loaded, whose untouched weights it shares).
 
 File format: an ``.npz`` (read with ``allow_pickle=False``) holding, per adapted tensor NAME (its
 Hugging Face name, e.g. ``encoder.layer.3.attention.self.query.weight``), the arrays ``NAME|lora_a`` and
@@ -117,23 +117,4 @@ class Adapter:
         for name, (a, b) in self.factors.items():
             out[name + _A] = a
             out[name + _B] = b
-        return out
-
-    def apply(self, tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """The base tensors with the adapter's changes added (a new dict; the input is not changed).
-
-        Args:
-            tensors (dict[str, np.ndarray]): the encoder's tensors by Hugging Face name.
-        RETURNS (dict[str, np.ndarray]): the same names, adapted ones replaced by W + scale · B A.
-        Raises:
-            ModelError: when the adapter names a tensor the encoder lacks, or the shapes disagree.
-        """
-        out = dict(tensors)
-        for name, (a, b) in self.factors.items():
-            w = tensors.get(name)
-            if w is None:
-                raise ModelError(f"{self.source}: the adapter changes {name!r}, which the encoder does not have")
-            if w.shape != (b.shape[0], a.shape[1]):
-                raise ModelError(f"{self.source}: the adapter's {name!r} is {b.shape[0]}×{a.shape[1]}, the encoder's {w.shape}")
-            out[name] = (w.astype(np.float32) + np.float32(self.scale) * (b @ a)).astype(np.float32)
         return out

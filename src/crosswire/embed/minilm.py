@@ -427,25 +427,23 @@ class SentenceEncoder:
             tokenizer = Tokenizer.from_file(str(files["tokenizer.json"]))
         except Exception as exc:  # tokenizers raises a bare Exception for a malformed file
             raise ModelError(f"{files['tokenizer.json']}: cannot be read ({exc}). Reinstall with: {cls.INSTALL_HINT}") from exc
-        tensors = read_safetensors(files["model.safetensors"], hint=cls.INSTALL_HINT)
-        if adapter is not None:
-            tensors = adapter.apply(tensors)
-        return cls(
-            tensors,
+        encoder = cls(
+            read_safetensors(files["model.safetensors"], hint=cls.INSTALL_HINT),
             tokenizer,
             max_length=max_length,
             num_heads=int(config["num_attention_heads"]),
             layer_norm_eps=float(config.get("layer_norm_eps", cls.LAYER_NORM_EPS)),
-            source=str(model_dir) if adapter is None else f"{model_dir} + {adapter.source or 'adapter'}",
+            source=str(model_dir),
         )
+        return encoder if adapter is None else encoder.with_adapter(adapter)
 
     def with_adapter(self, adapter: Adapter, *, max_length: int | None = None) -> "SentenceEncoder":
         """A tuned twin of this encoder that shares every array the adapter does not change.
 
-        The twin computes exactly what ``type(self).load(adapter=adapter)`` would (the same float32
-        sums, in the same order), without reading the weights again: the embeddings and the layers the
-        adapter leaves alone are this encoder's arrays, not copies. A task model tuned on the top
-        blocks of all-mpnet-base-v2 then costs the memory of those blocks only.
+        Each adapted matrix becomes W + scale · B A (stored transposed, as the layers keep it). The
+        embeddings and the matrices the adapter leaves alone are this encoder's arrays, not copies, so a
+        task model tuned on the top blocks of all-mpnet-base-v2 costs the memory of those blocks only,
+        and ``load(adapter=...)`` is a fresh encoder plus this.
 
         Args:
             adapter (Adapter): the low-rank changes (to per-layer linear weights only).
