@@ -451,8 +451,11 @@ class SentenceEncoder:
         RETURNS (SentenceEncoder): the twin, of this encoder's class, with its own tokenizer.
         Raises:
             ModelError: when the adapter changes a tensor that is not a per-layer linear weight of
-                this model, or its shapes do not fit.
+                this model, or its shapes do not fit, or ``max_length`` is over the model's positions.
         """
+        length = self.max_length if max_length is None else max_length
+        if length > self.POSITIONS - self.FIRST_POSITION:
+            raise ModelError(f"max_length {length} is over the model's {self.POSITIONS - self.FIRST_POSITION} positions")
         roles = {sub: role for role, sub in self.LAYER_NAMES.items() if role in _LINEAR_FIELDS}
         changed: dict[int, dict[str, np.ndarray]] = {}
         h = self.dim
@@ -473,9 +476,7 @@ class SentenceEncoder:
         twin = copy.copy(self)
         twin.layers = [replace(layer, **changed[i]) if i in changed else layer for i, layer in enumerate(self.layers)]
         twin.source = f"{self.source} + {adapter.source or 'adapter'}"
-        twin.max_length = self.max_length if max_length is None else max_length
-        if twin.max_length > self.POSITIONS - self.FIRST_POSITION:
-            raise ModelError(f"max_length {twin.max_length} is over the model's {self.POSITIONS - self.FIRST_POSITION} positions")
+        twin.max_length = length
         # The tokenizer carries the truncation length, so the twin gets its own.
         twin.tokenizer = type(self.tokenizer).from_str(self.tokenizer.to_str())
         twin.tokenizer.no_padding()
